@@ -1,0 +1,176 @@
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REFERENT = "referent", _("Référent social")
+    ACCOMPAGNATEUR = "accompagnateur", _("Accompagnateur social")
+    DIRECTION = "direction", _("Direction SLSP")
+    COORDINATEUR = "coordinateur", _("Coordinateur SWL")
+    JURY = "jury", _("Membre du jury")
+    ADMIN = "admin", _("Administrateur")
+
+
+# Roles exercised inside one SLSP; the others are regional or technical.
+SLSP_ROLES = frozenset({Role.REFERENT, Role.ACCOMPAGNATEUR, Role.DIRECTION})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person signing in with their e-mail address; roles come from memberships."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    # Roles are read once per request (one query) and reused by every rule.
+    @cached_property
+    def role_pairs(self) -> frozenset[tuple[str, int | None]]:
+        if not self.pk or not self.is_active:
+            return frozenset()
+        return frozenset(self.memberships.values_list("role", "slsp_id"))
+
+    def has_role(self, role: str, slsp_id: int | None = None) -> bool:
+        if slsp_id is None:
+            return any(r == role for r, _ in self.role_pairs)
+        return (role, slsp_id) in self.role_pairs
+
+    def slsp_ids(self, roles=SLSP_ROLES) -> tuple[int, ...]:
+        return tuple(sorted({s for r, s in self.role_pairs if r in roles and s is not None}))
+
+    def role_labels(self) -> list[str]:
+        return sorted({str(Role(r).label) for r, _ in self.role_pairs})
+
+
+class Membership(models.Model):
+    """A role held by a person, inside one SLSP for SLSP roles, regional otherwise."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne")
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    slsp = models.ForeignKey(
+        "slsps.Slsp",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("SLSP"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rôle attribué")
+        verbose_name_plural = _("rôles attribués")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "slsp"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in SLSP_ROLES], slsp__isnull=False)
+                    | (~Q(role__in=[r.value for r in SLSP_ROLES]) & Q(slsp__isnull=True))
+                ),
+                name="membership_slsp_matches_role",
+                violation_error_message=_(
+                    "Les rôles référent, accompagnateur et direction exigent une SLSP ; "
+                    "les rôles régionaux n'en ont pas."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        label = Role(self.role).label
+        return f"{self.user} — {label}" + (f" ({self.slsp})" if self.slsp_id else "")
+
+
+class AccessLog(models.Model):
+    """Who read which personal record, when (UTC) and through which view."""
+
+    at = models.DateTimeField(_("moment"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("utilisateur")
+    )
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("SLSP")
+    )
+    object_type = models.CharField(_("type d'objet"), max_length=80)
+    object_id = models.CharField(_("identifiant"), max_length=64)
+    view_name = models.CharField(_("vue"), max_length=120)
+    path = models.CharField(_("chemin"), max_length=500)
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("accès à une donnée personnelle")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["slsp", "-at"], name="accesslog_slsp_at"),
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}:{self.object_id}"

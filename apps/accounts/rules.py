@@ -1,0 +1,67 @@
+"""Every permission of the product, in one place (django-rules).
+
+Object-level predicates receive the object and read `obj.slsp_id` (or the SLSP
+itself), so this module imports no model from the apps it protects.
+"""
+
+import rules
+
+from apps.accounts.models import Role
+
+
+def _slsp_id(obj):
+    if obj is None:
+        return None
+    return getattr(obj, "slsp_id", None) or getattr(obj, "pk", None)
+
+
+@rules.predicate
+def is_coordinator(user):
+    return user.is_authenticated and user.has_role(Role.COORDINATEUR)
+
+
+@rules.predicate
+def is_admin(user):
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
+@rules.predicate
+def is_juror(user):
+    return user.is_authenticated and user.has_role(Role.JURY)
+
+
+@rules.predicate
+def has_slsp_role(user):
+    return user.is_authenticated and bool(user.slsp_ids())
+
+
+@rules.predicate
+def is_referent(user):
+    return user.is_authenticated and user.has_role(Role.REFERENT)
+
+
+@rules.predicate
+def is_staff_of(user, obj):
+    """Référent, accompagnateur or direction of the object's SLSP."""
+    slsp_id = _slsp_id(obj)
+    return user.is_authenticated and slsp_id is not None and slsp_id in user.slsp_ids()
+
+
+@rules.predicate
+def is_referent_of(user, obj):
+    slsp_id = _slsp_id(obj)
+    return user.is_authenticated and user.has_role(Role.REFERENT, slsp_id)
+
+
+@rules.predicate
+def is_direction_of(user, obj):
+    slsp_id = _slsp_id(obj)
+    return user.is_authenticated and user.has_role(Role.DIRECTION, slsp_id)
+
+
+# --- Home and register ---
+rules.add_perm("core.view_home", rules.is_authenticated)
+rules.add_perm("slsps.view_register", is_coordinator | is_admin)
+rules.add_perm("slsps.view_own_slsp", has_slsp_role)
+rules.add_perm("slsps.view_slsp", is_staff_of | is_coordinator | is_admin)
+rules.add_perm("admin.access", is_admin)

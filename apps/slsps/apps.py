@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlspsConfig(AppConfig):
+    name = "apps.slsps"
+    verbose_name = _("SLSP et réseau des référents")
+
+    def ready(self):
+        from apps.core.registry import HomePanel, NavItem, registry
+        from apps.slsps import panels
+
+        registry.add_nav(NavItem(_("Accueil"), "core:home", "core.view_home", order=0))
+        registry.add_nav(NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10))
+        registry.add_nav(
+            NavItem(_("Registre des SLSP"), "slsps:register", "slsps.view_register", order=80)
+        )
+        registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
+        registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=20))

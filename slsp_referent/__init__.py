@@ -1,0 +1,3 @@
+from slsp_referent.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,107 @@
+"""`make run`: prepare the database, then run web, worker and beat until Ctrl-C.
+
+Children run in their own process groups; on Ctrl-C (or SIGTERM) every group is
+terminated, then the embedded PostgreSQL and Redis are stopped, so nothing is
+left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PY = sys.executable
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, check=True)
+
+
+def spawn(name: str, args: list[str]) -> subprocess.Popen:
+    print(f"[make run] starting {name}: {' '.join(args)}", flush=True)
+    return subprocess.Popen(args, cwd=BASE_DIR, start_new_session=True)
+
+
+def stop_children(children: dict[str, subprocess.Popen]) -> None:
+    for proc in children.values():
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for name, proc in children.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"[make run] {name} did not stop in time, killing it", flush=True)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slsp_referent.settings")
+    embedded_db = not os.environ.get("DATABASE_URL")
+    embedded_redis = not os.environ.get("REDIS_URL")
+    from slsp_referent import embedded
+
+    if embedded_db:
+        embedded.postgres_settings()
+    if embedded_redis:
+        embedded.redis_url()
+
+    children: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        manage("migrate", "--noinput", "-v", "0")
+        manage("load_reference_data")
+        manage("seed_demo")
+        celery = [PY, "-m", "celery", "-A", "slsp_referent"]
+        children["worker"] = spawn(
+            "worker", [*celery, "worker", "-l", "INFO", "--concurrency", "2", "-n", "worker@%h"]
+        )
+        children["beat"] = spawn("beat", [*celery, "beat", "-l", "INFO"])
+        children["web"] = spawn("web", [PY, "manage.py", "runserver", f"{HOST}:{PORT}"])
+        print(
+            f"\n[make run] SLSP Référent is running on http://{HOST}:{PORT}/ "
+            "(demo logins above; Ctrl-C stops everything)\n",
+            flush=True,
+        )
+        while not stopping:
+            for name, proc in children.items():
+                if proc.poll() is not None:
+                    print(f"[make run] {name} exited with {proc.returncode}; stopping", flush=True)
+                    stopping = True
+            time.sleep(0.5)
+    except subprocess.CalledProcessError as exc:
+        print(f"[make run] preparation failed: {exc}", flush=True)
+        return 1
+    finally:
+        print("[make run] stopping web, worker and beat…", flush=True)
+        stop_children(children)
+        if embedded_db or embedded_redis:
+            print("[make run] stopping the embedded PostgreSQL and Redis…", flush=True)
+            if embedded_redis:
+                embedded.stop_redis()
+            if embedded_db:
+                embedded.stop_postgres()
+        print("[make run] stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Test settings: the same real PostgreSQL and Redis, isolated from development data."""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+os.environ.setdefault("DEBUG", "1")
+
+from slsp_referent.settings import *  # noqa: E402,F403
+from slsp_referent.settings import REDIS_URL, celery_url  # noqa: E402
+
+
+def _with_db(url: str, db: int) -> str:
+    """Tests use their own Redis database so a running `make run` worker never takes their tasks."""
+    if url.startswith("unix://"):
+        return url.split("?")[0] + f"?db={db}"
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+TEST_REDIS_URL = _with_db(REDIS_URL, 9)
+CACHES["default"]["LOCATION"] = TEST_REDIS_URL  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "slsp-test"  # noqa: F405
+CELERY_BROKER_URL = celery_url(TEST_REDIS_URL)
+CELERY_RESULT_BACKEND = celery_url(TEST_REDIS_URL)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+AXES_FAILURE_LIMIT = 5
+LOG_FORMAT = "text"
+LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405
+
+# A Celery worker started by the tests reads the test database pytest-django made.
+if os.environ.get("SLSP_WORKER_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["SLSP_WORKER_DB_NAME"]  # noqa: F405
