@@ -6,6 +6,11 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("comptes/", include("apps.accounts.urls")),
     path("slsp/", include("apps.slsps.urls")),
+    path("menages/", include("apps.tenants.urls")),
+    path("partenaires/", include("apps.partners.urls")),
+    path("accompagnement/", include("apps.accompaniment.urls")),
+    path("appels/", include("apps.calls.urls")),
+    path("rapports/", include("apps.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -75,9 +75,12 @@ def _clear_cache():
 
 def pytest_sessionfinish(session, exitstatus):
     # Stop the embedded servers only if this test session started them.
+    import os
+
     from slsp_referent import embedded
 
-    embedded.stop(only_started_here=True)
+    if not os.environ.get("SLSP_KEEP_EMBEDDED"):
+        embedded.stop(only_started_here=True)
 
 
 @pytest.fixture(scope="session")

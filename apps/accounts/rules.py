@@ -65,3 +65,12 @@ rules.add_perm("slsps.view_register", is_coordinator | is_admin)
 rules.add_perm("slsps.view_own_slsp", has_slsp_role)
 rules.add_perm("slsps.view_slsp", is_staff_of | is_coordinator | is_admin)
 rules.add_perm("admin.access", is_admin)
+
+
+# --- tenants and individual accompaniment (issue 3) ---
+
+# --- partners, agreements, referrals, collective actions (issue 4) ---
+
+# --- calls for projects and jury (issue 5) ---
+
+# --- reports and the SWL regional view (issue 6) ---

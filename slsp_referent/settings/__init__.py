@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -37,6 +38,11 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.slsps",
+    "apps.tenants",
+    "apps.partners",
+    "apps.accompaniment",
+    "apps.calls",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,9 @@ def _with_db(url: str, db: int) -> str:
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-TEST_REDIS_URL = _with_db(REDIS_URL, 9)
+# Separate names let several test sessions share one embedded server safely.
+TEST_REDIS_URL = _with_db(REDIS_URL, int(os.environ.get("SLSP_TEST_REDIS_DB", "9")))
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SLSP_TEST_DB_NAME", "test_slsp_referent")}  # noqa: F405
 CACHES["default"]["LOCATION"] = TEST_REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "slsp-test"  # noqa: F405
 CELERY_BROKER_URL = celery_url(TEST_REDIS_URL)
