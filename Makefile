@@ -22,7 +22,8 @@ install: $(STAMP) .env messages
 
 # Compiled catalogs are build output; gettext's msgfmt builds them when present.
 messages: $(STAMP)
-	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv; \
+	@if command -v msgfmt >/dev/null; then DATABASE_URL=sqlite:///:memory: REDIS_URL=redis://127.0.0.1:1/0 \
+	  $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv; \
 	else echo "msgfmt not found: German catalog not compiled (apt-get install gettext)"; fi
 
 # Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).

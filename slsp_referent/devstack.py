@@ -21,8 +21,25 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
 
-def manage(*args: str) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, check=True)
+def manage(*args: str) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=BASE_DIR, check=True, capture_output=True, text=True
+    )
+    print(result.stdout, end="", flush=True)
+    return result.stdout
+
+
+def wait_until_serving(url: str, timeout: float = 90) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def spawn(name: str, args: list[str]) -> subprocess.Popen:
@@ -69,18 +86,23 @@ def main() -> int:
     try:
         manage("migrate", "--noinput", "-v", "0")
         manage("load_reference_data")
-        manage("seed_demo")
+        demo = manage("seed_demo")
         celery = [PY, "-m", "celery", "-A", "slsp_referent"]
         children["worker"] = spawn(
             "worker", [*celery, "worker", "-l", "INFO", "--concurrency", "2", "-n", "worker@%h"]
         )
         children["beat"] = spawn("beat", [*celery, "beat", "-l", "INFO"])
         children["web"] = spawn("web", [PY, "manage.py", "runserver", f"{HOST}:{PORT}"])
-        print(
-            f"\n[make run] SLSP Référent is running on http://{HOST}:{PORT}/ "
-            "(demo logins above; Ctrl-C stops everything)\n",
-            flush=True,
-        )
+        url = f"http://{HOST}:{PORT}/"
+        if wait_until_serving(url + "sante/"):
+            lines = demo.splitlines()
+            logins = "\n".join(line for line in lines if "@" in line or "password" in line)
+            print(
+                f"\n{'=' * 72}\n SLSP Référent is running on {url}\n\n{logins}\n\n"
+                f" Ctrl-C stops the web server, the worker, beat and the embedded servers.\n"
+                f"{'=' * 72}\n",
+                flush=True,
+            )
         while not stopping:
             for name, proc in children.items():
                 if proc.poll() is not None:
