@@ -69,7 +69,31 @@ rules.add_perm("admin.access", is_admin)
 
 # --- tenants and individual accompaniment (issue 3) ---
 
+
 # --- partners, agreements, referrals, collective actions (issue 4) ---
+# The directory is regional (organisations, never tenants): every SLSP's staff and the
+# coordinators read it; jurors do not. Agreements belong to one SLSP.
+@rules.predicate
+def is_direction(user):
+    return user.is_authenticated and user.has_role(Role.DIRECTION)
+
+
+can_read_directory = has_slsp_role | is_coordinator | is_admin
+rules.add_perm("partners.view_directory", can_read_directory)
+rules.add_perm("partners.view_partner", can_read_directory)
+rules.add_perm("partners.add_partner", is_referent | is_coordinator)
+rules.add_perm("partners.change_partner", is_referent | is_coordinator)
+rules.add_perm("partners.change_partnercontact", is_referent | is_coordinator)
+rules.add_perm("partners.merge_partners", is_coordinator)
+# Linking a partner to a network: object = the SLSP (or a link), référent of that SLSP.
+rules.add_perm("partners.link_partner", is_referent)
+rules.add_perm("partners.link_partner_to", is_referent_of)
+rules.add_perm("partners.view_agreements", has_slsp_role)
+rules.add_perm("partners.view_agreement", is_staff_of)
+rules.add_perm("partners.add_agreement", is_referent)
+rules.add_perm("partners.change_agreement", is_referent_of)
+rules.add_perm("partners.view_agreement_document", is_staff_of)
+rules.add_perm("partners.view_expiring_agreements", is_referent | is_direction)
 
 # --- calls for projects and jury (issue 5) ---
 

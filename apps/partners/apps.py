@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "apps.partners"
     verbose_name = _("Partenaires et conventions")
+
+    def ready(self):
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        from apps.core.registry import HomePanel, NavItem, registry
+        from apps.partners import panels
+
+        registry.add_nav(
+            NavItem(_("Partenaires"), "partners:directory", "partners.view_directory", order=40)
+        )
+        registry.add_nav(
+            NavItem(_("Conventions"), "partners:agreements", "partners.view_agreements", order=45)
+        )
+        registry.add_panel(
+            HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=30)
+        )
+        # Every morning; a task sends each (agreement, threshold) alert only once.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "partners-send-expiry-alerts",
+            {"task": "partners.send_expiry_alerts", "schedule": crontab(hour=7, minute=15)},
+        )

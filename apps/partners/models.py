@@ -1,8 +1,26 @@
+import datetime
+import re
+import unicodedata
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from apps.core.uploads import SafeUploadTo
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def normalize_name(value: str) -> str:
+    """Lower case, no accents, single spaces: what duplicate detection compares."""
+    ascii_value = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_value.lower()).strip()
 
 
 class PartnerType(models.TextChoices):
@@ -45,6 +63,11 @@ class Partner(models.Model):
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("missions"), blank=True)
+    # Accent- and case-free copy of the name, kept by save(): pgserver ships neither
+    # pg_trgm nor unaccent, so duplicate search compares this column.
+    normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,3 +79,237 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def all_communes(self) -> list[str]:
+        seen = [self.commune] if self.commune else []
+        return seen + [c for c in self.communes_served if c not in seen]
+
+
+class PartnerContact(models.Model):
+    """A professional contact person at a partner (regional, like the directory)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partenaire")
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    function = models.CharField(_("fonction"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.function})" if self.function else self.name
+
+
+class SlspPartner(models.Model):
+    """An SLSP's link to a partner of the regional directory: its network."""
+
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.CASCADE, related_name="partner_links", verbose_name=_("SLSP")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="slsp_links", verbose_name=_("partenaire")
+    )
+    since = models.DateField(_("dans le réseau depuis"), default=timezone.localdate)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("partenaire du réseau d'une SLSP")
+        verbose_name_plural = _("réseaux des SLSP")
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slsp", "partner"], name="slsppartner_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.slsp} — {self.partner}"
+
+    def absorb_duplicate(self, other: "SlspPartner") -> list[str]:
+        """Merge hook: the SLSP was linked to both partners; keep the earliest link."""
+        changed = []
+        if other.since < self.since:
+            self.since = other.since
+            changed.append("since")
+        if other.note and other.note not in self.note:
+            self.note = "; ".join(n for n in (self.note, other.note) if n)[:300]
+            changed.append("note")
+        return changed
+
+
+class AgreementStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("À venir")
+    ACTIVE = "active", _("En cours")
+    EXPIRING = "expiring", _("Expire bientôt")
+    EXPIRED = "expired", _("Expirée")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_status(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        return self.annotate(
+            status=Case(
+                When(end_date__lt=today, then=Value(AgreementStatus.EXPIRED.value)),
+                When(start_date__gt=today, then=Value(AgreementStatus.UPCOMING.value)),
+                When(end_date__lte=soon, then=Value(AgreementStatus.EXPIRING.value)),
+                default=Value(AgreementStatus.ACTIVE.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def active_on(self, day: datetime.date):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+    def expiring_within(self, days: int, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(
+            start_date__lte=today,
+            end_date__gte=today,
+            end_date__lte=today + datetime.timedelta(days=days),
+        )
+
+
+class Agreement(models.Model):
+    """A convention between one SLSP and one partner of the directory."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.CASCADE, related_name="agreements", verbose_name=_("SLSP")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("partenaire")
+    )
+    purpose = models.CharField(_("objet"), max_length=300)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    shares_data = models.BooleanField(_("clause de partage de données"), default=False)
+    shared_data = models.TextField(_("données partagées"), blank=True)
+    priority_rules = models.TextField(_("règles de priorité des orientations"), blank=True)
+    response_days = models.PositiveSmallIntegerField(
+        _("délai de réponse convenu (jours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    contacts = models.ManyToManyField(
+        PartnerContact, blank=True, related_name="agreements", verbose_name=_("contacts")
+    )
+    document = models.FileField(
+        _("convention signée (PDF)"),
+        upload_to=SafeUploadTo("agreements"),
+        blank=True,
+        max_length=200,
+    )
+    document_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    document_uploaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(
+        slsp="slsp", _manager_class=models.Manager.from_queryset(AgreementQuerySet)
+    )
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["end_date"]
+        indexes = [models.Index(fields=["slsp", "end_date"], name="agreement_slsp_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="agreement_dates_ordered",
+                violation_error_message=_("La date de fin précède la date de début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(shares_data=True) | Q(shared_data=""),
+                name="agreement_shared_data_needs_clause",
+                violation_error_message=_(
+                    "Les données partagées ne se décrivent que si la clause de partage est cochée."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.purpose}"
+
+    @property
+    def status_label(self) -> str:
+        """Label of the `status` annotated by `AgreementQuerySet.with_status()`."""
+        return str(AgreementStatus(self.status).label)
+
+    @property
+    def days_left(self) -> int:
+        return (self.end_date - timezone.localdate()).days
+
+
+class AgreementAlert(models.Model):
+    """An expiry alert already sent: at most one per agreement and threshold."""
+
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="alerts")
+    threshold_days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("alerte d'échéance")
+        verbose_name_plural = _("alertes d'échéance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "threshold_days"], name="agreementalert_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agreement_id} J-{self.threshold_days}"
+
+
+class PartnerMerge(models.Model):
+    """Audit of a merge: which duplicate went into which partner, by whom."""
+
+    kept = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="merges", verbose_name=_("conservé")
+    )
+    merged_name = models.CharField(_("doublon fusionné"), max_length=200)
+    merged_uuid = models.UUIDField()
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fusion de partenaires")
+        verbose_name_plural = _("fusions de partenaires")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.merged_name} → {self.kept}"

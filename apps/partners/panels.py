@@ -1,0 +1,12 @@
+"""Home-page panel: agreements of my SLSP ending within 60 days."""
+
+from apps.partners import queries
+from apps.partners.models import EXPIRY_WARNING_DAYS
+
+
+def expiring_agreements(request):
+    user = request.user
+    if not user.has_perm("partners.view_expiring_agreements"):
+        return None
+    rows = list(queries.expiring_agreements_for(user).order_by("end_date", "pk")[:20])
+    return {"agreements": rows, "days": EXPIRY_WARNING_DAYS}

@@ -1,0 +1,204 @@
+"""Reads of the partner directory and of the agreements (one visibility function each)."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from apps.partners.models import (
+    EXPIRY_WARNING_DAYS,
+    Agreement,
+    AgreementStatus,
+    Partner,
+    PartnerContact,
+    SlspPartner,
+    normalize_name,
+)
+
+# Words too common in organisation names to say two names are alike.
+STOP_WORDS = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "l",
+    "d",
+    "et",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "asbl",
+    "service",
+    "centre",
+    "maison",
+}
+
+
+def partners_for(user):
+    """Partners of the regional directory the user may read (all of them, or none)."""
+    if not user.is_authenticated or not user.has_perm("partners.view_directory"):
+        return Partner.objects.none()
+    return Partner.objects.all()
+
+
+def directory_rows(user):
+    """The directory list: each partner with its contact count and 'in my network' flag."""
+    slsp_ids = list(user.slsp_ids()) if user.is_authenticated else []
+    with scopes_disabled():
+        in_network = SlspPartner.objects.filter(partner=OuterRef("pk"), slsp_id__in=slsp_ids)
+        return partners_for(user).annotate(
+            contact_count=Count("contacts", distinct=True),
+            in_my_network=Exists(in_network),
+        )
+
+
+def commune_choices() -> list[tuple[str, str]]:
+    """Every commune a partner sits in or serves, for the directory filter (one query)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c FROM ("
+            " SELECT commune AS c FROM partners_partner WHERE commune <> ''"
+            " UNION SELECT unnest(communes_served) FROM partners_partner) AS communes"
+            " ORDER BY c"
+        )
+        return [(row[0], row[0]) for row in cursor.fetchall()]
+
+
+def find_similar(
+    name: str, type_: str = "", commune: str = "", exclude_pk=None, limit: int = 8
+) -> list[Partner]:
+    """Partners that may be the same organisation: same type in the same commune, or a
+    name sharing a significant word; ranked by name similarity (difflib, accent-free)."""
+    wanted = normalize_name(name)
+    words = [w for w in wanted.split() if len(w) > 2 and w not in STOP_WORDS]
+    condition = Q()
+    if type_ and commune:
+        condition |= Q(type=type_) & (
+            Q(commune__iexact=commune) | Q(communes_served__contains=[commune])
+        )
+    for word in words[:6]:
+        condition |= Q(normalized_name__contains=word)
+    if wanted:
+        condition |= Q(normalized_name=wanted)
+    if not condition:
+        return []
+    candidates = Partner.objects.filter(condition)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    candidates = list(candidates.order_by("name")[:200])
+
+    def score(partner):
+        ratio = difflib.SequenceMatcher(None, wanted, partner.normalized_name).ratio()
+        same_place = commune and (
+            partner.commune.lower() == commune.lower() or commune in partner.communes_served
+        )
+        return ratio + (0.5 if partner.type == type_ and same_place else 0)
+
+    ranked = sorted(candidates, key=score, reverse=True)
+    return [p for p in ranked if score(p) >= 0.45][:limit]
+
+
+def partner_detail(user, uuid):
+    """One partner with its contacts (one query for the partner, one for the contacts)."""
+    return partners_for(user).prefetch_related(
+        Prefetch("contacts", queryset=PartnerContact.objects.order_by("name"))
+    )
+
+
+def links_for(user):
+    """The network links of the user's SLSPs (scoped: the request's scope applies)."""
+    if not user.is_authenticated:
+        return SlspPartner.objects.none()
+    return SlspPartner.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def referent_slsp_ids(user) -> list[int]:
+    from apps.accounts.models import Role
+
+    return list(user.slsp_ids(roles={Role.REFERENT})) if user.is_authenticated else []
+
+
+def agreements_for(user, today: datetime.date | None = None):
+    """Agreements the user may open: those of their own SLSPs, with their status."""
+    if not user.is_authenticated or not user.has_perm("partners.view_agreements"):
+        return Agreement.objects.none()
+    return (
+        Agreement.objects.filter(slsp_id__in=user.slsp_ids())
+        .with_status(today)
+        .select_related("partner", "slsp")
+    )
+
+
+def expiring_agreements_for(user, today: datetime.date | None = None):
+    """Agreements of the user's SLSPs ending within the warning period (home panel)."""
+    return agreements_for(user, today).expiring_within(EXPIRY_WARNING_DAYS, today)
+
+
+def partner_statistics(user, partner) -> dict:
+    """Agreement counts with this partner: the user's SLSPs, or the region for coordinators.
+
+    Coordinators get counts only (no purpose, no dates): an aggregate under
+    scopes_disabled returning numbers.
+    """
+    today = timezone.localdate()
+    if user.slsp_ids():
+        base = agreements_for(user, today).filter(partner=partner)
+        links = links_for(user).filter(partner=partner)
+    else:
+        with scopes_disabled():
+            base = Agreement.objects.filter(partner=partner).with_status(today)
+            links = SlspPartner.objects.filter(partner=partner)
+    with scopes_disabled():
+        counts = base.aggregate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
+            expiring=Count("pk", filter=Q(status=AgreementStatus.EXPIRING)),
+            expired=Count("pk", filter=Q(status=AgreementStatus.EXPIRED)),
+            upcoming=Count("pk", filter=Q(status=AgreementStatus.UPCOMING)),
+            sharing=Count(
+                "pk",
+                filter=Q(
+                    shares_data=True,
+                    status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING],
+                ),
+            ),
+            slsps=Count("slsp", distinct=True),
+        )
+        counts["networks"] = links.count()
+    return counts
+
+
+def region_agreement_counts():
+    """Counts per status of every agreement of the region (coordinators)."""
+    with scopes_disabled():
+        return Agreement.objects.with_status().aggregate(
+            total=Count("pk"),
+            expiring=Count("pk", filter=Q(status=AgreementStatus.EXPIRING)),
+        )
+
+
+def sharing_agreement_for(slsp_id: int, partner_id: int, on: datetime.date | None = None):
+    """The SLSP's agreement with this partner that is in force on `on` and has a
+    data-sharing clause, or None. Used by the apps above before sharing anything."""
+    on = on or timezone.localdate()
+    with scopes_disabled():
+        return (
+            Agreement.objects.filter(slsp_id=slsp_id, partner_id=partner_id, shares_data=True)
+            .active_on(on)
+            .order_by("-end_date", "-pk")
+            .first()
+        )
+
+
+def contacts_for(user, partner):
+    return PartnerContact.objects.filter(partner=partner).order_by(Lower("name"))

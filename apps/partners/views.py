@@ -1,0 +1,328 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.uploads import serve_stored_file
+from apps.partners import queries, services
+from apps.partners.filters import AgreementFilter, DirectoryFilter
+from apps.partners.forms import (
+    AgreementForm,
+    LinkForm,
+    MergeForm,
+    PartnerContactForm,
+    PartnerForm,
+    PartnerSearchForm,
+)
+from apps.partners.models import PartnerContact
+from apps.slsps.models import Slsp
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def _referent_slsps(user, required=False):
+    """The SLSPs where the user is référent; `required`: none means 404 (even for a
+    superuser, whose permission checks always pass but who works in no SLSP)."""
+    slsps = list(Slsp.objects.filter(pk__in=queries.referent_slsp_ids(user)).order_by("pk"))
+    if required and not slsps:
+        raise Http404
+    return slsps
+
+
+def _partner(request, uuid):
+    return get_object_or_404(queries.partners_for(request.user), uuid=uuid)
+
+
+# --- Directory ---
+
+
+@login_required
+def directory(request):
+    _require(request, "partners.view_directory")
+    rows = queries.directory_rows(request.user).order_by("name", "pk")
+    filterset = DirectoryFilter(request.GET, queryset=rows, user=request.user)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/directory.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def detail(request, uuid):
+    _require(request, "partners.view_partner")
+    partner = get_object_or_404(
+        queries.partners_for(request.user).prefetch_related(
+            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name"))
+        ),
+        uuid=uuid,
+    )
+    user = request.user
+    context = {
+        "partner": partner,
+        "stats": queries.partner_statistics(user, partner),
+        "can_edit": user.has_perm("partners.change_partner"),
+        "can_merge": user.has_perm("partners.merge_partners"),
+    }
+    if user.slsp_ids():
+        context["agreements"] = list(
+            queries.agreements_for(user).filter(partner=partner).order_by("-end_date")
+        )
+        linked_ids = set(
+            queries.links_for(user).filter(partner=partner).values_list("slsp_id", flat=True)
+        )
+        slsps = _referent_slsps(user)
+        context["link_slsps"] = [s for s in slsps if s.pk not in linked_ids]
+        context["unlink_slsps"] = [s for s in slsps if s.pk in linked_ids]
+        context["in_network"] = bool(linked_ids)
+        context["can_add_agreement"] = bool(linked_ids & {s.pk for s in slsps})
+    return render(request, "partners/detail.html", context)
+
+
+@login_required
+def create(request):
+    _require(request, "partners.add_partner")
+    slsps = _referent_slsps(request.user)
+    if request.method == "POST":
+        form = PartnerForm(request.POST)
+        if form.is_valid():
+            partner = services.create_partner(form, link_to=slsps[0] if len(slsps) == 1 else None)
+            messages.success(request, _("Le partenaire a été ajouté à l'annuaire régional."))
+            if len(slsps) == 1:
+                messages.success(request, _("Il fait désormais partie du réseau de votre SLSP."))
+            return redirect("partners:detail", uuid=partner.uuid)
+        return render(
+            request,
+            "partners/create.html",
+            {"form": form, "similar": form.similar, "link_form": LinkForm(slsps=slsps)},
+        )
+    search = PartnerSearchForm(request.GET or None)
+    context = {"search": search}
+    if search.is_valid():
+        data = search.cleaned_data
+        context["similar"] = queries.find_similar(data["name"], data["type"], data["commune"])
+        context["form"] = PartnerForm(
+            initial={"name": data["name"], "type": data["type"], "commune": data["commune"]}
+        )
+        context["link_form"] = LinkForm(slsps=slsps)
+    return render(request, "partners/create.html", context)
+
+
+@login_required
+def edit(request, uuid):
+    _require(request, "partners.change_partner")
+    partner = _partner(request, uuid)
+    form = PartnerForm(request.POST or None, instance=partner, check_duplicates=False)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Les informations du partenaire ont été enregistrées."))
+        return redirect("partners:detail", uuid=partner.uuid)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+def contact_add(request, uuid):
+    _require(request, "partners.change_partnercontact")
+    partner = _partner(request, uuid)
+    form = PartnerContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.partner = partner
+        contact.save()
+        messages.success(request, _("Le contact a été ajouté."))
+        return redirect("partners:detail", uuid=partner.uuid)
+    return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+def contact_edit(request, uuid):
+    _require(request, "partners.change_partnercontact")
+    contact = get_object_or_404(
+        PartnerContact.objects.select_related("partner").filter(
+            partner__in=queries.partners_for(request.user)
+        ),
+        uuid=uuid,
+    )
+    form = PartnerContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Le contact a été modifié."))
+        return redirect("partners:detail", uuid=contact.partner.uuid)
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "partner": contact.partner, "contact": contact},
+    )
+
+
+@login_required
+@require_POST
+def link(request, uuid):
+    _require(request, "partners.link_partner")
+    partner = _partner(request, uuid)
+    slsps = _referent_slsps(request.user, required=True)
+    form = LinkForm(request.POST, slsps=slsps)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la SLSP à laquelle lier ce partenaire."))
+        return redirect("partners:detail", uuid=partner.uuid)
+    slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
+    _require(request, "partners.link_partner_to", slsp)
+    _link, created = services.link_partner(slsp, partner, note=form.cleaned_data["note"])
+    if created:
+        messages.success(
+            request,
+            _("%(partner)s fait désormais partie du réseau de %(slsp)s.")
+            % {"partner": partner, "slsp": slsp},
+        )
+    else:
+        messages.info(request, _("Ce partenaire était déjà dans votre réseau."))
+    return redirect("partners:detail", uuid=partner.uuid)
+
+
+@login_required
+@require_POST
+def unlink(request, uuid):
+    _require(request, "partners.link_partner")
+    partner = _partner(request, uuid)
+    slsps = _referent_slsps(request.user, required=True)
+    form = LinkForm(request.POST, slsps=slsps)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la SLSP dont retirer ce partenaire."))
+        return redirect("partners:detail", uuid=partner.uuid)
+    slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
+    _require(request, "partners.link_partner_to", slsp)
+    if services.unlink_partner(slsp, partner):
+        messages.success(
+            request,
+            _("%(partner)s ne fait plus partie du réseau de %(slsp)s ; ses conventions restent.")
+            % {"partner": partner, "slsp": slsp},
+        )
+    return redirect("partners:detail", uuid=partner.uuid)
+
+
+@login_required
+def merge(request, uuid):
+    _require(request, "partners.merge_partners")
+    duplicate = _partner(request, uuid)
+    candidates = queries.find_similar(
+        duplicate.name, duplicate.type, duplicate.commune, exclude_pk=duplicate.pk, limit=20
+    )
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["keep"]
+        try:
+            services.merge_partners(keep, duplicate, user=request.user)
+        except services.MergeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("« %(dup)s » a été fusionné dans « %(keep)s » ; rien n'a été perdu.")
+                % {"dup": duplicate.name, "keep": keep.name},
+            )
+            return redirect("partners:detail", uuid=keep.uuid)
+    return render(
+        request,
+        "partners/merge.html",
+        {"form": form, "partner": duplicate, "candidates": candidates},
+    )
+
+
+# --- Agreements ---
+
+
+@login_required
+def agreements(request):
+    _require(request, "partners.view_agreements")
+    if not request.user.slsp_ids():
+        raise Http404
+    rows = queries.agreements_for(request.user).order_by("end_date", "pk")
+    filterset = AgreementFilter(request.GET, queryset=rows)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/agreements.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_add": request.user.has_perm("partners.add_agreement"),
+        },
+    )
+
+
+def _agreement(request, uuid):
+    return get_object_or_404(queries.agreements_for(request.user), uuid=uuid)
+
+
+@login_required
+def agreement_create(request):
+    _require(request, "partners.add_agreement")
+    slsps = _referent_slsps(request.user, required=True)
+    partners = (
+        queries.partners_for(request.user)
+        .filter(slsp_links__slsp__in=slsps)
+        .distinct()
+        .order_by("name")
+    )
+    initial = {}
+    if request.GET.get("partenaire"):
+        initial["partner"] = request.GET["partenaire"]
+    form = AgreementForm(
+        request.POST or None,
+        request.FILES or None,
+        slsps=slsps,
+        partners=partners,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        _require(request, "partners.change_agreement", form.cleaned_data["slsp"])
+        agreement = services.save_agreement(form, user=request.user)
+        messages.success(request, _("La convention a été enregistrée."))
+        return redirect("partners:agreement_detail", uuid=agreement.uuid)
+    return render(request, "partners/agreement_form.html", {"form": form})
+
+
+@login_required
+def agreement_edit(request, uuid):
+    agreement = _agreement(request, uuid)
+    _require(request, "partners.change_agreement", agreement)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        services.save_agreement(form, user=request.user)
+        messages.success(request, _("La convention a été modifiée."))
+        return redirect("partners:agreement_detail", uuid=agreement.uuid)
+    return render(request, "partners/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+def agreement_detail(request, uuid):
+    agreement = get_object_or_404(
+        queries.agreements_for(request.user).prefetch_related("contacts"), uuid=uuid
+    )
+    _require(request, "partners.view_agreement", agreement)
+    return render(
+        request,
+        "partners/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "can_edit": request.user.has_perm("partners.change_agreement", agreement),
+        },
+    )
+
+
+@login_required
+def agreement_document(request, uuid):
+    agreement = _agreement(request, uuid)
+    _require(request, "partners.view_agreement_document", agreement)
+    if not agreement.document:
+        raise Http404
+    try:
+        return serve_stored_file(
+            agreement.document, f"convention-{agreement.partner.name}-{agreement.start_date:%Y}"
+        )
+    except FileNotFoundError as missing:
+        raise Http404 from missing
