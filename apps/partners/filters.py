@@ -8,12 +8,17 @@ from apps.partners.models import AgreementStatus, Partner, PartnerType, normaliz
 
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Recherche"))
-    type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
-    commune = django_filters.ChoiceFilter(method="in_commune", label=_("Commune"))
-    network = django_filters.BooleanFilter(
+    type = django_filters.ChoiceFilter(
+        choices=PartnerType.choices, label=_("Type"), empty_label=_("Tous")
+    )
+    commune = django_filters.ChoiceFilter(
+        method="in_commune", label=_("Commune"), empty_label=_("Toutes")
+    )
+    network = django_filters.ChoiceFilter(
         method="in_network",
-        label=_("Dans mon réseau"),
-        widget=django_filters.widgets.BooleanWidget(),
+        label=_("Mon réseau"),
+        choices=[("oui", _("Dans mon réseau")), ("non", _("Hors de mon réseau"))],
+        empty_label=_("Tous"),
     )
 
     class Meta:
@@ -37,11 +42,13 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.filter(Q(commune=value) | Q(communes_served__contains=[value]))
 
     def in_network(self, queryset, name, value):
-        return queryset.filter(in_my_network=value)
+        return queryset.filter(in_my_network=value == "oui")
 
 
 class AgreementFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, label=_("Statut"))
+    status = django_filters.ChoiceFilter(
+        choices=AgreementStatus.choices, label=_("Statut"), empty_label=_("Tous")
+    )
     q = django_filters.CharFilter(method="search", label=_("Recherche"))
 
     def search(self, queryset, name, value):

@@ -45,6 +45,8 @@ class PartnerForm(forms.ModelForm):
             "website",
             "description",
         ]
+        labels = {"communes_served": _("Communes desservies")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "communes_served": _("Séparées par des virgules, par ex. : Namur, Jambes, Andenne"),
         }
@@ -157,6 +159,8 @@ class AgreementForm(forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "contacts": forms.CheckboxSelectMultiple(),
+            "shared_data": forms.Textarea(attrs={"rows": 3}),
+            "priority_rules": forms.Textarea(attrs={"rows": 3}),
             "document": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         help_texts = {

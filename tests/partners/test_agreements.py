@@ -239,3 +239,16 @@ def test_beat_schedule_is_registered():
 
     entry = settings.CELERY_BEAT_SCHEDULE["partners-send-expiry-alerts"]
     assert entry["task"] == "partners.send_expiry_alerts"
+
+
+def test_agreements_list_filters_by_status(world, client_for):
+    with scopes_disabled():
+        AgreementFactory(
+            slsp=world.slsp_a, purpose="Finie", end_date=TODAY - datetime.timedelta(days=3)
+        )
+        AgreementFactory(slsp=world.slsp_a, purpose="Courante")
+        AgreementFactory(slsp=world.slsp_b, purpose="Autre SLSP")
+    response = client_for("direction_a").get(reverse("partners:agreements"), {"status": "expired"})
+    assert [a.purpose for a in response.context["page"]] == ["Finie"]
+    response = client_for("direction_a").get(reverse("partners:agreements"))
+    assert {a.purpose for a in response.context["page"]} == {"Finie", "Courante"}

@@ -1,0 +1,85 @@
+"""A référent searches the directory, links an existing partner instead of duplicating
+it, records an agreement with its signed PDF and downloads it back."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django_scopes import scopes_disabled
+
+from apps.partners.models import Agreement, Partner, SlspPartner
+from tests.browser import SCREENSHOTS, chromium_page, login
+from tests.factories import PASSWORD
+from tests.partners.factories import PartnerContactFactory, PartnerFactory, pdf_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_referent_links_an_existing_partner_and_records_an_agreement(
+    live_server, world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    existing = PartnerFactory(
+        name="CPAS de Gembloux", type="cpas", commune="Gembloux", communes_served=["Gembloux"]
+    )
+    PartnerContactFactory(partner=existing, name="Claire Martin", function="Assistante sociale")
+    PartnerFactory(name="Maison de justice de Namur", type="maison_justice", commune="Namur")
+    today = datetime.date.today()
+    pdf = tmp_path / "convention-signee.pdf"
+    pdf.write_bytes(pdf_bytes("Convention CPAS de Gembloux"))
+
+    with chromium_page() as page:
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        page.get_by_role("link", name="Partenaires").first.click()
+        page.get_by_label("Recherche").fill("gembloux")
+        page.get_by_role("button", name="Filtrer").click()
+        assert page.locator("tbody tr").count() == 1
+        page.screenshot(path=SCREENSHOTS / "partners-directory.png", full_page=True)
+
+        # Trying to add it again: the directory proposes the existing one first.
+        page.get_by_role("link", name="Ajouter un partenaire").click()
+        page.get_by_label("Nom de l'organisation").fill("C.P.A.S. Gembloux")
+        page.get_by_label("Type").select_option("cpas")
+        page.get_by_label("Commune").fill("Gembloux")
+        page.get_by_role("button", name="Chercher").click()
+        page.screenshot(path=SCREENSHOTS / "partners-create-matches.png", full_page=True)
+        page.get_by_role("button", name="Lier « CPAS de Gembloux » à mon réseau").click()
+        page.wait_for_load_state("networkidle")
+        assert "fait désormais partie du réseau" in page.locator(".messages").inner_text()
+        with scopes_disabled():
+            assert Partner.objects.count() == 2
+            assert SlspPartner.objects.filter(slsp=world.slsp_a, partner=existing).exists()
+        page.screenshot(path=SCREENSHOTS / "partners-detail.png", full_page=True)
+
+        page.get_by_role("link", name="Nouvelle convention").click()
+        page.get_by_label("Objet").fill("Prévention des arriérés de loyer")
+        page.get_by_label("Début").fill(f"{today - datetime.timedelta(days=10):%Y-%m-%d}")
+        # First a wrong end date: a clear message, nothing saved.
+        page.get_by_label("Fin").fill(f"{today - datetime.timedelta(days=20):%Y-%m-%d}")
+        page.get_by_label("Clause de partage de données").check()
+        page.get_by_label("Données partagées").fill("Composition du ménage, arriérés")
+        page.get_by_label("Délai de réponse convenu (jours)").fill("10")
+        page.get_by_label("Claire Martin (Assistante sociale)").check()
+        page.get_by_label("Convention signée (PDF)").set_input_files(str(pdf))
+        page.get_by_role("button", name="Enregistrer la convention").click()
+        assert "précède la date de début" in page.locator(".errorlist").first.inner_text()
+        page.screenshot(path=SCREENSHOTS / "partners-agreement-error.png", full_page=True)
+        with scopes_disabled():
+            assert not Agreement.objects.exists()
+
+        page.get_by_label("Fin").fill(f"{today + datetime.timedelta(days=365):%Y-%m-%d}")
+        page.get_by_label("Convention signée (PDF)").set_input_files(str(pdf))
+        page.get_by_role("button", name="Enregistrer la convention").click()
+        page.wait_for_load_state("networkidle")
+        assert "La convention a été enregistrée." in page.locator(".messages").inner_text()
+        page.screenshot(path=SCREENSHOTS / "partners-agreement.png", full_page=True)
+
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Télécharger le PDF").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".pdf")
+        assert Path(download.path()).read_bytes().startswith(b"%PDF-")
+
+        page.get_by_role("link", name="Conventions").first.click()
+        assert "CPAS de Gembloux" in page.locator("tbody").inner_text()
+        page.screenshot(path=SCREENSHOTS / "partners-agreements.png", full_page=True)
