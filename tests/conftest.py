@@ -131,9 +131,19 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             proc.kill()
             raise RuntimeError("the Celery worker did not start")
     yield proc
-    proc.terminate()
+    # The whole process group: the pool's children hold database connections too.
+    import signal
+
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
