@@ -46,9 +46,6 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         page.get_by_role("button", name="Lier « CPAS de Gembloux » à mon réseau").click()
         page.wait_for_load_state("networkidle")
         assert "fait désormais partie du réseau" in page.locator(".messages").inner_text()
-        with scopes_disabled():
-            assert Partner.objects.count() == 2
-            assert SlspPartner.objects.filter(slsp=world.slsp_a, partner=existing).exists()
         page.screenshot(path=SCREENSHOTS / "partners-detail.png", full_page=True)
 
         page.get_by_role("link", name="Nouvelle convention").click()
@@ -64,8 +61,6 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         page.get_by_role("button", name="Enregistrer la convention").click()
         assert "précède la date de début" in page.locator(".errorlist").first.inner_text()
         page.screenshot(path=SCREENSHOTS / "partners-agreement-error.png", full_page=True)
-        with scopes_disabled():
-            assert not Agreement.objects.exists()
 
         page.get_by_label("Fin").fill(f"{today + datetime.timedelta(days=365):%Y-%m-%d}")
         page.get_by_label("Convention signée (PDF)").set_input_files(str(pdf))
@@ -83,3 +78,52 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         page.get_by_role("link", name="Conventions").first.click()
         assert "CPAS de Gembloux" in page.locator("tbody").inner_text()
         page.screenshot(path=SCREENSHOTS / "partners-agreements.png", full_page=True)
+
+    # Checked once the browser is closed: the ORM in the Playwright thread would open
+    # a connection of its own (asgiref context) that outlives the test.
+    with scopes_disabled():
+        assert Partner.objects.count() == 2  # linked, not duplicated
+        assert SlspPartner.objects.filter(slsp=world.slsp_a, partner=existing).exists()
+        agreement = Agreement.objects.get()  # the refused attempt saved nothing
+        assert agreement.partner_id == existing.pk and agreement.document
+
+
+def test_home_panel_and_coordinator_merge(live_server, world):
+    from tests.partners.factories import AgreementFactory, SlspPartnerFactory
+
+    today = datetime.date.today()
+    keep = PartnerFactory(name="Service de santé mentale de Namur", type="sante_mentale")
+    dup = PartnerFactory(name="SSM Namur", type="sante_mentale", phone="081 00 00 00")
+    with scopes_disabled():
+        SlspPartnerFactory(slsp=world.slsp_a, partner=dup)
+        AgreementFactory(
+            slsp=world.slsp_a,
+            partner=dup,
+            purpose="Orientation en santé mentale",
+            end_date=today + datetime.timedelta(days=40),
+        )
+    with chromium_page() as page:
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        panel = page.get_by_role("region", name="Conventions qui expirent dans les 60 jours")
+        assert "Orientation en santé mentale" in panel.inner_text()
+        page.screenshot(path=SCREENSHOTS / "partners-home-panel.png", full_page=True)
+
+    coordinator = world.users["coordinateur"]
+    with chromium_page() as page:
+        login(page, live_server.url, coordinator.email, PASSWORD)
+        page.goto(f"{live_server.url}/partenaires/{dup.uuid}/")
+        main = page.locator("main").inner_text()
+        assert "Orientation en santé mentale" not in main  # counts only
+        page.screenshot(path=SCREENSHOTS / "partners-coordinator-page.png", full_page=True)
+        page.get_by_role("link", name="Fusionner ce doublon").click()
+        page.get_by_label("Partenaire à conserver").select_option(str(keep.uuid))
+        page.get_by_label("Je confirme la fusion (irréversible).").check()
+        page.screenshot(path=SCREENSHOTS / "partners-merge.png", full_page=True)
+        page.get_by_role("button", name="Fusionner").click()
+        page.wait_for_load_state("networkidle")
+        assert "rien n'a été perdu" in page.locator(".messages").inner_text()
+        assert page.locator(".stats").inner_text().count("1") >= 1
+    with scopes_disabled():
+        assert not Partner.objects.filter(pk=dup.pk).exists()
+        assert Agreement.objects.get().partner_id == keep.pk
+        assert SlspPartner.objects.get().partner_id == keep.pk

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -15,7 +14,6 @@ from apps.partners.models import (
     Agreement,
     AgreementStatus,
     Partner,
-    PartnerContact,
     SlspPartner,
     normalize_name,
 )
@@ -108,13 +106,6 @@ def find_similar(
     return [p for p in ranked if score(p) >= 0.45][:limit]
 
 
-def partner_detail(user, uuid):
-    """One partner with its contacts (one query for the partner, one for the contacts)."""
-    return partners_for(user).prefetch_related(
-        Prefetch("contacts", queryset=PartnerContact.objects.order_by("name"))
-    )
-
-
 def links_for(user):
     """The network links of the user's SLSPs (scoped: the request's scope applies)."""
     if not user.is_authenticated:
@@ -198,7 +189,3 @@ def sharing_agreement_for(slsp_id: int, partner_id: int, on: datetime.date | Non
             .order_by("-end_date", "-pk")
             .first()
         )
-
-
-def contacts_for(user, partner):
-    return PartnerContact.objects.filter(partner=partner).order_by(Lower("name"))

@@ -65,6 +65,7 @@ def create_partner(form, *, link_to=None) -> Partner:
 def save_agreement(form, *, user=None) -> Agreement:
     """Save an agreement form (the document already validated by the form)."""
     agreement = form.save(commit=False)
+    replaced = form.initial.get("document")
     new_document = "document" in form.changed_data and bool(form.cleaned_data.get("document"))
     if new_document:
         agreement.document_size = form.cleaned_data["document"].size
@@ -76,6 +77,10 @@ def save_agreement(form, *, user=None) -> Agreement:
         agreement.created_by = user
     agreement.save()
     form.save_m2m()
+    if "document" in form.changed_data and replaced:
+        # A replaced or removed signed document must not linger on disk.
+        storage, name = replaced.storage, replaced.name
+        transaction.on_commit(lambda: storage.delete(name))
     link_partner(agreement.slsp, agreement.partner)
     # A renewed end date must warn again at every threshold.
     if "end_date" in form.changed_data and form.initial.get("end_date"):

@@ -252,3 +252,24 @@ def test_agreements_list_filters_by_status(world, client_for):
     assert [a.purpose for a in response.context["page"]] == ["Finie"]
     response = client_for("direction_a").get(reverse("partners:agreements"))
     assert {a.purpose for a in response.context["page"]} == {"Finie", "Courante"}
+
+
+def test_a_replaced_document_is_deleted_from_disk(
+    world, client_for, linked, django_capture_on_commit_callbacks
+):
+    with scopes_disabled():
+        agreement = AgreementFactory(slsp=world.slsp_a, partner=linked)
+        agreement.document.save("x.pdf", SimpleUploadedFile("x.pdf", pdf_bytes()))
+    old_path = agreement.document.path
+    data = form_data(world, linked, document=pdf_upload("nouvelle.pdf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("referent_a").post(
+            reverse("partners:agreement_edit", kwargs={"uuid": agreement.uuid}), data
+        )
+    assert response.status_code == 302
+    with scopes_disabled():
+        agreement.refresh_from_db()
+    import os
+
+    assert not os.path.exists(old_path)
+    assert os.path.exists(agreement.document.path)
