@@ -128,13 +128,7 @@ def seed(ctx):
         for type_, pattern in LOCAL_SERVICES:
             local.append(_partner(pattern.format(c=commune), type_, commune, index=index))
             index += 1
-        regional = [
-            p
-            for p in Partner.objects.filter(
-                type__in=[PartnerType.RELAIS_SOCIAL, PartnerType.MAISON_JUSTICE],
-                commune__in=PROVINCE_CITIES.get(slsp.province, []),
-            ).order_by("name")[:2]
-        ]
+        regional = _regional_services(commune, slsp.province)
         for partner in local[:6] + regional:
             SlspPartner.objects.get_or_create(
                 slsp=slsp,
@@ -142,6 +136,22 @@ def seed(ctx):
                 defaults={"since": datetime.date(2014 + position % 8, 1 + position % 12, 1)},
             )
         _seed_agreements(slsp, local, regional, today, with_documents=position < 2)
+
+
+def _regional_services(commune, province):
+    """The relais social and maison de justice of the SLSP's own city when it has them,
+    otherwise those of the nearest cities of its province."""
+    found = []
+    for type_ in (PartnerType.MAISON_JUSTICE, PartnerType.RELAIS_SOCIAL):
+        cities = [commune, *PROVINCE_CITIES.get(province, [])]
+        partner = None
+        for city in cities:
+            partner = Partner.objects.filter(type=type_, commune=city).first()
+            if partner:
+                break
+        if partner:
+            found.append(partner)
+    return found
 
 
 def _seed_agreements(slsp, local, regional, today, with_documents):

@@ -14,6 +14,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ContactsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes carrying their partner's UUID, so partners.js can show only the
+    contacts of the chosen partner (all of them stay visible without JS)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-partner"] = str(instance.partner.uuid)
+        return option
+
+
 class PartnerSearchForm(forms.Form):
     """Step one of adding a partner: look for it in the regional directory first."""
 
@@ -158,7 +170,7 @@ class AgreementForm(forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "contacts": forms.CheckboxSelectMultiple(),
+            "contacts": ContactsWidget(),
             "shared_data": forms.Textarea(attrs={"rows": 3}),
             "priority_rules": forms.Textarea(attrs={"rows": 3}),
             "document": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
@@ -196,7 +208,8 @@ class AgreementForm(forms.ModelForm):
             contacts = contacts.filter(partner__in=partners)
         else:
             contacts = contacts.none()
-        self.fields["contacts"].queryset = contacts
+        self.fields["contacts"].queryset = contacts.order_by("partner__name", "name")
+        self.fields["contacts"].label_from_instance = lambda c: f"{c} — {c.partner.name}"
         self.fields["document"].help_text = _(
             "PDF uniquement, %(limit)d Mo au maximum. Il n'est jamais publié : seules les "
             "personnes de votre SLSP peuvent le télécharger."
