@@ -189,3 +189,13 @@ def sharing_agreement_for(slsp_id: int, partner_id: int, on: datetime.date | Non
             .order_by("-end_date", "-pk")
             .first()
         )
+
+
+def merge_preview(partner) -> dict:
+    """What a merge would move from this partner: counts only (coordinators)."""
+    with scopes_disabled():
+        return Partner.objects.filter(pk=partner.pk).aggregate(
+            contacts=Count("contacts", distinct=True),
+            links=Count("slsp_links", distinct=True),
+            agreements=Count("agreements", distinct=True),
+        )

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -218,6 +219,12 @@ def merge(request, uuid):
             services.merge_partners(keep, duplicate, user=request.user)
         except services.MergeError as error:
             messages.error(request, str(error))
+        except IntegrityError:
+            # A uniqueness rule the merge could not reconcile: nothing was changed.
+            messages.error(
+                request,
+                _("La fusion a été annulée : une donnée liée entre en conflit. Rien n'a changé."),
+            )
         else:
             messages.success(
                 request,
@@ -228,7 +235,12 @@ def merge(request, uuid):
     return render(
         request,
         "partners/merge.html",
-        {"form": form, "partner": duplicate, "candidates": candidates},
+        {
+            "form": form,
+            "partner": duplicate,
+            "candidates": candidates,
+            "preview": queries.merge_preview(duplicate),
+        },
     )
 
 

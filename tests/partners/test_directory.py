@@ -186,3 +186,12 @@ def test_partner_page_shows_contacts_to_staff_and_counts_only_to_coordinators(wo
     assert "Suivi psy confidentiel" not in body and "Autre SLSP secrète" not in body
     assert coordinator.context["stats"]["total"] == 2
     assert coordinator.context["stats"]["slsps"] == 2
+
+
+def test_create_search_with_bad_input_is_a_form_error(world, client_for):
+    response = client_for("referent_a").get(
+        reverse("partners:create"), {"name": "", "type": "banque", "commune": "x" * 300}
+    )
+    assert response.status_code == 200
+    assert set(response.context["search"].errors) == {"name", "type", "commune"}
+    assert "Sélectionnez un choix valide" in response.content.decode()
