@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -42,7 +43,7 @@ STOP_WORDS = {
 
 def partners_for(user):
     """Partners of the regional directory the user may read (all of them, or none)."""
-    if not user.is_authenticated or not user.has_perm("partners.view_directory"):
+    if not user.is_authenticated or not rules.has_perm("partners.view_directory", user):
         return Partner.objects.none()
     return Partner.objects.all()
 
@@ -121,7 +122,7 @@ def referent_slsp_ids(user) -> list[int]:
 
 def agreements_for(user, today: datetime.date | None = None):
     """Agreements the user may open: those of their own SLSPs, with their status."""
-    if not user.is_authenticated or not user.has_perm("partners.view_agreements"):
+    if not user.is_authenticated or not rules.has_perm("partners.view_agreements", user):
         return Agreement.objects.none()
     return (
         Agreement.objects.filter(slsp_id__in=user.slsp_ids())

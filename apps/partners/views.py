@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,8 +24,14 @@ from apps.partners.models import PartnerContact
 from apps.slsps.models import Slsp
 
 
+def allowed(user, perm, obj=None) -> bool:
+    """The rule itself, without Django's superuser bypass: the technical administrator
+    reads the directory but does not act for an SLSP or the SWL here."""
+    return rules.has_perm(perm, user, obj)
+
+
 def _require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
+    if not allowed(request.user, perm, obj):
         raise Http404
 
 
@@ -50,7 +57,15 @@ def directory(request):
     rows = queries.directory_rows(request.user).order_by("name", "pk")
     filterset = DirectoryFilter(request.GET, queryset=rows, user=request.user)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/directory.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "partners/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_add": allowed(request.user, "partners.add_partner"),
+        },
+    )
 
 
 @login_required
@@ -66,8 +81,8 @@ def detail(request, uuid):
     context = {
         "partner": partner,
         "stats": queries.partner_statistics(user, partner),
-        "can_edit": user.has_perm("partners.change_partner"),
-        "can_merge": user.has_perm("partners.merge_partners"),
+        "can_edit": allowed(user, "partners.change_partner"),
+        "can_merge": allowed(user, "partners.merge_partners"),
     }
     if user.slsp_ids():
         context["agreements"] = list(
@@ -261,7 +276,7 @@ def agreements(request):
         {
             "filter": filterset,
             "page": page,
-            "can_add": request.user.has_perm("partners.add_agreement"),
+            "can_add": allowed(request.user, "partners.add_agreement"),
         },
     )
 
@@ -321,7 +336,7 @@ def agreement_detail(request, uuid):
         "partners/agreement_detail.html",
         {
             "agreement": agreement,
-            "can_edit": request.user.has_perm("partners.change_agreement", agreement),
+            "can_edit": allowed(request.user, "partners.change_agreement", agreement),
         },
     )
 
