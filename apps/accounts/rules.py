@@ -98,3 +98,4 @@ rules.add_perm("partners.view_expiring_agreements", is_referent | is_direction)
 # --- calls for projects and jury (issue 5) ---
 
 # --- reports and the SWL regional view (issue 6) ---
+rules.add_perm("reports.view_region", is_coordinator | is_admin)

@@ -27,10 +27,32 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RegionalMetric:
+    """One column of the SWL regional table, contributed by the app that owns the data.
+
+    `compute(slsp_ids)` returns {slsp_id: number} in ONE aggregate query, so the
+    regional pages cost the same for 3 or 68 SLSPs. `about_people` marks counts of
+    households or persons: values from 1 to 4 are suppressed on regional pages.
+    """
+
+    key: str
+    label: str
+    compute: Callable
+    order: int = 100
+    about_people: bool = False
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
+    metrics: list[RegionalMetric] = field(default_factory=list)
+
+    def add_metric(self, metric: RegionalMetric) -> None:
+        if all(m.key != metric.key for m in self.metrics):
+            self.metrics.append(metric)
+            self.metrics.sort(key=lambda m: m.order)
 
     def add_nav(self, item: NavItem) -> None:
         if item not in self.nav:

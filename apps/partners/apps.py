@@ -10,8 +10,8 @@ class PartnersConfig(AppConfig):
         from celery.schedules import crontab
         from django.conf import settings
 
-        from apps.core.registry import HomePanel, NavItem, registry
-        from apps.partners import panels
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
+        from apps.partners import panels, queries
 
         registry.add_nav(
             NavItem(_("Partenaires"), "partners:directory", "partners.view_directory", order=40)
@@ -21,6 +21,16 @@ class PartnersConfig(AppConfig):
         )
         registry.add_panel(
             HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=30)
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "partenaires", _("Partenaires du réseau"), queries.network_counts_by_slsp, 40
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "conventions", _("Conventions en cours"), queries.active_agreements_by_slsp, 45
+            )
         )
         # Every morning; a task sends each (agreement, threshold) alert only once.
         settings.CELERY_BEAT_SCHEDULE.setdefault(

@@ -200,3 +200,28 @@ def merge_preview(partner) -> dict:
             links=Count("slsp_links", distinct=True),
             agreements=Count("agreements", distinct=True),
         )
+
+
+def network_counts_by_slsp(slsp_ids) -> dict[int, int]:
+    """Partners in each SLSP's network (regional table)."""
+    with scopes_disabled():
+        rows = (
+            SlspPartner.objects.filter(slsp_id__in=slsp_ids)
+            .values("slsp_id")
+            .annotate(n=Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
+
+
+def active_agreements_by_slsp(slsp_ids) -> dict[int, int]:
+    """Agreements in force today (active or expiring soon), per SLSP (regional table)."""
+    with scopes_disabled():
+        rows = (
+            Agreement.objects.filter(slsp_id__in=slsp_ids)
+            .active_on(timezone.localdate())
+            .values("slsp_id")
+            .annotate(n=Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)

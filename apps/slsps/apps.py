@@ -7,8 +7,8 @@ class SlspsConfig(AppConfig):
     verbose_name = _("SLSP et réseau des référents")
 
     def ready(self):
-        from apps.core.registry import HomePanel, NavItem, registry
-        from apps.slsps import panels
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
+        from apps.slsps import panels, queries
 
         registry.add_nav(NavItem(_("Accueil"), "core:home", "core.view_home", order=0))
         registry.add_nav(NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10))
@@ -17,3 +17,8 @@ class SlspsConfig(AppConfig):
         )
         registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
         registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=20))
+        registry.add_metric(
+            RegionalMetric(
+                "postes", _("Postes de référent pourvus"), queries.filled_posts_by_slsp, 10
+            )
+        )

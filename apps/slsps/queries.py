@@ -57,3 +57,17 @@ def register_summary(user):
             real=Count("pk", filter=Q(is_demo=False)),
             demo=Count("pk", filter=Q(is_demo=True)),
         )
+
+
+def filled_posts_by_slsp(slsp_ids) -> dict[int, int]:
+    """Referent posts filled today, per SLSP (regional table)."""
+    today = timezone.localdate()
+    with scopes_disabled():
+        rows = (
+            ReferentPost.objects.active_on(today)
+            .filter(slsp_id__in=slsp_ids, person__isnull=False)
+            .values("slsp_id")
+            .annotate(n=Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)

@@ -1,0 +1,92 @@
+"""The SWL regional table: one line per SLSP, counts only, small counts suppressed.
+
+Columns come from the `RegionalMetric`s the apps register (apps/core/registry.py):
+each costs one aggregate query, whatever the number of SLSPs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.registry import registry
+from apps.slsps.models import Slsp
+
+SMALL_COUNT = 5
+SUPPRESSED = "<5"
+
+
+def suppress(value, about_people: bool):
+    """Counts of people from 1 to 4 could identify a household: show them as '<5'."""
+    if about_people and isinstance(value, int) and 0 < value < SMALL_COUNT:
+        return SUPPRESSED
+    return value
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    about_people: bool = False
+
+
+@dataclass
+class Row:
+    slsp: Slsp
+    values: list = field(default_factory=list)
+
+    def sort_value(self, index: int):
+        value = self.values[index]
+        return -1 if value == SUPPRESSED else value
+
+
+@dataclass
+class RegionalTable:
+    columns: list[Column]
+    rows: list[Row]
+    totals: list
+
+    def sorted_by(self, key: str) -> RegionalTable:
+        descending = key.startswith("-")
+        key = key.lstrip("-")
+        if key == "province":
+            rows = sorted(
+                self.rows, key=lambda r: (r.slsp.get_province_display(), r.slsp.official_name)
+            )
+        elif key in {c.key for c in self.columns}:
+            index = [c.key for c in self.columns].index(key)
+            rows = sorted(self.rows, key=lambda r: (r.sort_value(index), r.slsp.official_name))
+        else:
+            rows = sorted(self.rows, key=lambda r: r.slsp.official_name.lower())
+        if descending:
+            rows.reverse()
+        return RegionalTable(self.columns, rows, self.totals)
+
+
+def build_table(slsps) -> RegionalTable:
+    slsps = list(slsps)
+    ids = [s.pk for s in slsps]
+    columns = [Column("logements", _("Logements"))]
+    raw = {"logements": {s.pk: s.housing_units or 0 for s in slsps}}
+    for metric in registry.metrics:
+        columns.append(Column(metric.key, metric.label, metric.about_people))
+        raw[metric.key] = metric.compute(ids)
+    rows = [
+        Row(s, [suppress(raw[c.key].get(s.pk, 0), c.about_people) for c in columns]) for s in slsps
+    ]
+    totals = [suppress(sum(raw[c.key].get(i, 0) for i in ids), c.about_people) for c in columns]
+    return RegionalTable(columns, rows, totals)
+
+
+def export_rows(table: RegionalTable) -> list[list]:
+    header = [str(_("SLSP")), str(_("Province")), str(_("Commune du siège"))]
+    header += [str(c.label) for c in table.columns]
+    lines = [header]
+    for row in table.rows:
+        slsp = row.slsp
+        lines.append(
+            [slsp.official_name, slsp.get_province_display(), slsp.head_office_commune, *row.values]
+        )
+    lines.append([str(_("Total régional")), "", "", *table.totals])
+    return lines

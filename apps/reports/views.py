@@ -1,0 +1,79 @@
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from apps.reports import queries, regional
+from apps.reports.filters import RegionFilter
+
+
+def _table(request):
+    if not request.user.has_perm("reports.view_region"):
+        raise Http404
+    filterset = RegionFilter(request.GET, queryset=queries.region_slsps_for(request.user))
+    table = regional.build_table(filterset.qs).sorted_by(request.GET.get("tri", "nom"))
+    return filterset, table
+
+
+@login_required
+def region(request):
+    filterset, table = _table(request)
+    return render(
+        request,
+        "reports/region.html",
+        {"filter": filterset, "table": table, "sort": request.GET.get("tri", "nom")},
+    )
+
+
+@login_required
+def region_csv(request):
+    _, table = _table(request)
+    buffer = io.StringIO()
+    # Semicolons and a BOM: what Excel expects in Belgium.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerows(regional.export_rows(table))
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@login_required
+def region_xlsx(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    _, table = _table(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "SLSP"
+    for line in regional.export_rows(table):
+        sheet.append(line)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+@login_required
+def slsp_overview(request, uuid):
+    if not request.user.has_perm("reports.view_region"):
+        raise Http404
+    slsp = get_object_or_404(queries.region_slsps_for(request.user), uuid=uuid)
+    table = regional.build_table([slsp])
+    facts = list(zip(table.columns, table.rows[0].values, strict=True))
+    return render(request, "reports/slsp_overview.html", {"slsp": slsp, "facts": facts})
+
+
+def _filename(extension: str) -> str:
+    return f"slsp-region-{timezone.localdate():%Y-%m-%d}.{extension}"

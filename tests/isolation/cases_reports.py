@@ -1,0 +1,16 @@
+"""URL classification of the SWL regional view (issue 6)."""
+
+from tests.isolation.cases import UrlCase, expect
+
+REGION = ("coordinateur", "admin")
+
+CASES = [
+    UrlCase("reports:region", expect(ok=REGION)),
+    UrlCase("reports:region_csv", expect(ok=REGION)),
+    UrlCase("reports:region_xlsx", expect(ok=REGION)),
+    UrlCase(
+        "reports:slsp_overview",
+        expect(ok=REGION),
+        kwargs=lambda w: {"uuid": w.slsp_a.uuid},
+    ),
+]
