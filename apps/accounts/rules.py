@@ -68,6 +68,10 @@ rules.add_perm("admin.access", is_admin)
 
 
 # --- tenants and individual accompaniment (issue 3) ---
+rules.add_perm("tenants.view_households", has_slsp_role)
+rules.add_perm("tenants.view_household", is_staff_of)
+rules.add_perm("tenants.import_export", is_referent)
+rules.add_perm("tenants.import_into", is_referent_of)
 
 
 # --- partners, agreements, referrals, collective actions (issue 4) ---

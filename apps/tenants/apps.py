@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TenantsConfig(AppConfig):
     name = "apps.tenants"
     verbose_name = _("Logements et ménages")
+
+    def ready(self):
+        from apps.core.registry import NavItem, registry
+
+        registry.add_nav(
+            NavItem(_("Ménages"), "tenants:households", "tenants.view_households", order=20)
+        )

@@ -1,1 +1,174 @@
+import uuid
 
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class Category(models.TextChoices):
+    SOCIAL = "social", _("Social / d'utilité publique")
+    MOYEN = "moyen", _("Moyen")
+    INSERTION = "insertion", _("Insertion")
+    TRANSIT = "transit", _("Transit")
+    ADAPTE = "adapte", _("Adapté")
+    SOCIAL_ASSIMILE = "social_assimile", _("Social assimilé")
+
+
+class Language(models.TextChoices):
+    FR = "fr", _("Français")
+    DE = "de", _("Allemand")
+    NL = "nl", _("Néerlandais")
+    OTHER = "autre", _("Autre")
+
+
+class HousingUnit(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("adresse"), max_length=250)
+    postal_code = models.CharField(_("code postal"), max_length=4)
+    commune = models.CharField(_("commune"), max_length=100)
+    district = models.CharField(_("quartier / cité"), max_length=120, blank=True)
+    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("logement")
+        verbose_name_plural = _("logements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slsp", "address", "postal_code"], name="unit_unique_address"
+            )
+        ]
+        indexes = [models.Index(fields=["slsp", "district"], name="unit_slsp_district")]
+
+    def __str__(self):
+        return f"{self.address}, {self.postal_code} {self.commune}"
+
+
+class Household(models.Model):
+    """A tenant household, known by the SLSP's own tenancy reference."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField(_("référence du bail"), max_length=40)
+    size = models.PositiveSmallIntegerField(_("taille du ménage"), default=1)
+    language = models.CharField(
+        _("langue"), max_length=5, choices=Language.choices, default=Language.FR
+    )
+    display_name = models.CharField(_("nom du ménage"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("ménage")
+        verbose_name_plural = _("ménages")
+        ordering = ["display_name", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["slsp", "reference"], name="household_unique_reference")
+        ]
+
+    def __str__(self):
+        return self.display_name or self.reference
+
+
+class TenancyQuerySet(models.QuerySet):
+    def current(self, day):
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Tenancy(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tenancies")
+    unit = models.ForeignKey(HousingUnit, on_delete=models.PROTECT, related_name="tenancies")
+    start_date = models.DateField(_("début du bail"))
+    end_date = models.DateField(_("fin du bail"), null=True, blank=True)
+    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
+    accompanied = models.BooleanField(_("locataire accompagné"), default=False)
+    public = models.CharField(_("public spécifique"), max_length=120, blank=True)
+
+    objects = ScopedManager(
+        slsp="slsp", _manager_class=models.Manager.from_queryset(TenancyQuerySet)
+    )
+
+    class Meta:
+        verbose_name = _("bail")
+        verbose_name_plural = _("baux")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="tenancy_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "start_date"], name="tenancy_unique_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["slsp", "start_date"], name="tenancy_slsp_start")]
+
+    def __str__(self):
+        return f"{self.household} — {self.unit}"
+
+
+class Member(models.Model):
+    """A household member with minimal data: never a national register number."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
+    relation = models.CharField(_("lien"), max_length=40, blank=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("membre du ménage")
+        verbose_name_plural = _("membres du ménage")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "first_name", "last_name", "birth_year"],
+                name="member_unique_person",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class ImportJob(models.Model):
+    """An uploaded export kept between the dry run and the user's confirmation."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("vérifié")
+        APPLIED = "applied", _("importé")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("fichier"), max_length=200)
+    data = models.BinaryField()
+    full_export = models.BooleanField(_("export complet"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("import de l'export locatif")
+        verbose_name_plural = _("imports de l'export locatif")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -1,0 +1,111 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.services import log_access
+from apps.slsps.queries import slsps_for
+from apps.tenants import importer, queries
+from apps.tenants.filters import HouseholdFilter
+from apps.tenants.forms import ImportApplyForm, ImportUploadForm
+from apps.tenants.models import ImportJob
+
+
+@login_required
+def household_list(request):
+    if not rules.has_perm("tenants.view_households", request.user):
+        raise Http404
+    filterset = HouseholdFilter(
+        request.GET,
+        queryset=queries.household_rows(request.user).order_by("display_name", "reference"),
+        districts=queries.districts_for(request.user),
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "tenants/household_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def household_detail(request, uuid):
+    household = get_object_or_404(queries.households_for(request.user), uuid=uuid)
+    if not rules.has_perm("tenants.view_household", request.user, household):
+        raise Http404
+    log_access(request, household)
+    context = {
+        "household": household,
+        "tenancies": queries.tenancies_of(household),
+        "members": queries.members_of(household),
+    }
+    return render(request, "tenants/household_detail.html", context)
+
+
+def _referent_slsps(user):
+    return slsps_for(user).filter(pk__in=user.slsp_ids(roles={"referent"}))
+
+
+@login_required
+def import_upload(request):
+    if not rules.has_perm("tenants.import_export", request.user):
+        raise Http404
+    slsps = list(_referent_slsps(request.user))
+    form = ImportUploadForm(request.POST or None, request.FILES or None, slsps=slsps)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            rows = importer.read_rows(data, form.cleaned_data["file"].name)
+        except importer.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
+            result = importer.plan(slsp, rows, full=form.cleaned_data["full_export"])
+            job = ImportJob.objects.create(
+                slsp=slsp,
+                created_by=request.user,
+                filename=form.cleaned_data["file"].name[:200],
+                data=data,
+                full_export=form.cleaned_data["full_export"],
+                summary=result.summary,
+            )
+            return redirect("tenants:import_preview", uuid=job.uuid)
+    return render(request, "tenants/import_upload.html", {"form": form})
+
+
+@login_required
+def import_preview(request, uuid):
+    job = get_object_or_404(queries.import_jobs_for(request.user), uuid=uuid)
+    if not rules.has_perm("tenants.import_into", request.user, job):
+        raise Http404
+    rows = importer.read_rows(bytes(job.data), job.filename)
+    form = ImportApplyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and job.status == ImportJob.Status.PREVIEWED and form.is_valid():
+        result = importer.apply(
+            job.slsp, rows, full=job.full_export, confirm_end=form.cleaned_data["confirm_end"]
+        )
+        job.status = ImportJob.Status.APPLIED
+        job.applied_at = timezone.now()
+        job.summary = result.summary | {
+            "ended": len(result.to_end) if form.cleaned_data["confirm_end"] else 0
+        }
+        job.save(update_fields=["status", "applied_at", "summary"])
+        messages.success(
+            request,
+            _(
+                "Import terminé : %(create)s lignes créées, %(update)s mises à jour, "
+                "%(reject)s rejetées."
+            )
+            % result.summary,
+        )
+        return redirect("tenants:households")
+    result = importer.plan(job.slsp, rows, full=job.full_export)
+    context = {
+        "job": job,
+        "plan": result,
+        "summary": result.summary,
+        "rows": result.rows[:1000],
+        "form": form,
+        "applied": job.status == ImportJob.Status.APPLIED,
+    }
+    return render(request, "tenants/import_preview.html", context)

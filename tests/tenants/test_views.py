@@ -1,0 +1,90 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from apps.accounts.models import AccessLog
+from tests.tenants.factories import MemberFactory, household_with_tenancy
+
+pytestmark = pytest.mark.django_db
+
+
+def make_households(slsp, n):
+    with scopes_disabled():
+        return [household_with_tenancy(slsp) for _ in range(n)]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_household_list_shows_only_own_slsp(client_for, world):
+    mine = make_households(world.slsp_a, 2)
+    theirs = make_households(world.slsp_b, 1)
+    html = client_for("referent_a").get(reverse("tenants:households")).content.decode()
+    assert all(h.display_name in html for h in mine)
+    assert theirs[0].display_name not in html
+
+
+def test_search_by_member_name_reference_and_address(client_for, world):
+    target = make_households(world.slsp_a, 3)[1]
+    with scopes_disabled():
+        MemberFactory(slsp=world.slsp_a, household=target, last_name="Vandenberghe")
+        address = target.tenancies.get().unit.address
+    client = client_for("referent_a")
+    for term in ("vandenBERGHE", target.reference, address):
+        page = client.get(reverse("tenants:households"), {"q": term}).context["page"]
+        assert [h.pk for h in page] == [target.pk], term
+
+
+def test_bad_filter_input_is_not_a_500(client_for, world):
+    response = client_for("referent_a").get(
+        reverse("tenants:households"),
+        {"category": "château", "district": "<script>", "ordering": "x", "page": "-3"},
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_district_choices_are_scoped_to_the_user(client_for, world):
+    with scopes_disabled():
+        household_with_tenancy(world.slsp_b, unit__district="Cité secrète de B")
+    form = client_for("referent_a").get(reverse("tenants:households")).context["filter"].form
+    assert "Cité secrète de B" not in dict(form.fields["district"].choices)
+
+
+def test_household_page_is_logged_in_the_access_log(client_for, world):
+    household = make_households(world.slsp_a, 1)[0]
+    client_for("accompagnateur_a").get(
+        reverse("tenants:household", kwargs={"uuid": household.uuid})
+    )
+    entry = AccessLog.objects.get()
+    assert entry.user == world.users["accompagnateur_a"]
+    assert entry.object_id == str(household.uuid)
+    assert entry.view_name == "tenants:household"
+    assert entry.slsp_id == world.slsp_a.pk
+
+
+@pytest.mark.parametrize("name", ["tenants:households"])
+def test_list_query_count_is_the_same_for_1_3_and_50_rows(client_for, world, name):
+    client = client_for("referent_a")
+    counts = []
+    for batch in (1, 2, 47):
+        make_households(world.slsp_a, batch)
+        counts.append(count_queries(client, reverse(name)))
+    assert len(set(counts)) == 1, counts
+
+
+def test_household_page_query_count_does_not_grow_with_members(client_for, world):
+    household = make_households(world.slsp_a, 1)[0]
+    client = client_for("referent_a")
+    url = reverse("tenants:household", kwargs={"uuid": household.uuid})
+    counts = []
+    for batch in (1, 2, 47):
+        with scopes_disabled():
+            MemberFactory.create_batch(batch, slsp=world.slsp_a, household=household)
+        counts.append(count_queries(client, url))
+    assert len(set(counts)) == 1, counts
