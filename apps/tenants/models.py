@@ -84,7 +84,8 @@ class Tenancy(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tenancies")
-    unit = models.ForeignKey(HousingUnit, on_delete=models.PROTECT, related_name="tenancies")
+    # RESTRICT, not PROTECT: deleting a whole SLSP cascades through both.
+    unit = models.ForeignKey(HousingUnit, on_delete=models.RESTRICT, related_name="tenancies")
     start_date = models.DateField(_("début du bail"))
     end_date = models.DateField(_("fin du bail"), null=True, blank=True)
     category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)

@@ -231,3 +231,13 @@ def test_xlsx_dates_as_cells_are_read(world):
         importer.apply(world.slsp_a, rows)
         tenancy = Tenancy.objects.get()
     assert tenancy.start_date == datetime.date(2025, 3, 1) and tenancy.accompanied
+
+
+def test_deleting_an_slsp_removes_its_tenant_data(world):
+    with scope(slsp=[world.slsp_a.pk]):
+        importer.apply(world.slsp_a, importer.read_rows(SAMPLE.read_bytes()))
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        world.slsp_a.delete()
+        assert not Household.objects.exists() and not Tenancy.objects.exists()
