@@ -27,3 +27,40 @@ def test_referent_imports_the_sample_export_and_finds_a_household(live_server, w
         body = page.locator("main").inner_text()
         assert "B-2023-0417" in body and "Transit" in body and "Jean-Paul" in body
         page.screenshot(path=SCREENSHOTS / "household.png", full_page=True)
+
+
+def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_server, world):
+    from django_scopes import scopes_disabled
+
+    from tests.tenants.factories import household_with_tenancy
+
+    with scopes_disabled():
+        household = household_with_tenancy(world.slsp_a)
+    url = f"{live_server.url}/menages/{household.uuid}/"
+    with chromium_page() as page:
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        page.goto(url)
+        page.get_by_text("Enregistrer un consentement").click()
+        page.get_by_role("button", name="Enregistrer le consentement").click()
+        assert "Consentement enregistré" in page.locator(".messages").inner_text()
+        page.get_by_text("Ouvrir un suivi").click()
+        page.get_by_label("Impayés").check()
+        page.get_by_label("Objectif").fill("Tenir le plan d'apurement")
+        page.get_by_role("button", name="Ouvrir le suivi").click()
+        assert "Suivi ouvert" in page.locator(".messages").inner_text()
+        for kind, note in [
+            ("Entretien impayés", "Premier entretien"),
+            ("Plan d'apurement", "Plan signé"),
+            ("Appel téléphonique", "Rappel de l'échéance"),
+        ]:
+            page.get_by_label("Type de moment").select_option(label=kind)
+            page.get_by_label("Note brève").fill(note)
+            # Keyboard only: Enter submits the one-line form with its defaults.
+            page.get_by_label("Note brève").press("Enter")
+            page.wait_for_load_state("networkidle")
+            assert "Moment enregistré" in page.locator(".messages").inner_text()
+        timeline = page.locator("ol.timeline").inner_text()
+        for note in ("Premier entretien", "Plan signé", "Rappel de l'échéance"):
+            assert note in timeline
+        assert timeline.count("Tenir le plan d'apurement") == 3
+        page.screenshot(path=SCREENSHOTS / "household-timeline.png", full_page=True)

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class AccompanimentConfig(AppConfig):
     name = "apps.accompaniment"
     verbose_name = _("Accompagnement social")
+
+    def ready(self):
+        from apps.accompaniment import queries, sections
+        from apps.core.registry import HomePanel, RegionalMetric, registry
+
+        registry.add_household_section(
+            HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "suivis", _("Suivis actifs"), queries.active_follow_ups_by_slsp, 20, True
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "moments", _("Moments ce semestre"), queries.moments_this_semester_by_slsp, 25
+            )
+        )

@@ -1,1 +1,162 @@
+import uuid
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class Domain(models.TextChoices):
+    HABITER = "habiter", _("Pédagogie de l'habiter")
+    IMPAYES = "impayes", _("Impayés")
+    RELOGEMENT = "relogement", _("Relogement")
+    ACCUEIL = "accueil", _("Accueil")
+    VOISINAGE = "voisinage", _("Voisinage")
+    SPECIFIQUE = "specifique", _("Accompagnement spécifique")
+
+
+class Outcome(models.TextChoices):
+    STABILISED = "stabilise", _("Situation stabilisée")
+    REHOUSED = "reloge", _("Relogé")
+    REFERRED = "oriente", _("Orienté vers un partenaire")
+    TENANT_REQUEST = "demande_locataire", _("Arrêt à la demande du locataire")
+    CONSENT_WITHDRAWN = "retrait_consentement", _("Consentement retiré")
+    LEFT = "depart", _("Départ du logement")
+    OTHER = "autre", _("Autre")
+
+
+class MomentKind(models.TextChoices):
+    WELCOME = "accueil", _("Visite d'accueil")
+    ARREARS = "entretien_impayes", _("Entretien impayés")
+    REPAYMENT = "plan_apurement", _("Plan d'apurement")
+    NEIGHBOUR = "plainte_voisinage", _("Plainte de voisinage")
+    TECHNICAL = "visite_technique", _("Visite technique")
+    WORKS = "travaux", _("Travaux")
+    MOVE = "demenagement", _("Déménagement")
+    RENT = "adaptation_loyer", _("Adaptation annuelle du loyer")
+    OBLIGATIONS = "obligations", _("Information sur les obligations")
+    ORIENTATION = "orientation", _("Orientation")
+    HOME_VISIT = "visite_domicile", _("Visite à domicile")
+    PHONE = "telephone", _("Appel téléphonique")
+    OFFICE = "bureau", _("Rencontre au bureau")
+    OTHER = "autre", _("Autre")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(
+            Q(given_on__lte=day),
+            Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+        )
+
+
+class Consent(models.Model):
+    """The tenant's free consent (libre adhésion): to a follow-up, and to sharing per partner."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "tenants.Household", on_delete=models.CASCADE, related_name="consents"
+    )
+    given_on = models.DateField(_("date du consentement"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    covers_follow_up = models.BooleanField(_("accepte un suivi"), default=True)
+    share_with = models.ManyToManyField(
+        "partners.Partner", blank=True, related_name="+", verbose_name=_("partage avec")
+    )
+    expires_on = models.DateField(_("échéance"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
+    note = models.CharField(_("remarque"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(
+        slsp="slsp", _manager_class=models.Manager.from_queryset(ConsentQuerySet)
+    )
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("given_on")),
+                name="consent_expiry_after_given",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} — {self.given_on:%d/%m/%Y}"
+
+
+class FollowUp(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "tenants.Household", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="follow_ups")
+    domains = ArrayField(models.CharField(max_length=20, choices=Domain.choices))
+    objective = models.CharField(_("objectif"), max_length=300)
+    opened_on = models.DateField(_("ouvert le"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(_("clôturé le"), null=True, blank=True)
+    outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
+    arrears_amount = models.DecimalField(
+        _("arriéré à l'ouverture (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("suivi")
+        verbose_name_plural = _("suivis")
+        ordering = ["-opened_on", "-pk"]
+        indexes = [models.Index(fields=["slsp", "closed_on"], name="followup_slsp_closed")]
+
+    def __str__(self):
+        return f"{self.household} — {self.objective}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def domain_labels(self) -> list[str]:
+        return [str(Domain(d).label) for d in self.domains]
+
+
+class Moment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "tenants.Household", on_delete=models.CASCADE, related_name="moments"
+    )
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="moments"
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=MomentKind.choices)
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=30)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    partners = models.ManyToManyField(
+        "partners.Partner", blank=True, related_name="+", verbose_name=_("partenaires présents")
+    )
+    note = models.CharField(_("note brève"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("moment d'accompagnement")
+        verbose_name_plural = _("moments d'accompagnement")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["slsp", "date"], name="moment_slsp_date")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"

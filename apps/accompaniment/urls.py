@@ -1,3 +1,13 @@
+from django.urls import path
+
+from apps.accompaniment import views
+
 app_name = "accompaniment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("menage/<uuid:uuid>/consentement/", views.consent_create, name="consent_create"),
+    path("consentement/<uuid:uuid>/retrait/", views.consent_withdraw, name="consent_withdraw"),
+    path("menage/<uuid:uuid>/suivi/", views.follow_up_create, name="follow_up_create"),
+    path("suivi/<uuid:uuid>/cloture/", views.follow_up_close, name="follow_up_close"),
+    path("menage/<uuid:uuid>/moment/", views.moment_create, name="moment_create"),
+]

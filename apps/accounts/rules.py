@@ -72,6 +72,14 @@ rules.add_perm("tenants.view_households", has_slsp_role)
 rules.add_perm("tenants.view_household", is_staff_of)
 rules.add_perm("tenants.import_export", is_referent)
 rules.add_perm("tenants.import_into", is_referent_of)
+# Référents and accompagnateurs act; the direction reads.
+rules.add_perm(
+    "accompaniment.act_for",
+    is_referent_of
+    | rules.predicate(
+        lambda user, obj: user.is_authenticated and user.has_role("accompagnateur", _slsp_id(obj))
+    ),
+)
 
 
 # --- partners, agreements, referrals, collective actions (issue 4) ---

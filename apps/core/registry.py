@@ -48,6 +48,13 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     metrics: list[RegionalMetric] = field(default_factory=list)
+    # Sections of the household page contributed by higher apps: build(request, household).
+    household_sections: list[HomePanel] = field(default_factory=list)
+
+    def add_household_section(self, section: HomePanel) -> None:
+        if section not in self.household_sections:
+            self.household_sections.append(section)
+            self.household_sections.sort(key=lambda p: p.order)
 
     def add_metric(self, metric: RegionalMetric) -> None:
         if all(m.key != metric.key for m in self.metrics):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import log_access
+from apps.core.registry import registry
 from apps.slsps.queries import slsps_for
 from apps.tenants import importer, queries
 from apps.tenants.filters import HouseholdFilter
@@ -34,10 +35,15 @@ def household_detail(request, uuid):
     if not rules.has_perm("tenants.view_household", request.user, household):
         raise Http404
     log_access(request, household)
+    sections = [
+        {"template": section.template, "data": section.build(request, household)}
+        for section in registry.household_sections
+    ]
     context = {
         "household": household,
         "tenancies": queries.tenancies_of(household),
         "members": queries.members_of(household),
+        "sections": sections,
     }
     return render(request, "tenants/household_detail.html", context)
 
