@@ -7,11 +7,14 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement social")
 
     def ready(self):
-        from apps.accompaniment import queries, sections
+        from apps.accompaniment import panels, queries, sections
         from apps.core.registry import HomePanel, RegionalMetric, registry
 
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
+        )
+        registry.add_panel(
+            HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)
         )
         registry.add_metric(
             RegionalMetric(

@@ -2,11 +2,14 @@
 
 import datetime
 
-from django.db.models import Count
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import Consent, FollowUp, Moment
+from apps.accompaniment.models import Consent, FollowUp, Moment, MomentKind
+from apps.tenants.models import Household, Tenancy
 
 
 def consents_of(household):
@@ -61,3 +64,34 @@ def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+def first_year_without_welcome(user, today=None):
+    """Households in their first 12 months of tenancy with no welcome moment yet."""
+    today = today or timezone.localdate()
+    recent = Tenancy.objects.filter(
+        household=OuterRef("pk"), start_date__gt=today - datetime.timedelta(days=365)
+    ).current(today)
+    welcomed = Moment.objects.filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
+    entry = Tenancy.objects.filter(household=OuterRef("pk")).order_by("-start_date")
+    return (
+        Household.objects.filter(slsp_id__in=user.slsp_ids())
+        .filter(Exists(recent), ~Exists(welcomed))
+        .annotate(entry=Subquery(entry.values("start_date")[:1]))
+        .order_by("entry")
+    )
+
+
+def stale_follow_ups(user, days=None, today=None):
+    """Open follow-ups with no moment for `days` days (setting FOLLOWUP_STALE_DAYS)."""
+    days = days or getattr(settings, "FOLLOWUP_STALE_DAYS", 60)
+    today = today or timezone.localdate()
+    limit = today - datetime.timedelta(days=days)
+    return (
+        follow_ups_for(user)
+        .filter(closed_on__isnull=True)
+        .annotate(last_moment=Coalesce(Max("moments__date"), "opened_on"))
+        .filter(Q(last_moment__lt=limit))
+        .select_related("household")
+        .order_by("last_moment")
+    )

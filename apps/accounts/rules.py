@@ -72,6 +72,7 @@ rules.add_perm("tenants.view_households", has_slsp_role)
 rules.add_perm("tenants.view_household", is_staff_of)
 rules.add_perm("tenants.import_export", is_referent)
 rules.add_perm("tenants.import_into", is_referent_of)
+rules.add_perm("accompaniment.view_work_lists", has_slsp_role)
 # Référents and accompagnateurs act; the direction reads.
 rules.add_perm(
     "accompaniment.act_for",

@@ -1,0 +1,70 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from apps.accompaniment import queries, services
+from apps.accompaniment.models import Domain, MomentKind
+from tests.tenants.factories import household_with_tenancy
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def test_new_tenants_without_welcome_moment(world):
+    user = world.users["referent_a"]
+    with scopes_disabled():
+        new = household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=30))
+        household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=800))
+        household_with_tenancy(world.slsp_b, start_date=TODAY - datetime.timedelta(days=10))
+    with scope(slsp=[world.slsp_a.pk]):
+        assert list(queries.first_year_without_welcome(user)) == [new]
+        services.log_moment(new, user, kind=MomentKind.WELCOME, date=TODAY, duration_minutes=45)
+        assert not queries.first_year_without_welcome(user).exists()
+
+
+def test_follow_ups_without_news_for_n_days(world):
+    user = world.users["referent_a"]
+    with scopes_disabled():
+        household = household_with_tenancy(world.slsp_a)
+    with scope(slsp=[world.slsp_a.pk]):
+        long_ago = TODAY - datetime.timedelta(days=100)
+        services.record_consent(household, user, given_on=long_ago, covers_follow_up=True)
+        follow_up = services.open_follow_up(
+            household, user, domains=[Domain.HABITER], objective="x", opened_on=long_ago
+        )
+        services.log_moment(
+            household,
+            user,
+            kind=MomentKind.PHONE,
+            follow_up=follow_up,
+            date=TODAY - datetime.timedelta(days=70),
+            duration_minutes=10,
+        )
+        assert list(queries.stale_follow_ups(user, days=60)) == [follow_up]
+        services.log_moment(
+            household,
+            user,
+            kind=MomentKind.PHONE,
+            follow_up=follow_up,
+            date=TODAY,
+            duration_minutes=10,
+        )
+        assert not queries.stale_follow_ups(user, days=60).exists()
+
+
+def test_home_work_lists_cost_the_same_for_1_3_and_50_households(client_for, world):
+    client = client_for("referent_a")
+    counts = []
+    for batch in (1, 2, 47):
+        with scopes_disabled():
+            for _ in range(batch):
+                household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=5))
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(reverse("core:home")).content.decode()
+        counts.append(len(ctx))
+    assert "Nouveaux locataires à accueillir" in html
+    assert len(set(counts)) == 1, counts
