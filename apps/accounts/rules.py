@@ -74,13 +74,13 @@ rules.add_perm("tenants.import_export", is_referent)
 rules.add_perm("tenants.import_into", is_referent_of)
 rules.add_perm("accompaniment.view_work_lists", has_slsp_role)
 # Référents and accompagnateurs act; the direction reads.
-rules.add_perm(
-    "accompaniment.act_for",
-    is_referent_of
-    | rules.predicate(
-        lambda user, obj: user.is_authenticated and user.has_role("accompagnateur", _slsp_id(obj))
-    ),
+can_act_for = is_referent_of | rules.predicate(
+    lambda user, obj: user.is_authenticated and user.has_role("accompagnateur", _slsp_id(obj))
 )
+rules.add_perm("accompaniment.act_for", can_act_for)
+rules.add_perm("accompaniment.view_follow_ups", has_slsp_role)
+# Health and violence notes: only those who accompany, after a logged reason.
+rules.add_perm("accompaniment.read_sensitive", can_act_for)
 
 
 # --- partners, agreements, referrals, collective actions (issue 4) ---
@@ -108,7 +108,29 @@ rules.add_perm("partners.change_agreement", is_referent_of)
 rules.add_perm("partners.view_agreement_document", is_staff_of)
 rules.add_perm("partners.view_expiring_agreements", is_referent | is_direction)
 
+
 # --- calls for projects and jury (issue 5) ---
+# A dossier belongs to every applicant SLSP: predicates read `applicant_slsp_ids()`.
+@rules.predicate
+def is_referent_of_applicant(user, dossier):
+    return user.is_authenticated and any(
+        user.has_role(Role.REFERENT, s) for s in dossier.applicant_slsp_ids()
+    )
+
+
+@rules.predicate
+def is_staff_of_applicant(user, dossier):
+    return user.is_authenticated and bool(set(user.slsp_ids()) & set(dossier.applicant_slsp_ids()))
+
+
+rules.add_perm("calls.manage_calls", is_coordinator)
+rules.add_perm("calls.view_calls", has_slsp_role | is_coordinator | is_juror)
+rules.add_perm("calls.draft_dossier", is_referent)
+rules.add_perm("calls.change_dossier", is_referent_of_applicant)
+rules.add_perm("calls.view_dossier", is_staff_of_applicant | is_coordinator | is_juror)
+rules.add_perm("calls.view_my_dossiers", has_slsp_role)
+rules.add_perm("calls.score", is_juror)
+rules.add_perm("calls.view_library", has_slsp_role | is_coordinator)
 
 # --- reports and the SWL regional view (issue 6) ---
 rules.add_perm("reports.view_region", is_coordinator | is_admin)

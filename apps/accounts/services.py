@@ -1,8 +1,12 @@
 """Writes of the accounts app."""
 
-from django.db import models
+import logging
+
+from django.db import models, transaction
 
 from apps.accounts.models import AccessLog
+
+logger = logging.getLogger("apps.accounts.auth")
 
 
 def log_access(request, obj: models.Model, *, slsp_id: int | None = None, reason: str = "") -> None:
@@ -17,3 +21,65 @@ def log_access(request, obj: models.Model, *, slsp_id: int | None = None, reason
         path=request.path[:500],
         reason=reason[:300],
     )
+
+
+# --- Sessions (issue 8) ---
+def _session_store():
+    from importlib import import_module
+
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def track_session(user, session_key: str | None, *, replaces: str | None = None) -> None:
+    """Remember that `session_key` belongs to `user` (and forget its expired sessions)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from apps.accounts.models import UserSession
+
+    if not session_key or not user.pk:
+        return
+    if replaces and replaces != session_key:
+        UserSession.objects.filter(session_key=replaces).delete()
+    horizon = timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME)
+    UserSession.objects.filter(user=user, created_at__lt=horizon).delete()
+    UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def end_all_sessions(user) -> int:
+    """Delete every session the user opened; returns how many were tracked."""
+    from apps.accounts.models import UserSession
+
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    store = _session_store()
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def deactivate_user(user) -> None:
+    """Deactivate an account; the post_save signal then ends all its sessions."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+class EmailTaken(Exception):
+    pass
+
+
+@transaction.atomic
+def change_email(user, new_email: str) -> None:
+    from apps.accounts.models import User
+
+    new_email = User.objects.normalize_email(new_email).strip().lower()
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise EmailTaken
+    user.email = new_email
+    user.save(update_fields=["email"])
+    logger.info("email_changed", extra={"user_id": user.pk})

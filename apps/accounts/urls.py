@@ -6,6 +6,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/code/", views.login_otp, name="login_otp"),
+    path("connexion/activation-code/", views.login_enrol, name="login_enrol"),
+    path("securite/", views.security, name="security"),
+    path("securite/confirmer/", views.reauthenticate, name="reauth"),
+    path("securite/double-authentification/", views.otp_enrol, name="otp_enrol"),
+    path("securite/double-authentification/desactiver/", views.otp_disable, name="otp_disable"),
+    path("securite/adresse-e-mail/", views.email_change, name="email_change"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -1,7 +1,56 @@
-from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+import functools
+import logging
 
-from apps.accounts.forms import EmailAuthenticationForm
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts import otp, services, sessions
+from apps.accounts.forms import (
+    EmailAuthenticationForm,
+    EmailChangeForm,
+    OtpTokenForm,
+    ReauthenticationForm,
+)
+
+logger = logging.getLogger("apps.accounts.auth")
+
+
+def _safe_next(request, url: str, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def _otp_failed(request, user) -> None:
+    """A wrong one-time code counts as a failed sign-in for the lockout (django-axes)."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+    logger.info("otp_failed", extra={"user_id": user.pk})
+
+
+def _locked(request, user):
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_allowed(request, credentials):
+        return None
+    return get_lockout_response(request, None, credentials)
+
+
+# --- Sign-in: password, then the second factor ------------------------------
 
 
 class LoginView(auth_views.LoginView):
@@ -9,14 +58,230 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        user = form.get_user()
+        if otp.confirmed_device(user) is not None:
+            otp.start_pending(self.request, user, self.get_success_url())
+            return redirect("accounts:login_otp")
+        if otp.is_required_for(user):
+            otp.start_pending(self.request, user, self.get_success_url())
+            return redirect("accounts:login_enrol")
+        return super().form_valid(form)
+
+
+def _finish_login(request, user, backend, next_url, device):
+    otp.clear_pending(request)
+    auth_login(request, user, backend=backend)
+    import django_otp
+
+    django_otp.login(request, device)
+    return HttpResponseRedirect(_safe_next(request, next_url, reverse("core:home")))
+
+
+def _pending_or_restart(request):
+    pending = otp.get_pending(request)
+    if pending is None:
+        otp.clear_pending(request)
+        messages.warning(request, _("Le délai est dépassé : veuillez vous reconnecter."))
+    return pending
+
+
+def login_otp(request):
+    """Second step of sign-in for people with a second factor."""
+    pending = _pending_or_restart(request)
+    if pending is None:
+        return redirect("accounts:login")
+    user, backend, next_url = pending
+    device = otp.confirmed_device(user)
+    if device is None:
+        return redirect("accounts:login_enrol")
+    if (locked := _locked(request, user)) is not None:
+        return locked
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(device, form.cleaned_data["otp_token"]):
+            return _finish_login(request, user, backend, next_url, device)
+        _otp_failed(request, user)
+        form.add_error("otp_token", _("Code incorrect ou expiré."))
+    return render(request, "accounts/login_otp.html", {"form": form})
+
+
+def login_enrol(request):
+    """Coordinators and administrators without a second factor enrol before signing in."""
+    pending = _pending_or_restart(request)
+    if pending is None:
+        return redirect("accounts:login")
+    user, backend, next_url = pending
+    if otp.confirmed_device(user) is not None:
+        return redirect("accounts:login_otp")
+    if (locked := _locked(request, user)) is not None:
+        return locked
+    device = otp.pending_device(user)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(device, form.cleaned_data["otp_token"]):
+            otp.confirm_enrolment(user, device)
+            return _finish_login(request, user, backend, next_url, device)
+        _otp_failed(request, user)
+        form.add_error("otp_token", _("Code incorrect ou expiré."))
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        _enrol_context(device, form, at_login=True),
+    )
+
+
+def admin_login(request, extra_context=None):
+    """The Django admin signs in through our login (password, then second factor)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+
+
+def admin_password_change(request, extra_context=None):
+    """The admin's own password form would skip re-authentication: use ours."""
+    return redirect("accounts:password_change")
+
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
+# --- Re-authentication before sensitive changes -----------------------------
+
+
+def recent_auth_required(view):
+    """Changing the e-mail, the password or the second factor needs a recent sign-in."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not sessions.authenticated_recently(request.session):
+            # A refused POST is not replayed: the person comes back to the form.
+            back = (
+                request.get_full_path() if request.method == "GET" else reverse("accounts:security")
+            )
+            query = urlencode({"next": back})
+            return redirect(f"{reverse('accounts:reauth')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def reauthenticate(request):
+    user = request.user
+    device = otp.confirmed_device(user)
+    next_url = _safe_next(request, request.GET.get("next", ""), reverse("accounts:security"))
+    if (locked := _locked(request, user)) is not None:
+        return locked
+    form = ReauthenticationForm(request.POST or None, with_token=device is not None)
+    if request.method == "POST" and form.is_valid():
+        # authenticate() goes through django-axes: failures count towards the lockout.
+        checked = authenticate(request, username=user.email, password=form.cleaned_data["password"])
+        if checked is None or checked.pk != user.pk:
+            form.add_error("password", _("Mot de passe incorrect."))
+        elif device is not None and not otp.verify(device, form.cleaned_data["otp_token"]):
+            _otp_failed(request, user)
+            form.add_error("otp_token", _("Code incorrect ou expiré."))
+        else:
+            sessions.mark_reauthenticated(request.session)
+            logger.info("reauthenticated", extra={"user_id": user.pk})
+            return HttpResponseRedirect(next_url)
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
+
+
+# --- Account security page -------------------------------------------------
+
+
+@login_required
+def security(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "device": otp.confirmed_device(user),
+            "otp_required": otp.is_required_for(user),
+        },
+    )
+
+
+def _enrol_context(device, form, *, at_login=False):
+    return {
+        "form": form,
+        "qr_svg": otp.qr_svg(device),
+        "secret": otp.secret_b32(device),
+        "at_login": at_login,
+    }
+
+
+@recent_auth_required
+def otp_enrol(request):
+    """Enrol (or replace) the second factor; the old one works until the new is confirmed."""
+    user = request.user
+    device = otp.pending_device(user)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(device, form.cleaned_data["otp_token"]):
+            otp.confirm_enrolment(user, device)
+            import django_otp
+
+            django_otp.login(request, device)
+            messages.success(request, _("La double authentification est activée."))
+            return redirect("accounts:security")
+        _otp_failed(request, user)
+        form.add_error("otp_token", _("Code incorrect ou expiré."))
+    return render(request, "accounts/otp_enrol.html", _enrol_context(device, form))
+
+
+@require_POST
+@recent_auth_required
+def otp_disable(request):
+    user = request.user
+    if otp.is_required_for(user):
+        messages.error(
+            request,
+            _(
+                "La double authentification est obligatoire pour votre rôle : "
+                "vous pouvez remplacer l'application, pas la désactiver."
+            ),
+        )
+    else:
+        otp.disable(user)
+        messages.success(request, _("La double authentification est désactivée."))
+    return redirect("accounts:security")
+
+
+@recent_auth_required
+def email_change(request):
+    form = EmailChangeForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_email(request.user, form.cleaned_data["email"])
+        except services.EmailTaken:
+            form.add_error("email", _("Cette adresse est déjà utilisée par un autre compte."))
+        else:
+            messages.success(request, _("Votre adresse e-mail est modifiée."))
+            return redirect("accounts:security")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+# --- Password ----------------------------------------------------------------
+
+
+@method_decorator(recent_auth_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # cycles the session key
+        new_key = self.request.session.session_key
+        services.track_session(self.request.user, new_key, replaces=old_key)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -18,3 +18,13 @@ def navigation(request):
         if user.has_perm(item.permission)
     ]
     return {"nav_items": items, "role_labels": user.role_labels()}
+
+
+def background_status(request):
+    """Signed-in users are told when queued work (PDFs, alerts, imports) cannot run."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from apps.core.security import background_available
+
+    return {"background_paused": not background_available()}

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps, base first (see DESIGN.md §3 for the import direction).
     "apps.core",
     "apps.accounts",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of signed-in sessions (after auth and messages).
+    "apps.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
@@ -78,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
+                "apps.core.context_processors.background_status",
             ],
         },
     },
@@ -105,10 +110,12 @@ def celery_url(url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down must not break a page: cache reads miss and writes are skipped.
+        "BACKEND": "apps.core.security.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "slsp",
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -227,11 +234,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    # How often a worker sweeps for messages of a dead worker (seconds between sweeps).
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=6),
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 # Hard limit below the visibility timeout: a task is never redelivered while it runs.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# One minute of grace before the hard limit (a quarter of it for very short limits).
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT * 3 // 4)
 CELERY_RESULT_EXPIRES = timedelta(hours=env.int("CELERY_RESULT_EXPIRES_HOURS", default=24))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -252,7 +265,15 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Defence in depth: an e-mail address that slips into a log line is masked.
+    "filters": {"redact_personal_data": {"()": "apps.core.security.RedactPersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -264,3 +285,17 @@ LOGGING = {
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-slsp-2026")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# --- Sessions and second factor (issue 8; see SECURITY.md) ---
+# Seconds without a request before a signed-in session ends, and from sign-in to the end
+# whatever the activity.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=10 * 3600)
+SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME)
+# Changing the e-mail, the password or the second factor needs a sign-in this recent.
+REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=5 * 60)
+# Time allowed between the password step and the one-time code at sign-in.
+OTP_LOGIN_TIMEOUT = env.int("OTP_LOGIN_TIMEOUT", default=5 * 60)
+OTP_TOTP_ISSUER = "SLSP Référent"
+# How long one Redis check for the "background work paused" banner is reused (seconds).
+BACKGROUND_STATUS_TTL = env.int("BACKGROUND_STATUS_TTL", default=30)
