@@ -9,6 +9,7 @@ SAMPLE = settings.BASE_DIR / "fixtures" / "export-gestion-locative.csv"
 
 
 def test_referent_imports_the_sample_export_and_finds_a_household(live_server, world):
+
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
         page.get_by_role("link", name="Ménages").first.click()
@@ -31,6 +32,7 @@ def test_referent_imports_the_sample_export_and_finds_a_household(live_server, w
 
 def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_server, world):
     from django_scopes import scopes_disabled
+    from playwright.sync_api import expect
 
     from tests.tenants.factories import household_with_tenancy
 
@@ -44,8 +46,8 @@ def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_
         page.get_by_role("button", name="Enregistrer le consentement").click()
         assert "Consentement enregistré" in page.locator(".messages").inner_text()
         page.get_by_text("Ouvrir un suivi").click()
-        page.get_by_label("Impayés").check()
-        page.get_by_label("Objectif").fill("Tenir le plan d'apurement")
+        page.get_by_label("Impayés", exact=True).check()
+        page.locator("#id_followup-objective").fill("Tenir le plan d'apurement")
         page.get_by_role("button", name="Ouvrir le suivi").click()
         assert "Suivi ouvert" in page.locator(".messages").inner_text()
         for kind, note in [
@@ -57,10 +59,13 @@ def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_
             page.get_by_label("Note brève").fill(note)
             # Keyboard only: Enter submits the one-line form with its defaults.
             page.get_by_label("Note brève").press("Enter")
-            page.wait_for_load_state("networkidle")
-            assert "Moment enregistré" in page.locator(".messages").inner_text()
+            # Confirmed in place: the new moment heads the timeline, focus back on the kind.
+            expect(page.locator("ol.timeline li").first).to_contain_text(note)
+            expect(page.locator("[data-moment-status]")).to_contain_text("Moment enregistré")
         timeline = page.locator("ol.timeline").inner_text()
         for note in ("Premier entretien", "Plan signé", "Rappel de l'échéance"):
             assert note in timeline
-        assert timeline.count("Tenir le plan d'apurement") == 3
+        # Three moments of the follow-up, and the follow-up's opening as an event.
+        assert page.locator("ol.timeline li.moment").count() == 3
+        assert timeline.count("Tenir le plan d'apurement") == 4
         page.screenshot(path=SCREENSHOTS / "household-timeline.png", full_page=True)

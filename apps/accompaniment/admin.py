@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.accompaniment.models import Consent, FollowUp, Moment
+from apps.accompaniment.models import Consent, FollowUp, Moment, Objective
 
 
 @admin.register(Consent)
@@ -12,7 +12,14 @@ class ConsentAdmin(admin.ModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ["household", "objective", "opened_on", "closed_on", "outcome"]
-    raw_id_fields = ["household", "consent", "opened_by"]
+    raw_id_fields = ["household", "consent", "opened_by", "relocation_works"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["text", "status", "follow_up"]
+    list_filter = ["status"]
+    raw_id_fields = ["follow_up"]
 
 
 @admin.register(Moment)
@@ -20,3 +27,5 @@ class MomentAdmin(admin.ModelAdmin):
     list_display = ["household", "kind", "date", "duration_minutes", "author"]
     list_filter = ["kind"]
     raw_id_fields = ["household", "follow_up", "author"]
+    # Health and violence notes are read only through the logged break-glass page.
+    exclude = ["sensitive_note"]

@@ -8,7 +8,14 @@ class AccompanimentConfig(AppConfig):
 
     def ready(self):
         from apps.accompaniment import panels, queries, sections
-        from apps.core.registry import HomePanel, RegionalMetric, registry
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
+
+        registry.add_nav(
+            NavItem(_("Suivis"), "accompaniment:follow_ups", "accompaniment.view_follow_ups", 22)
+        )
+        registry.add_nav(
+            NavItem(_("À faire"), "accompaniment:work_lists", "accompaniment.view_work_lists", 24)
+        )
 
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)

@@ -2,7 +2,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accompaniment.models import Domain, FollowUp, MomentKind, Outcome
+from apps.accompaniment.models import (
+    ArrearsStage,
+    Domain,
+    FollowUp,
+    MomentKind,
+    ObjectiveStatus,
+    Outcome,
+    RelocationKind,
+    Sensitivity,
+)
+
+SENSITIVE_BOTH = _(
+    "Une note sensible demande à la fois sa nature (santé, violences) et son contenu."
+)
 
 
 class DateInput(forms.DateInput):
@@ -39,12 +52,83 @@ class FollowUpForm(forms.Form):
         label=_("Domaines"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
     )
     objective = forms.CharField(label=_("Objectif"), max_length=300)
+    more_objectives = forms.CharField(
+        label=_("Autres objectifs (un par ligne)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     arrears_amount = forms.DecimalField(
         label=_("Arriéré à l'ouverture (EUR)"),
         required=False,
         min_value=0,
         max_digits=9,
         decimal_places=2,
+    )
+    arrears_stage = forms.ChoiceField(
+        label=_("Stade des impayés"),
+        choices=[("", "—"), *ArrearsStage.choices],
+        required=False,
+    )
+    arrears_plan_followed = forms.NullBooleanField(
+        label=_("Plan d'apurement suivi"), required=False
+    )
+    relocation_works = forms.ModelChoiceField(
+        label=_("Travaux concernés"), queryset=None, required=False, empty_label="—"
+    )
+    relocation_kind = forms.ChoiceField(
+        label=_("Relogement"), choices=[("", "—"), *RelocationKind.choices], required=False
+    )
+    relocation_start = forms.DateField(
+        label=_("Début du relogement"), required=False, widget=DateInput()
+    )
+    relocation_end = forms.DateField(
+        label=_("Fin du relogement"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, works=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.tenants.models import RenovationWorks
+
+        self.fields["relocation_works"].queryset = (
+            works if works is not None else RenovationWorks.objects.none()
+        )
+
+    def clean_more_objectives(self):
+        lines = [line.strip() for line in self.cleaned_data["more_objectives"].splitlines()]
+        lines = [line for line in lines if line]
+        if any(len(line) > 300 for line in lines):
+            raise forms.ValidationError(_("Un objectif ne dépasse pas 300 caractères."))
+        return lines
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("relocation_start"), data.get("relocation_end")
+        if start and end and end < start:
+            self.add_error("relocation_end", _("La fin du relogement précède son début."))
+        return data
+
+
+class ObjectiveStatusForm(forms.Form):
+    """Rendered once per objective: no ids, an aria-label names the select."""
+
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        choices=ObjectiveStatus.choices,
+        widget=forms.Select(attrs={"aria-label": _("Statut de l'objectif")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Raison de la consultation"),
+        min_length=10,
+        max_length=300,
+        help_text=_("Cette raison est enregistrée dans le journal des accès."),
     )
 
 
@@ -77,9 +161,32 @@ class MomentForm(forms.Form):
         empty_label=_("(hors suivi)"),
     )
     note = forms.CharField(label=_("Note brève"), max_length=500, required=False)
+    participants = forms.CharField(label=_("Qui a participé"), max_length=200, required=False)
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partenaires présents"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sensitivity = forms.ChoiceField(
+        label=_("Note sensible"),
+        choices=[("", _("aucune")), *Sensitivity.choices],
+        required=False,
+    )
+    sensitive_note = forms.CharField(
+        label=_("Contenu sensible (consultation journalisée)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, follow_ups=(), **kwargs):
+    def __init__(self, *args, follow_ups=(), partners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from apps.partners.models import Partner
+
+        if partners is None:
+            partners = Partner.objects.none()
+        self.fields["partners"].queryset = partners
         open_ones = [f for f in follow_ups if f.is_open]
         # Only this household's open follow-ups; the queryset keeps validation server-side.
         self.fields["follow_up"].queryset = FollowUp.objects.filter(
@@ -89,3 +196,9 @@ class MomentForm(forms.Form):
         if open_ones:
             # The sensible default: the household's open follow-up.
             self.fields["follow_up"].initial = open_ones[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("sensitivity")) != bool((data.get("sensitive_note") or "").strip()):
+            self.add_error("sensitive_note", SENSITIVE_BOTH)
+        return data

@@ -44,6 +44,29 @@ class MomentKind(models.TextChoices):
     OTHER = "autre", _("Autre")
 
 
+class ArrearsStage(models.TextChoices):
+    REMINDER = "rappel", _("Rappel")
+    PLAN = "plan", _("Plan d'apurement")
+    LITIGATION = "contentieux", _("Contentieux")
+
+
+class RelocationKind(models.TextChoices):
+    TEMPORARY = "temporaire", _("Temporaire")
+    DEFINITIVE = "definitif", _("Définitif")
+
+
+class ObjectiveStatus(models.TextChoices):
+    TODO = "a_faire", _("À atteindre")
+    IN_PROGRESS = "en_cours", _("En cours")
+    REACHED = "atteint", _("Atteint")
+    DROPPED = "abandonne", _("Abandonné")
+
+
+class Sensitivity(models.TextChoices):
+    HEALTH = "sante", _("Santé")
+    VIOLENCE = "violence", _("Violences")
+
+
 class ConsentQuerySet(models.QuerySet):
     def active_on(self, day):
         return self.filter(
@@ -111,6 +134,25 @@ class FollowUp(models.Model):
     arrears_amount = models.DecimalField(
         _("arriéré à l'ouverture (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # Arrears context (domain "impayés").
+    arrears_stage = models.CharField(
+        _("stade des impayés"), max_length=20, choices=ArrearsStage.choices, blank=True
+    )
+    arrears_plan_followed = models.BooleanField(_("plan d'apurement suivi"), null=True, blank=True)
+    # Relocation context (domain "relogement").
+    relocation_works = models.ForeignKey(
+        "tenants.RenovationWorks",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("travaux concernés"),
+    )
+    relocation_kind = models.CharField(
+        _("relogement"), max_length=20, choices=RelocationKind.choices, blank=True
+    )
+    relocation_start = models.DateField(_("début du relogement"), null=True, blank=True)
+    relocation_end = models.DateField(_("fin du relogement"), null=True, blank=True)
 
     objects = ScopedManager(slsp="slsp")
 
@@ -131,6 +173,29 @@ class FollowUp(models.Model):
         return [str(Domain(d).label) for d in self.domains]
 
 
+class Objective(models.Model):
+    """One objective of a follow-up, with its status."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="objectives")
+    text = models.CharField(_("objectif"), max_length=300)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.TODO
+    )
+    updated_on = models.DateField(_("mis à jour le"), auto_now=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text
+
+
 class Moment(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
@@ -147,7 +212,13 @@ class Moment(models.Model):
     partners = models.ManyToManyField(
         "partners.Partner", blank=True, related_name="+", verbose_name=_("partenaires présents")
     )
+    participants = models.CharField(_("qui a participé"), max_length=200, blank=True)
     note = models.CharField(_("note brève"), max_length=500, blank=True)
+    # Health or violence: shown only after a logged "break-glass" reason.
+    sensitivity = models.CharField(
+        _("note sensible"), max_length=10, choices=Sensitivity.choices, blank=True
+    )
+    sensitive_note = models.TextField(_("contenu sensible"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(slsp="slsp")

@@ -8,8 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import Consent, FollowUp, Moment, MomentKind
-from apps.tenants.models import Household, Tenancy
+from apps.accompaniment.models import Consent, FollowUp, Moment, MomentKind, Objective
+from apps.partners.queries import partners_for
+from apps.tenants.models import Household, RenovationWorks, Tenancy
 
 
 def consents_of(household):
@@ -17,7 +18,11 @@ def consents_of(household):
 
 
 def follow_ups_of(household):
-    return FollowUp.objects.filter(household=household)
+    return (
+        FollowUp.objects.filter(household=household)
+        .select_related("relocation_works")
+        .prefetch_related("objectives")
+    )
 
 
 def moments_of(household):
@@ -29,7 +34,91 @@ def moments_of(household):
 
 
 def follow_ups_for(user):
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
     return FollowUp.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def moments_for(user):
+    if not user.is_authenticated:
+        return Moment.objects.none()
+    return Moment.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def objectives_for(user):
+    if not user.is_authenticated:
+        return Objective.objects.none()
+    return Objective.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def consents_for(user):
+    if not user.is_authenticated:
+        return Consent.objects.none()
+    return Consent.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def network_partners(user, household):
+    """Partners the SLSP of this household works with (its network), for consent and moments."""
+    return partners_for(user).filter(slsp_links__slsp_id=household.slsp_id).order_by("name")
+
+
+def works_of(household):
+    return RenovationWorks.objects.filter(slsp_id=household.slsp_id).order_by("-start_date")
+
+
+def follow_up_rows(user, today=None):
+    """The follow-up list: one query, with household, current unit and last moment."""
+    today = today or timezone.localdate()
+    last = Tenancy.objects.filter(household=OuterRef("household")).order_by("-start_date")
+    return (
+        follow_ups_for(user)
+        .select_related("household")
+        .annotate(
+            last_moment=Max("moments__date"),
+            moment_count=Count("moments"),
+            address=Subquery(last.values("unit__address")[:1]),
+            district=Subquery(last.values("unit__district")[:1]),
+            category=Subquery(last.values("category")[:1]),
+        )
+    )
+
+
+def ongoing_works(user, today=None):
+    today = today or timezone.localdate()
+    if not user.is_authenticated:
+        return RenovationWorks.objects.none()
+    return RenovationWorks.objects.filter(
+        Q(slsp_id__in=user.slsp_ids()),
+        Q(start_date__lte=today),
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+    )
+
+
+def households_in_works(user, today=None):
+    """Households whose current home is in ongoing works (by unit or by district)."""
+    today = today or timezone.localdate()
+    current = Tenancy.objects.filter(household=OuterRef("pk")).current(today)
+    matching = ongoing_works(user, today).filter(
+        Q(units=OuterRef("unit_now"))
+        | (Q(district=OuterRef("district")) & ~Q(district="") & Q(slsp_id=OuterRef("slsp_id")))
+    )
+    relocated = FollowUp.objects.filter(
+        household=OuterRef("pk"), closed_on__isnull=True, domains__contains=["relogement"]
+    )
+    return (
+        Household.objects.filter(slsp_id__in=user.slsp_ids() if user.is_authenticated else [])
+        .annotate(
+            unit_now=Subquery(current.values("unit_id")[:1]),
+            address=Subquery(current.values("unit__address")[:1]),
+            district=Subquery(current.values("unit__district")[:1]),
+        )
+        .filter(Exists(matching))
+        .annotate(
+            works_name=Subquery(matching.order_by("start_date").values("name")[:1]),
+            followed=Exists(relocated),
+        )
+        .order_by("district", "display_name")
+    )
 
 
 def sharing_allowed(household, partner, on=None) -> bool:
@@ -82,9 +171,13 @@ def first_year_without_welcome(user, today=None):
     )
 
 
+def stale_days() -> int:
+    return getattr(settings, "FOLLOWUP_STALE_DAYS", 60)
+
+
 def stale_follow_ups(user, days=None, today=None):
     """Open follow-ups with no moment for `days` days (setting FOLLOWUP_STALE_DAYS)."""
-    days = days or getattr(settings, "FOLLOWUP_STALE_DAYS", 60)
+    days = days or stale_days()
     today = today or timezone.localdate()
     limit = today - datetime.timedelta(days=days)
     return (

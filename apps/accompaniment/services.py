@@ -8,7 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accompaniment.models import Consent, FollowUp, Moment, Outcome
+from apps.accompaniment.models import (
+    Consent,
+    Domain,
+    FollowUp,
+    Moment,
+    Objective,
+    ObjectiveStatus,
+    Outcome,
+)
 
 # Sent after a withdrawal commits: referrals (and anything sharing data) stop there.
 consent_withdrawn = django.dispatch.Signal()
@@ -45,12 +53,43 @@ def active_follow_up_consent(household, day=None):
     )
 
 
+CONTEXT_FIELDS = (
+    "arrears_amount",
+    "arrears_stage",
+    "arrears_plan_followed",
+    "relocation_works",
+    "relocation_kind",
+    "relocation_start",
+    "relocation_end",
+)
+
+
+def _check_context(domains, context) -> dict:
+    """Arrears and relocation details only make sense with their domain; dates in order."""
+    if Domain.IMPAYES not in domains:
+        for name in ("arrears_amount", "arrears_stage", "arrears_plan_followed"):
+            context[name] = None if name != "arrears_stage" else ""
+    if Domain.RELOGEMENT not in domains:
+        for name in ("relocation_works", "relocation_start", "relocation_end"):
+            context[name] = None
+        context["relocation_kind"] = ""
+    start, end = context.get("relocation_start"), context.get("relocation_end")
+    if start and end and end < start:
+        raise ValidationError(_("La fin du relogement précède son début."))
+    return context
+
+
 @transaction.atomic
 def open_follow_up(
-    household, user, *, domains, objective, opened_on=None, arrears_amount=None
+    household, user, *, domains, objective, opened_on=None, more_objectives=(), **context
 ) -> FollowUp:
     """No follow-up without the tenant's recorded, current consent."""
+    unknown = set(context) - set(CONTEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
     opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        raise ValidationError(_("Un suivi ne peut pas s'ouvrir dans le futur."))
     consent = active_follow_up_consent(household, opened_on)
     if consent is None:
         raise ValidationError(
@@ -58,7 +97,13 @@ def open_follow_up(
         )
     if not domains:
         raise ValidationError(_("Choisissez au moins un domaine."))
-    return FollowUp.objects.create(
+    works = context.get("relocation_works")
+    if works is not None and works.slsp_id != household.slsp_id:
+        raise ValidationError(_("Ce chantier appartient à une autre SLSP."))
+    context = _check_context(domains, {name: context.get(name) for name in CONTEXT_FIELDS})
+    context["arrears_stage"] = context["arrears_stage"] or ""
+    context["relocation_kind"] = context["relocation_kind"] or ""
+    follow_up = FollowUp.objects.create(
         slsp_id=household.slsp_id,
         household=household,
         consent=consent,
@@ -66,13 +111,36 @@ def open_follow_up(
         objective=objective,
         opened_on=opened_on,
         opened_by=user,
-        arrears_amount=arrears_amount,
+        **context,
     )
+    texts = [objective, *(t.strip() for t in more_objectives if t.strip())]
+    Objective.objects.bulk_create(
+        Objective(slsp_id=household.slsp_id, follow_up=follow_up, text=text) for text in texts
+    )
+    return follow_up
+
+
+@transaction.atomic
+def add_objective(follow_up, text: str) -> Objective:
+    if not follow_up.is_open:
+        raise ValidationError(_("Ce suivi est clôturé."))
+    return Objective.objects.create(slsp_id=follow_up.slsp_id, follow_up=follow_up, text=text)
+
+
+@transaction.atomic
+def set_objective_status(objective, status: str) -> Objective:
+    if status not in ObjectiveStatus.values:
+        raise ValidationError(_("Statut inconnu."))
+    objective.status = status
+    objective.save(update_fields=["status", "updated_on"])
+    return objective
 
 
 @transaction.atomic
 def close_follow_up(follow_up, *, outcome, closed_on=None) -> FollowUp:
     closed_on = closed_on or timezone.localdate()
+    if not follow_up.is_open:
+        raise ValidationError(_("Ce suivi est déjà clôturé."))
     if closed_on < follow_up.opened_on:
         raise ValidationError(_("La clôture précède l'ouverture du suivi."))
     follow_up.closed_on = closed_on
@@ -100,12 +168,29 @@ def withdraw_consent(consent, *, on=None) -> Consent:
 
 @transaction.atomic
 def log_moment(
-    household, user, *, kind, date, duration_minutes, follow_up=None, partners=(), note=""
+    household,
+    user,
+    *,
+    kind,
+    date,
+    duration_minutes,
+    follow_up=None,
+    partners=(),
+    note="",
+    participants="",
+    sensitivity="",
+    sensitive_note="",
 ) -> Moment:
     if date > timezone.localdate():
         raise ValidationError(_("Un moment ne peut pas être daté dans le futur."))
     if follow_up is not None and follow_up.household_id != household.pk:
         raise ValidationError(_("Ce suivi concerne un autre ménage."))
+    if follow_up is not None and not follow_up.is_open:
+        raise ValidationError(_("Ce suivi est clôturé."))
+    if bool(sensitivity) != bool(sensitive_note.strip()):
+        raise ValidationError(
+            _("Une note sensible demande à la fois sa nature (santé, violences) et son contenu.")
+        )
     moment = Moment.objects.create(
         slsp_id=household.slsp_id,
         household=household,
@@ -115,6 +200,9 @@ def log_moment(
         duration_minutes=duration_minutes,
         author=user,
         note=note,
+        participants=participants,
+        sensitivity=sensitivity,
+        sensitive_note=sensitive_note.strip(),
     )
     moment.partners.set(partners)
     return moment

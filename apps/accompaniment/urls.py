@@ -5,9 +5,13 @@ from apps.accompaniment import views
 app_name = "accompaniment"
 
 urlpatterns = [
+    path("suivis/", views.follow_up_list, name="follow_ups"),
+    path("a-faire/", views.work_lists, name="work_lists"),
     path("menage/<uuid:uuid>/consentement/", views.consent_create, name="consent_create"),
     path("consentement/<uuid:uuid>/retrait/", views.consent_withdraw, name="consent_withdraw"),
     path("menage/<uuid:uuid>/suivi/", views.follow_up_create, name="follow_up_create"),
     path("suivi/<uuid:uuid>/cloture/", views.follow_up_close, name="follow_up_close"),
+    path("objectif/<uuid:uuid>/statut/", views.objective_status, name="objective_status"),
     path("menage/<uuid:uuid>/moment/", views.moment_create, name="moment_create"),
+    path("moment/<uuid:uuid>/note-sensible/", views.moment_sensitive, name="moment_sensitive"),
 ]

@@ -1,20 +1,32 @@
-"""POST-only actions of the household page; each returns to it with a message."""
+"""Lists and work lists, and the POST actions of the household page (each returns to it
+with a message; logging a moment also answers fetch() with JSON to confirm in place)."""
 
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accompaniment import services
-from apps.accompaniment.forms import CloseFollowUpForm, ConsentForm, FollowUpForm, MomentForm
-from apps.accompaniment.models import Consent
-from apps.accompaniment.queries import follow_ups_for, follow_ups_of
-from apps.partners.queries import partners_for
-from apps.tenants.queries import households_for
+from apps.accompaniment import queries, services
+from apps.accompaniment.filters import FollowUpFilter
+from apps.accompaniment.forms import (
+    BreakGlassForm,
+    CloseFollowUpForm,
+    ConsentForm,
+    FollowUpForm,
+    MomentForm,
+    ObjectiveStatusForm,
+)
+from apps.accompaniment.queries import follow_ups_for, follow_ups_of, network_partners, works_of
+from apps.accounts.services import log_access
+from apps.tenants.queries import districts_for, households_for
+
+WORK_LIST_LIMIT = 200
 
 
 def _household(request, uuid):
@@ -28,25 +40,25 @@ def _back(household):
     return redirect("tenants:household", uuid=household.uuid)
 
 
-def _refuse(request, form_or_error):
+def _error_text(form_or_error) -> str:
     if isinstance(form_or_error, ValidationError):
-        text = " ".join(form_or_error.messages)
-    else:
-        text = " ".join(
-            f"{form_or_error.fields[f].label if f in form_or_error.fields else ''} : {e}".strip(
-                " :"
-            )
-            for f, errors in form_or_error.errors.items()
-            for e in errors
-        )
-    messages.error(request, text)
+        return " ".join(form_or_error.messages)
+    return " ".join(
+        f"{form_or_error.fields[f].label if f in form_or_error.fields else ''} : {e}".strip(" :")
+        for f, errors in form_or_error.errors.items()
+        for e in errors
+    )
+
+
+def _refuse(request, form_or_error):
+    messages.error(request, _error_text(form_or_error))
 
 
 @login_required
 @require_POST
 def consent_create(request, uuid):
     household = _household(request, uuid)
-    form = ConsentForm(request.POST, partners=partners_for(request.user))
+    form = ConsentForm(request.POST, partners=network_partners(request.user, household))
     if not form.is_valid():
         _refuse(request, form)
         return _back(household)
@@ -63,7 +75,7 @@ def consent_create(request, uuid):
 @require_POST
 def consent_withdraw(request, uuid):
     consent = get_object_or_404(
-        Consent.objects.filter(slsp_id__in=request.user.slsp_ids()), uuid=uuid
+        queries.consents_for(request.user).select_related("household"), uuid=uuid
     )
     if not rules.has_perm("accompaniment.act_for", request.user, consent):
         raise Http404
@@ -86,12 +98,14 @@ def consent_withdraw(request, uuid):
 @require_POST
 def follow_up_create(request, uuid):
     household = _household(request, uuid)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, works=works_of(household))
     if not form.is_valid():
         _refuse(request, form)
         return _back(household)
+    data = dict(form.cleaned_data)
+    more = data.pop("more_objectives")
     try:
-        services.open_follow_up(household, request.user, **form.cleaned_data)
+        services.open_follow_up(household, request.user, more_objectives=more, **data)
     except ValidationError as exc:
         _refuse(request, exc)
     else:
@@ -118,18 +132,106 @@ def follow_up_close(request, uuid):
     return _back(follow_up.household)
 
 
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @login_required
 @require_POST
 def moment_create(request, uuid):
     household = _household(request, uuid)
-    form = MomentForm(request.POST, follow_ups=list(follow_ups_of(household)))
+    form = MomentForm(
+        request.POST,
+        follow_ups=list(follow_ups_of(household)),
+        partners=network_partners(request.user, household),
+    )
+    moment, error = None, None
     if not form.is_valid():
-        _refuse(request, form)
-        return _back(household)
-    try:
-        services.log_moment(household, request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _refuse(request, exc)
+        error = form
+    else:
+        try:
+            moment = services.log_moment(household, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = exc
+    if _wants_json(request):
+        # Progressive enhancement: static/js/accompaniment.js confirms in place.
+        if error is not None:
+            return JsonResponse({"ok": False, "message": _error_text(error)}, status=400)
+        html = render_to_string(
+            "accompaniment/_moment.html", {"moment": moment, "can_act": True}, request=request
+        )
+        return JsonResponse({"ok": True, "message": _("Moment enregistré."), "html": html})
+    if error is not None:
+        _refuse(request, error)
     else:
         messages.success(request, _("Moment enregistré."))
     return _back(household)
+
+
+@login_required
+@require_POST
+def objective_status(request, uuid):
+    objective = get_object_or_404(
+        queries.objectives_for(request.user).select_related("follow_up__household"), uuid=uuid
+    )
+    if not rules.has_perm("accompaniment.act_for", request.user, objective):
+        raise Http404
+    form = ObjectiveStatusForm(request.POST)
+    if not form.is_valid():
+        _refuse(request, form)
+    else:
+        services.set_objective_status(objective, form.cleaned_data["status"])
+        messages.success(request, _("Objectif mis à jour."))
+    return _back(objective.follow_up.household)
+
+
+@login_required
+def moment_sensitive(request, uuid):
+    """Break glass: a health or violence note is shown only after a reason, which is logged."""
+    moment = get_object_or_404(
+        queries.moments_for(request.user).exclude(sensitivity="").select_related("household"),
+        uuid=uuid,
+    )
+    if not rules.has_perm("accompaniment.read_sensitive", request.user, moment):
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    revealed = request.method == "POST" and form.is_valid()
+    if revealed:
+        log_access(request, moment, reason=form.cleaned_data["reason"])
+    else:
+        log_access(request, moment.household)
+    context = {"moment": moment, "household": moment.household, "form": form, "revealed": revealed}
+    return render(request, "accompaniment/moment_sensitive.html", context)
+
+
+@login_required
+def follow_up_list(request):
+    if not rules.has_perm("accompaniment.view_follow_ups", request.user):
+        raise Http404
+    filterset = FollowUpFilter(
+        request.GET,
+        queryset=queries.follow_up_rows(request.user).order_by("-opened_on", "-pk"),
+        districts=districts_for(request.user),
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accompaniment/follow_up_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def work_lists(request):
+    if not rules.has_perm("accompaniment.view_work_lists", request.user):
+        raise Http404
+    welcome = queries.first_year_without_welcome(request.user)
+    stale = queries.stale_follow_ups(request.user)
+    works = queries.households_in_works(request.user)
+    context = {
+        "welcome": list(welcome[:WORK_LIST_LIMIT]),
+        "welcome_count": welcome.count(),
+        "stale": list(stale[:WORK_LIST_LIMIT]),
+        "stale_count": stale.count(),
+        "works": list(works[:WORK_LIST_LIMIT]),
+        "works_count": works.count(),
+        "stale_days": queries.stale_days(),
+        "limit": WORK_LIST_LIMIT,
+    }
+    return render(request, "accompaniment/work_lists.html", context)

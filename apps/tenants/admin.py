@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from apps.tenants.models import Household, HousingUnit, ImportJob, Member, Tenancy
+from apps.tenants.models import (
+    Household,
+    HousingUnit,
+    ImportJob,
+    Member,
+    RenovationWorks,
+    Tenancy,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -40,3 +47,10 @@ class TenancyAdmin(admin.ModelAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "slsp", "status", "created_at", "applied_at"]
     exclude = ["data"]
+
+
+@admin.register(RenovationWorks)
+class RenovationWorksAdmin(admin.ModelAdmin):
+    list_display = ["name", "slsp", "kind", "district", "start_date", "end_date"]
+    list_filter = ["kind"]
+    raw_id_fields = ["units"]

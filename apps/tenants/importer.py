@@ -295,12 +295,20 @@ class ImportPlan:
         return {a: self.count(a) for a in ACTION_LABELS} | {"to_end": len(self.to_end)}
 
 
-def plan(slsp, rows: list[dict], *, full: bool = False) -> ImportPlan:
+def _silent(percent: int) -> None:
+    pass
+
+
+def plan(slsp, rows: list[dict], *, full: bool = False, progress=_silent) -> ImportPlan:
+    """The dry run. `progress(percent)` is called now and then (0-100 of the planning)."""
     results: list[RowResult] = []
     groups: dict[str, HouseholdData] = {}
     lines_by_ref: dict[str, list[int]] = defaultdict(list)
     bad_refs: set[str] = set()
+    step = max(1, len(rows) // 20)
     for index, row in enumerate(rows, start=2):  # line 1 is the header
+        if index % step == 0:
+            progress(min(99, 100 * index // max(1, len(rows))))
         reference = row.get("reference", "")
         household, member, errors = _validate_row(row)
         if errors:
@@ -413,10 +421,13 @@ def _action_for(data: HouseholdData, state: _State) -> str:
 
 
 @transaction.atomic
-def apply(slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = False) -> ImportPlan:
+def apply(
+    slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = False, progress=_silent
+) -> ImportPlan:
     """Write the plan in one transaction. Tenancies missing from a full export are
-    ended only when the user confirmed it (`confirm_end`)."""
-    result = plan(slsp, rows, full=full)
+    ended only when the user confirmed it (`confirm_end`). `progress(percent)` reports
+    0-100 (planning is the first half)."""
+    result = plan(slsp, rows, full=full, progress=lambda p: progress(p // 2))
     groups = result.households
     state = _existing_state(slsp, groups.keys())
 
@@ -445,6 +456,7 @@ def apply(slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = Fal
             unit.commune, unit.district, unit.category = data.commune, data.district, data.category
             changed_units.append(unit)
     HousingUnit.objects.bulk_update(changed_units, ["commune", "district", "category"])
+    progress(60)
 
     new_households, changed_households = [], []
     for data in groups.values():
@@ -466,6 +478,7 @@ def apply(slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = Fal
             changed_households.append(household)
     Household.objects.bulk_create(new_households)
     Household.objects.bulk_update(changed_households, ["size", "language", "updated_at"])
+    progress(70)
 
     new_tenancies, changed_tenancies, new_members = [], [], []
     for data in groups.values():
@@ -509,6 +522,7 @@ def apply(slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = Fal
         changed_tenancies, ["unit", "end_date", "category", "accompanied", "public"]
     )
     Member.objects.bulk_create(new_members)
+    progress(95)
 
     if full and confirm_end and result.to_end:
         yesterday = timezone.localdate() - datetime.timedelta(days=1)

@@ -149,7 +149,10 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("vérifié")
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
         APPLIED = "applied", _("importé")
+        FAILED = "failed", _("échoué")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
@@ -161,6 +164,10 @@ class ImportJob(models.Model):
     full_export = models.BooleanField(_("export complet"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     summary = models.JSONField(default=dict)
+    # Progress of a background apply; written outside the import transaction.
+    confirm_end = models.BooleanField(default=False)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -173,3 +180,47 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class WorksKind(models.TextChoices):
+    PEI = "pei", _("Programme d'investissement (PEI)")
+    ENERGY = "energie", _("Rénovation énergétique")
+    SAFETY = "securite", _("Mise en conformité / sécurité")
+    DEMOLITION = "demolition", _("Démolition-reconstruction")
+    OTHER = "autre", _("Autres travaux")
+
+
+class RenovationWorks(models.Model):
+    """Renovation works on some units (or a whole district): who may need relocation."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("chantier"), max_length=200)
+    kind = models.CharField(_("type de travaux"), max_length=20, choices=WorksKind.choices)
+    district = models.CharField(
+        _("quartier / cité concerné"),
+        max_length=120,
+        blank=True,
+        help_text=_("Tous les logements de ce quartier sont concernés."),
+    )
+    units = models.ManyToManyField(
+        HousingUnit, blank=True, related_name="works", verbose_name=_("logements concernés")
+    )
+    start_date = models.DateField(_("début des travaux"))
+    end_date = models.DateField(_("fin prévue"), null=True, blank=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("chantier de rénovation")
+        verbose_name_plural = _("chantiers de rénovation")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="works_dates_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -2,15 +2,14 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import log_access
 from apps.core.registry import registry
 from apps.slsps.queries import slsps_for
-from apps.tenants import importer, queries
+from apps.tenants import importer, queries, services
 from apps.tenants.filters import HouseholdFilter
 from apps.tenants.forms import ImportApplyForm, ImportUploadForm
 from apps.tenants.models import ImportJob
@@ -79,39 +78,60 @@ def import_upload(request):
     return render(request, "tenants/import_upload.html", {"form": form})
 
 
-@login_required
-def import_preview(request, uuid):
+def _import_job(request, uuid):
     job = get_object_or_404(queries.import_jobs_for(request.user), uuid=uuid)
     if not rules.has_perm("tenants.import_into", request.user, job):
         raise Http404
-    rows = importer.read_rows(bytes(job.data), job.filename)
+    return job
+
+
+@login_required
+def import_preview(request, uuid):
+    job = _import_job(request, uuid)
     form = ImportApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and job.status == ImportJob.Status.PREVIEWED and form.is_valid():
-        result = importer.apply(
-            job.slsp, rows, full=job.full_export, confirm_end=form.cleaned_data["confirm_end"]
-        )
-        job.status = ImportJob.Status.APPLIED
-        job.applied_at = timezone.now()
-        job.summary = result.summary | {
-            "ended": len(result.to_end) if form.cleaned_data["confirm_end"] else 0
-        }
-        job.save(update_fields=["status", "applied_at", "summary"])
-        messages.success(
-            request,
-            _(
-                "Import terminé : %(create)s lignes créées, %(update)s mises à jour, "
-                "%(reject)s rejetées."
+        confirm_end = form.cleaned_data["confirm_end"]
+        if services.row_count(job) > services.SYNC_MAX_ROWS:
+            services.queue_import(job, confirm_end=confirm_end)
+            return redirect("tenants:import_preview", uuid=job.uuid)
+        job = services.apply_job(job.pk, confirm_end=confirm_end)
+        if job.status == ImportJob.Status.APPLIED:
+            messages.success(
+                request,
+                _(
+                    "Import terminé : %(create)s lignes créées, %(update)s mises à jour, "
+                    "%(reject)s rejetées."
+                )
+                % job.summary,
             )
-            % result.summary,
-        )
-        return redirect("tenants:households")
-    result = importer.plan(job.slsp, rows, full=job.full_export)
+            return redirect("tenants:households")
+        messages.error(request, job.error)
+        return redirect("tenants:import_preview", uuid=job.uuid)
     context = {
         "job": job,
-        "plan": result,
-        "summary": result.summary,
-        "rows": result.rows[:1000],
         "form": form,
+        "summary": job.summary,
         "applied": job.status == ImportJob.Status.APPLIED,
+        "waiting": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+        "progress": services.job_progress(job),
     }
+    if job.status == ImportJob.Status.PREVIEWED:
+        rows = importer.read_rows(bytes(job.data), job.filename)
+        result = importer.plan(job.slsp, rows, full=job.full_export)
+        context |= {"plan": result, "summary": result.summary, "rows": result.rows[:1000]}
     return render(request, "tenants/import_preview.html", context)
+
+
+@login_required
+def import_progress(request, uuid):
+    """Polled by static/js/tenants.js while a large import runs."""
+    job = _import_job(request, uuid)
+    done = job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": str(job.get_status_display()),
+            "progress": services.job_progress(job),
+            "done": done,
+        }
+    )

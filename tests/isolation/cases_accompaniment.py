@@ -4,8 +4,8 @@ import datetime
 
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import Consent, Domain, FollowUp
-from tests.isolation.cases import UrlCase, expect
+from apps.accompaniment.models import Consent, Domain, FollowUp, Moment, Objective, Sensitivity
+from tests.isolation.cases import STAFF_A, UrlCase, expect
 from tests.isolation.cases_tenants import _household
 
 ACTORS = ("referent_a", "accompagnateur_a")
@@ -36,7 +36,41 @@ def _follow_up(w):
         )
 
 
+def _objective(w):
+    with scopes_disabled():
+        follow_up = _follow_up(w)
+        return Objective.objects.create(slsp=w.slsp_a, follow_up=follow_up, text="Objectif")
+
+
+def _sensitive_moment(w):
+    with scopes_disabled():
+        return Moment.objects.create(
+            slsp=w.slsp_a,
+            household=_household(w),
+            kind="visite_domicile",
+            date=datetime.date(2025, 2, 1),
+            author=w.users["referent_a"],
+            sensitivity=Sensitivity.HEALTH,
+            sensitive_note="Hospitalisation récente",
+        )
+
+
 CASES = [
+    UrlCase("accompaniment:follow_ups", expect(ok=(*STAFF_A, "referent_b"))),
+    UrlCase("accompaniment:work_lists", expect(ok=(*STAFF_A, "referent_b"))),
+    UrlCase(
+        "accompaniment:objective_status",
+        expect(ok=ACTORS, status=302),
+        method="post",
+        kwargs=lambda w: {"uuid": _objective(w).uuid},
+        data=lambda w: {"status": "atteint"},
+    ),
+    UrlCase(
+        "accompaniment:moment_sensitive",
+        expect(ok=ACTORS),
+        kwargs=lambda w: {"uuid": _sensitive_moment(w).uuid},
+        note="direction reads the file but not health or violence notes",
+    ),
     UrlCase(
         "accompaniment:consent_create",
         expect(ok=ACTORS, status=302),

@@ -31,4 +31,9 @@ CASES = [
         expect(ok=("referent_a",)),
         kwargs=lambda w: {"uuid": _import_job(w).uuid},
     ),
+    UrlCase(
+        "tenants:import_progress",
+        expect(ok=("referent_a",)),
+        kwargs=lambda w: {"uuid": _import_job(w).uuid},
+    ),
 ]

@@ -1,0 +1,91 @@
+"""Writes of the tenants app: applying an import job (in the request or in a worker)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.tenants import importer
+from apps.tenants.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+# Above this many rows the apply runs in a Celery worker with a progress bar.
+SYNC_MAX_ROWS = 2000
+
+
+def progress_key(job) -> str:
+    return f"tenants:import-progress:{job.uuid}"
+
+
+def job_progress(job) -> int:
+    """Live progress of a running job: the import transaction hides it from the database,
+    so the worker writes it to the cache as it goes."""
+    if job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED):
+        return 100 if job.status == ImportJob.Status.APPLIED else job.progress
+    return int(cache.get(progress_key(job), job.progress) or 0)
+
+
+def row_count(job) -> int:
+    return sum(job.summary.get(k, 0) for k in ("create", "update", "unchanged", "reject"))
+
+
+@transaction.atomic
+def queue_import(job, *, confirm_end: bool) -> None:
+    """Mark the job queued; the task starts once this transaction commits."""
+    from apps.tenants.tasks import apply_import
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        return
+    job.status = ImportJob.Status.QUEUED
+    job.confirm_end = confirm_end
+    job.progress = 0
+    job.save(update_fields=["status", "confirm_end", "progress"])
+    transaction.on_commit(lambda: apply_import.delay(job.pk, job.slsp_id))
+
+
+def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
+    """Apply a previewed (or queued) job once: all rows in one transaction, or nothing."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status not in (ImportJob.Status.PREVIEWED, ImportJob.Status.QUEUED):
+            return job  # already applied, running or failed: at-least-once delivery is safe
+        if confirm_end is not None:
+            job.confirm_end = confirm_end
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status", "confirm_end"])
+
+    def report(percent: int) -> None:
+        cache.set(progress_key(job), percent, timeout=3600)
+
+    try:
+        rows = importer.read_rows(bytes(job.data), job.filename)
+        result = importer.apply(
+            job.slsp,
+            rows,
+            full=job.full_export,
+            confirm_end=job.confirm_end,
+            progress=report,
+        )
+    except Exception as exc:  # the import rolled back; say so on the page instead of a 500
+        logger.exception("import job %s failed", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.error = _("L'import a échoué et rien n'a été modifié (%(err)s).") % {
+            "err": exc.__class__.__name__
+        }
+        job.save(update_fields=["status", "error"])
+        return job
+    job.status = ImportJob.Status.APPLIED
+    job.applied_at = timezone.now()
+    job.progress = 100
+    job.summary = result.summary | {
+        "ended": len(result.to_end) if job.full_export and job.confirm_end else 0
+    }
+    job.save(update_fields=["status", "applied_at", "progress", "summary"])
+    cache.delete(progress_key(job))
+    return job
