@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "apps.calls"
     verbose_name = _("Appels à projets")
+
+    def ready(self):
+        from apps.calls import panels
+        from apps.core.registry import HomePanel, NavItem, registry
+
+        registry.add_nav(NavItem(_("Appels à projets"), "calls:index", "calls.manage_calls", 60))
+        registry.add_nav(
+            NavItem(_("Mes dossiers d'appel"), "calls:my_dossiers", "calls.draft_dossier", 61)
+        )
+        registry.add_nav(NavItem(_("Bonnes pratiques"), "calls:library", "calls.draft_dossier", 62))
+        registry.add_nav(NavItem(_("Dossiers à évaluer"), "calls:jury_list", "calls.score", 63))
+        registry.add_panel(HomePanel("calls/panels/coordinator.html", panels.coordinator, 60))
+        registry.add_panel(HomePanel("calls/panels/referent.html", panels.referent, 61))
+        registry.add_panel(HomePanel("calls/panels/juror.html", panels.juror, 62))

@@ -1,3 +1,34 @@
+from django.urls import path
+
+from apps.calls import views
+
 app_name = "calls"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouveau/", views.call_create, name="call_create"),
+    path("mes-dossiers/", views.my_dossiers, name="my_dossiers"),
+    path("bonnes-pratiques/", views.library, name="library"),
+    path("jury/", views.jury_list, name="jury_list"),
+    path("jury/<uuid:uuid>/", views.score, name="score"),
+    path("jury/<uuid:uuid>/conflit/", views.conflict, name="conflict"),
+    path("dossiers/<uuid:uuid>/", views.dossier_detail, name="dossier_detail"),
+    path("dossiers/<uuid:uuid>/modifier/", views.dossier_edit, name="dossier_edit"),
+    path("dossiers/<uuid:uuid>/actions/", views.dossier_actions, name="dossier_actions"),
+    path("dossiers/<uuid:uuid>/budget/", views.dossier_budget, name="dossier_budget"),
+    path("dossiers/<uuid:uuid>/annexes/", views.attachment_add, name="attachment_add"),
+    path("dossiers/<uuid:uuid>/deposer/", views.dossier_submit, name="dossier_submit"),
+    path("dossiers/<uuid:uuid>/retirer/", views.dossier_withdraw, name="dossier_withdraw"),
+    path("dossiers/<uuid:uuid>/decision/", views.decision, name="decision"),
+    path("annexes/<uuid:uuid>/", views.attachment_download, name="attachment_download"),
+    path("recepisses/<uuid:uuid>/", views.receipt, name="receipt"),
+    path("<uuid:uuid>/", views.call_detail, name="call_detail"),
+    path("<uuid:uuid>/modifier/", views.call_edit, name="call_edit"),
+    path("<uuid:uuid>/statut/", views.call_transition, name="call_transition"),
+    path("<uuid:uuid>/dossier/", views.dossier_create, name="dossier_create"),
+    path("<uuid:uuid>/jury/", views.jury_assign, name="jury_assign"),
+    path("<uuid:uuid>/jury/equilibre/", views.assign_balanced, name="assign_balanced"),
+    path("<uuid:uuid>/classement/", views.ranking, name="ranking"),
+    path("<uuid:uuid>/notes/", views.notes, name="notes"),
+    path("<uuid:uuid>/resultats.pdf", views.results_pdf, name="results_pdf"),
+]

@@ -1,0 +1,322 @@
+"""Reads of the calls app: one visibility function per core model.
+
+A dossier belongs to every applicant SLSP; its scoped manager follows the applicants,
+and these functions state who sees what explicitly (`with_scopes_disabled()` plus the
+filter of the rule), so coordinators and jurors, who have no SLSP scope, are served
+by the same code path.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+
+from apps.accounts.models import Role
+from apps.accounts.rules import is_coordinator
+from apps.calls import scoring
+from apps.calls.models import (
+    Assignment,
+    Call,
+    CallStatus,
+    Criterion,
+    Dossier,
+    DossierApplicant,
+    DossierStatus,
+    Outcome,
+    Score,
+)
+
+JURY_PHASES = (CallStatus.REVIEW, CallStatus.DELIBERATION, CallStatus.DECIDED)
+OPEN_TO_OTHERS = (CallStatus.DELIBERATION, CallStatus.DECIDED)
+
+
+def _dossiers():
+    return Dossier.objects.with_scopes_disabled()
+
+
+def applicants_prefetch() -> Prefetch:
+    """Every applicant of a dossier, whatever the request's scope (lead first)."""
+    return Prefetch(
+        "applicants",
+        queryset=DossierApplicant.objects.with_scopes_disabled()
+        .select_related("slsp")
+        .order_by("-is_lead", "slsp__official_name"),
+    )
+
+
+def calls_for(user):
+    if not user.is_authenticated:
+        return Call.objects.none()
+    if is_coordinator(user):
+        return Call.objects.all()
+    q = Q(pk__in=[])
+    if user.slsp_ids():
+        q |= ~Q(status=CallStatus.DRAFT)
+    if user.has_role(Role.JURY):
+        q |= Q(
+            status__in=JURY_PHASES,
+            pk__in=Assignment.objects.filter(juror=user).values("dossier__call_id"),
+        )
+    return Call.objects.filter(q)
+
+
+def dossiers_for(user):
+    """Dossiers the user may open.
+
+    - référents, accompagnateurs, direction: dossiers where one of their SLSPs applies
+      (lead or co-applicant);
+    - coordinators: every dossier;
+    - jurors: submitted dossiers assigned to them, in the jury phases, unless they hold
+      a role in an applicant SLSP or declared a conflict (then never, whatever the URL).
+    """
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    if is_coordinator(user):
+        return _dossiers().all()
+    q = Q(pk__in=[])
+    slsp_ids = user.slsp_ids()
+    if slsp_ids:
+        q |= Q(
+            Exists(
+                DossierApplicant.objects.with_scopes_disabled().filter(
+                    dossier=OuterRef("pk"), slsp_id__in=slsp_ids
+                )
+            )
+        )
+    if user.has_role(Role.JURY):
+        linked = [s for _r, s in user.role_pairs if s is not None]
+        q |= Q(
+            Exists(
+                Assignment.objects.filter(dossier=OuterRef("pk"), juror=user).exclude(
+                    conflict=Assignment.Conflict.CONFLICT
+                )
+            ),
+            ~Exists(
+                DossierApplicant.objects.with_scopes_disabled().filter(
+                    dossier=OuterRef("pk"), slsp_id__in=linked
+                )
+            ),
+            status=DossierStatus.SUBMITTED,
+            call__status__in=JURY_PHASES,
+        )
+    return _dossiers().filter(q)
+
+
+def assignments_for(user):
+    """The juror's own assignments they may act on (same rule as dossiers_for)."""
+    if not user.is_authenticated or not user.has_role(Role.JURY):
+        return Assignment.objects.none()
+    linked = [s for _r, s in user.role_pairs if s is not None]
+    return Assignment.objects.filter(
+        juror=user,
+        dossier__status=DossierStatus.SUBMITTED,
+        dossier__call__status__in=JURY_PHASES,
+    ).exclude(
+        Exists(
+            DossierApplicant.objects.with_scopes_disabled().filter(
+                dossier=OuterRef("dossier_id"), slsp_id__in=linked
+            )
+        )
+    )
+
+
+def juror_list(user):
+    """The juror's list: constant queries whatever its length."""
+    return (
+        assignments_for(user)
+        .select_related("dossier__call", "dossier__lead_slsp")
+        .annotate(co_applicants=Count("dossier__applicants") - 1)
+        .order_by("dossier__call__closes_at", "dossier__title", "pk")
+    )
+
+
+def dossier_detail(user, uuid):
+    return (
+        dossiers_for(user)
+        .select_related("call", "lead_slsp", "decision")
+        .prefetch_related(applicants_prefetch(), "actions", "budget_lines", "partners")
+        .prefetch_related("attachments")
+        .filter(uuid=uuid)
+    )
+
+
+def my_dossiers(user):
+    """Dossiers of the user's own SLSPs (lead or co-applicant)."""
+    slsp_ids = user.slsp_ids()
+    return (
+        _dossiers()
+        .filter(
+            Exists(
+                DossierApplicant.objects.with_scopes_disabled().filter(
+                    dossier=OuterRef("pk"), slsp_id__in=slsp_ids
+                )
+            )
+        )
+        .select_related("call", "lead_slsp", "decision")
+        .prefetch_related(applicants_prefetch())
+        .order_by("-call__closes_at", "title")
+    )
+
+
+def call_summary(call) -> dict:
+    """Counts of one call: dossiers per status, SLSPs covered (each counted once), money."""
+    dossiers = _dossiers().filter(call=call)
+    counts = dossiers.aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(status=DossierStatus.SUBMITTED)),
+        drafts=Count("pk", filter=Q(status=DossierStatus.DRAFT)),
+        requested=Coalesce(
+            Sum("requested_amount", filter=Q(status=DossierStatus.SUBMITTED)), Decimal("0")
+        ),
+    )
+    counts["slsps"] = (
+        DossierApplicant.objects.with_scopes_disabled()
+        .filter(dossier__call=call, dossier__status=DossierStatus.SUBMITTED)
+        .values("slsp_id")
+        .distinct()
+        .count()
+    )
+    counts["joint"] = (
+        dossiers.filter(status=DossierStatus.SUBMITTED)
+        .annotate(n=Count("applicants"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return counts
+
+
+def criteria_specs(call) -> list[scoring.CriterionSpec]:
+    return [
+        scoring.CriterionSpec(c.pk, c.label, c.weight, c.scale_min, c.scale_max, c.counts)
+        for c in Criterion.objects.filter(call=call).order_by("position", "pk")
+    ]
+
+
+def submitted_scores(call, dossier_ids=None) -> dict:
+    """{dossier: {juror: {criterion: value}}} from submitted, non-conflicted reviews."""
+    rows = Score.objects.filter(
+        assignment__dossier__call=call,
+        assignment__status=Assignment.Status.SUBMITTED,
+        assignment__dossier__status=DossierStatus.SUBMITTED,
+    ).exclude(assignment__conflict=Assignment.Conflict.CONFLICT)
+    if dossier_ids is not None:
+        rows = rows.filter(assignment__dossier_id__in=dossier_ids)
+    scores: dict = {}
+    for dossier_id, juror_id, criterion_id, value in rows.values_list(
+        "assignment__dossier_id", "assignment__juror_id", "criterion_id", "value"
+    ):
+        scores.setdefault(dossier_id, {}).setdefault(juror_id, {})[criterion_id] = value
+    return scores
+
+
+def ranking(call) -> dict:
+    """The consolidated ranking of a call: five queries whatever the number of dossiers."""
+    criteria = criteria_specs(call)
+    dossiers = list(
+        _dossiers()
+        .filter(call=call, status=DossierStatus.SUBMITTED)
+        .select_related("lead_slsp", "decision")
+        .annotate(n_applicants=Count("applicants"))
+        .order_by("title", "pk")
+    )
+    results = scoring.consolidate(criteria, submitted_scores(call), call.disagreement_threshold)
+    rows = []
+    for dossier in dossiers:
+        result = results.get(dossier.pk) or scoring.DossierResult(
+            dossier.pk, None, None, [], 0, False
+        )
+        result.dossier = dossier
+        rows.append(result)
+    ordered = scoring.rank(rows)
+    scoring.cumulate(ordered, {d.pk: d.requested_amount for d in dossiers}, call.total_budget)
+    return {"criteria": criteria, "rows": ordered}
+
+
+def progress(call) -> dict:
+    """Scoring progress per juror and per dossier (coordinator only)."""
+    base = Assignment.objects.filter(dossier__call=call, dossier__status=DossierStatus.SUBMITTED)
+    submitted = Q(status=Assignment.Status.SUBMITTED)
+    conflict = Q(conflict=Assignment.Conflict.CONFLICT)
+    per_juror = (
+        base.values("juror_id", "juror__first_name", "juror__last_name", "juror__email")
+        .annotate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=submitted),
+            conflicts=Count("pk", filter=conflict),
+            undeclared=Count("pk", filter=Q(conflict=Assignment.Conflict.UNDECLARED)),
+        )
+        .order_by("juror__last_name", "juror__first_name")
+    )
+    per_dossier = (
+        _dossiers()
+        .filter(call=call, status=DossierStatus.SUBMITTED)
+        .select_related("lead_slsp")
+        .annotate(
+            assigned=Count("assignments"),
+            done=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)),
+            conflicts=Count(
+                "assignments", filter=Q(assignments__conflict=Assignment.Conflict.CONFLICT)
+            ),
+        )
+        .order_by("title", "pk")
+    )
+    return {"per_juror": list(per_juror), "per_dossier": per_dossier}
+
+
+def may_see_others(assignment) -> bool:
+    """Blind scoring: after one's own submission AND from the deliberation phase only."""
+    return assignment.is_submitted and assignment.dossier.call.status in OPEN_TO_OTHERS
+
+
+def other_reviews(assignment):
+    """The other jurors' submitted reviews of the dossier, anonymous (no names)."""
+    if not may_see_others(assignment):
+        return []
+    return list(
+        Assignment.objects.filter(
+            dossier_id=assignment.dossier_id, status=Assignment.Status.SUBMITTED
+        )
+        .exclude(pk=assignment.pk)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("pk")
+    )
+
+
+def applicant_feedback(dossier):
+    """The jury's comments on a decided dossier for its applicants, without jurors' names."""
+    if dossier.call.status != CallStatus.DECIDED:
+        return None
+    reviews = (
+        Assignment.objects.filter(dossier=dossier, status=Assignment.Status.SUBMITTED)
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion")
+                .exclude(comment="")
+                .order_by("criterion__position"),
+            )
+        )
+        .order_by("pk")
+    )
+    return [
+        {
+            "overall": r.overall_comment,
+            "comments": [(s.criterion.label, s.comment) for s in r.scores.all()],
+        }
+        for r in reviews
+    ]
+
+
+def library_for(user):
+    """Good practices: selected dossiers of decided calls, for every SLSP staff and the SWL."""
+    if not user.is_authenticated or not (user.slsp_ids() or is_coordinator(user)):
+        return Dossier.objects.none()
+    return (
+        _dossiers()
+        .filter(call__status=CallStatus.DECIDED, decision__outcome=Outcome.SELECTED)
+        .select_related("call", "lead_slsp", "decision")
+        .prefetch_related(applicants_prefetch(), "actions")
+        .order_by("-call__closes_at", "title")
+    )

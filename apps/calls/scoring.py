@@ -1,0 +1,146 @@
+"""Consolidation of the jury's scores: pure arithmetic on plain values (no queries).
+
+Rules (tested in tests/calls/test_scoring.py):
+- a score is normalised to 0-100 on its criterion's scale: (value - min) / (max - min);
+- a dossier's weighted total is the weighted mean of its per-criterion mean scores,
+  over the criteria that COUNT and that at least one juror scored, x 100;
+  criteria that only inform are shown but never enter the total; a missing score is
+  left out (never read as zero); a dossier no juror scored has no total;
+- spread = population standard deviation of the jurors' scores on one criterion;
+  a dossier is flagged when a counting criterion's spread exceeds the call's threshold;
+- per-juror normalisation: each juror's per-dossier totals become z-scores over the
+  dossiers that juror scored (a juror scoring everything high or low is levelled);
+- ranking: by total, highest first; equal totals (to 0.01) share a rank (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: int
+    label: str
+    weight: Decimal
+    scale_min: int
+    scale_max: int
+    counts: bool
+
+    def normalise(self, value) -> float:
+        return (float(value) - self.scale_min) / (self.scale_max - self.scale_min)
+
+
+@dataclass
+class CriterionStats:
+    criterion: CriterionSpec
+    n: int
+    mean: float | None
+    spread: float | None
+    disagreement: bool
+
+
+@dataclass
+class DossierResult:
+    dossier_id: int
+    total: float | None
+    z_score: float | None
+    criteria: list[CriterionStats]
+    jurors: int
+    flagged: bool
+    rank: int | None = None
+    cumulative: Decimal | None = None
+    within_budget: bool | None = None
+    juror_totals: dict = field(default_factory=dict)
+
+
+def weighted_total(criteria: list[CriterionSpec], means: dict[int, float]) -> float | None:
+    """Weighted mean of normalised means over counting criteria with a value, x 100."""
+    num = 0.0
+    den = 0.0
+    for c in criteria:
+        if not c.counts or means.get(c.id) is None:
+            continue
+        num += float(c.weight) * c.normalise(means[c.id])
+        den += float(c.weight)
+    if den == 0:
+        return None
+    return round(100 * num / den, 4)
+
+
+def consolidate(
+    criteria: list[CriterionSpec],
+    scores: dict[int, dict[int, dict[int, Decimal | None]]],
+    threshold: Decimal | float,
+) -> dict[int, DossierResult]:
+    """`scores[dossier_id][juror_id][criterion_id] = value` (submitted reviews only)."""
+    results = {}
+    juror_dossier_totals: dict[int, dict[int, float]] = {}
+    for dossier_id, by_juror in scores.items():
+        stats = []
+        means = {}
+        flagged = False
+        for c in criteria:
+            values = [float(v[c.id]) for v in by_juror.values() if v.get(c.id) is not None]
+            mean = statistics.fmean(values) if values else None
+            spread = statistics.pstdev(values) if len(values) > 1 else (0.0 if values else None)
+            disagreement = bool(c.counts and spread is not None and spread > float(threshold))
+            flagged = flagged or disagreement
+            means[c.id] = mean
+            stats.append(CriterionStats(c, len(values), mean, spread, disagreement))
+        juror_totals = {}
+        for juror_id, values in by_juror.items():
+            total = weighted_total(criteria, values)
+            if total is not None:
+                juror_totals[juror_id] = total
+                juror_dossier_totals.setdefault(juror_id, {})[dossier_id] = total
+        results[dossier_id] = DossierResult(
+            dossier_id=dossier_id,
+            total=weighted_total(criteria, means),
+            z_score=None,
+            criteria=stats,
+            jurors=len(by_juror),
+            flagged=flagged,
+            juror_totals=juror_totals,
+        )
+    # Per-juror z-scores, then each dossier's mean z over its jurors.
+    z_by_dossier: dict[int, list[float]] = {}
+    for totals in juror_dossier_totals.values():
+        values = list(totals.values())
+        mu = statistics.fmean(values)
+        sigma = statistics.pstdev(values) if len(values) > 1 else 0.0
+        for dossier_id, total in totals.items():
+            z = (total - mu) / sigma if sigma > 0 else 0.0
+            z_by_dossier.setdefault(dossier_id, []).append(z)
+    for dossier_id, zs in z_by_dossier.items():
+        results[dossier_id].z_score = round(statistics.fmean(zs), 3)
+    return results
+
+
+def rank(rows: list, key=lambda r: r.total) -> list:
+    """Sort by total (None last) and give equal totals (to 0.01) the same rank."""
+    ordered = sorted(rows, key=lambda r: (key(r) is None, -(key(r) or 0)))
+    previous = None
+    current_rank = 0
+    for position, row in enumerate(ordered, start=1):
+        value = key(row)
+        if value is None:
+            row.rank = None
+            continue
+        rounded = round(value, 2)
+        if rounded != previous:
+            current_rank = position
+            previous = rounded
+        row.rank = current_rank
+    return ordered
+
+
+def cumulate(ordered: list, amounts: dict[int, Decimal], budget: Decimal) -> None:
+    """Running total of the requested amounts, in ranking order, against the budget."""
+    running = Decimal("0")
+    for row in ordered:
+        running += amounts.get(row.dossier_id) or Decimal("0")
+        row.cumulative = running
+        row.within_budget = running <= budget

@@ -1,0 +1,451 @@
+"""Writes of the calls app: lifecycle, dossiers, submission, jury, decisions."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from apps.accounts.models import Membership, Role
+from apps.calls.models import (
+    Assignment,
+    Attachment,
+    Call,
+    CallStatus,
+    Decision,
+    Dossier,
+    DossierApplicant,
+    DossierStatus,
+    DossierVersion,
+    Score,
+)
+
+# --- Call lifecycle: a small state machine ---
+
+TRANSITIONS = {
+    CallStatus.DRAFT: (CallStatus.OPEN,),
+    CallStatus.OPEN: (CallStatus.CLOSED,),
+    CallStatus.CLOSED: (CallStatus.REVIEW,),
+    CallStatus.REVIEW: (CallStatus.DELIBERATION,),
+    CallStatus.DELIBERATION: (CallStatus.DECIDED,),
+    CallStatus.DECIDED: (),
+}
+
+
+class TransitionRefused(Exception):
+    """An illegal or premature change of a call's status; the message is in French."""
+
+
+def allowed_transitions(call: Call) -> tuple[str, ...]:
+    return TRANSITIONS[CallStatus(call.status)]
+
+
+def _guard(call: Call, target: str, now) -> None:
+    if target not in allowed_transitions(call):
+        raise TransitionRefused(
+            _("Passage impossible de « %(current)s » à « %(target)s ».")
+            % {
+                "current": CallStatus(call.status).label,
+                "target": CallStatus(target).label if target in CallStatus.values else target,
+            }
+        )
+    if target == CallStatus.OPEN and not call.criteria.exists():
+        raise TransitionRefused(_("Ajoutez au moins un critère avant d'ouvrir l'appel."))
+    if target == CallStatus.CLOSED and now < call.closes_at:
+        raise TransitionRefused(
+            _("L'appel ne peut être clôturé avant son heure de clôture (%(at)s).")
+            % {"at": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    if target == CallStatus.DELIBERATION:
+        pending = Assignment.objects.filter(
+            dossier__call=call, status=Assignment.Status.DRAFT
+        ).exclude(conflict=Assignment.Conflict.CONFLICT)
+        if pending.exists():
+            raise TransitionRefused(
+                _("%(n)d évaluation(s) ne sont pas encore remises : la délibération attend.")
+                % {"n": pending.count()}
+            )
+    if target == CallStatus.DECIDED:
+        with scopes_disabled():
+            undecided = Dossier.objects.filter(
+                call=call, status=DossierStatus.SUBMITTED, decision__isnull=True
+            ).count()
+        if undecided:
+            raise TransitionRefused(
+                _("%(n)d dossier(s) déposé(s) n'ont pas encore de décision.") % {"n": undecided}
+            )
+
+
+def transition(call: Call, target: str) -> Call:
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _guard(call, target, timezone.now())
+        call.status = target
+        call.save(update_fields=["status", "updated_at"])
+    return call
+
+
+@transaction.atomic
+def save_call(form, formset) -> Call:
+    call = form.save()
+    formset.instance = call
+    criteria = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    for position, criterion in enumerate(criteria):
+        criterion.call = call
+        if not criterion.position:
+            criterion.position = position + 1
+        criterion.save()
+    return call
+
+
+def save_deliberation_notes(call: Call, notes: str) -> None:
+    call.deliberation_notes = notes
+    call.save(update_fields=["deliberation_notes", "updated_at"])
+
+
+# --- Dossiers ---
+
+
+def is_open_for_submission(call: Call, now=None) -> bool:
+    now = now or timezone.now()
+    return call.status == CallStatus.OPEN and call.opens_at <= now < call.closes_at
+
+
+@transaction.atomic
+def create_dossier(call: Call, lead_slsp, user, form) -> Dossier:
+    dossier = form.save(commit=False)
+    dossier.call = call
+    dossier.lead_slsp = lead_slsp
+    dossier.created_by = user
+    dossier.save()
+    form.save_m2m()
+    _set_applicants(dossier, form.cleaned_data.get("co_applicants") or [])
+    return dossier
+
+
+@transaction.atomic
+def update_dossier(dossier: Dossier, form) -> Dossier:
+    dossier = form.save()
+    _set_applicants(dossier, form.cleaned_data.get("co_applicants") or [])
+    return dossier
+
+
+def _set_applicants(dossier: Dossier, co_applicants) -> None:
+    wanted = {dossier.lead_slsp_id} | {s.pk for s in co_applicants}
+    with scopes_disabled():
+        DossierApplicant.objects.filter(dossier=dossier).exclude(slsp_id__in=wanted).delete()
+        existing = set(
+            DossierApplicant.objects.filter(dossier=dossier).values_list("slsp_id", flat=True)
+        )
+        DossierApplicant.objects.bulk_create(
+            DossierApplicant(dossier=dossier, slsp_id=s, is_lead=s == dossier.lead_slsp_id)
+            for s in sorted(wanted - existing)
+        )
+
+
+@transaction.atomic
+def save_lines(formset) -> None:
+    """Actions or budget lines: a whole formset, positions kept in the order shown."""
+    objects = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    for position, obj in enumerate(objects, start=1):
+        obj.position = obj.position or position
+        obj.save()
+
+
+def add_attachment(dossier: Dossier, user, title: str, uploaded) -> Attachment:
+    attachment = Attachment(dossier=dossier, title=title, uploaded_by=user, size=uploaded.size)
+    attachment.file.save("annexe.pdf", uploaded, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def missing_items(dossier: Dossier) -> list[str]:
+    """Everything that prevents submission, all at once (French sentences)."""
+    missing = []
+    call = dossier.call
+    if not dossier.title.strip():
+        missing.append(_("le titre du projet"))
+    if not dossier.summary.strip():
+        missing.append(_("le résumé du projet"))
+    actions = list(dossier.actions.all())
+    if not actions:
+        missing.append(_("au moins une action"))
+    elif any(not (a.individual or a.collective) for a in actions):
+        missing.append(_("la dimension (individuelle et/ou collective) de chaque action"))
+    if not dossier.domains:
+        missing.append(_("au moins un domaine"))
+    if not dossier.target_publics:
+        missing.append(_("au moins un public visé"))
+    lines = list(dossier.budget_lines.all())
+    if not lines:
+        missing.append(_("au moins une ligne budgétaire"))
+    if dossier.requested_amount is None:
+        missing.append(_("le montant demandé"))
+    elif dossier.requested_amount > call.ceiling_per_dossier:
+        missing.append(
+            _("un montant demandé sous le plafond de %(ceiling)s €")
+            % {"ceiling": f"{call.ceiling_per_dossier:,.2f}".replace(",", " ")}
+        )
+    elif lines and sum(line.amount for line in lines) < dossier.requested_amount:
+        missing.append(_("un budget détaillé au moins égal au montant demandé"))
+    return missing
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, message: str, missing: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.missing = missing or []
+
+
+def submit_dossier(dossier: Dossier, user) -> DossierVersion:
+    """Freeze the dossier as a new version with a PDF receipt; refused after closing time."""
+    from apps.calls import receipts
+
+    with transaction.atomic(), scopes_disabled():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("call", "lead_slsp")
+            .get(pk=dossier.pk)
+        )
+        # The server's clock decides, to the second, at the moment of the write.
+        now = timezone.now()
+        if not is_open_for_submission(dossier.call, now):
+            raise SubmissionRefused(
+                _("L'appel n'accepte plus de dépôt : il a été clôturé le %(at)s.")
+                % {"at": timezone.localtime(dossier.call.closes_at).strftime("%d/%m/%Y à %H:%M:%S")}
+                if now >= dossier.call.closes_at
+                else _("L'appel n'est pas ouvert aux dépôts.")
+            )
+        if dossier.status != DossierStatus.DRAFT:
+            raise SubmissionRefused(_("Ce dossier a déjà été déposé."))
+        missing = missing_items(dossier)
+        if missing:
+            raise SubmissionRefused(_("Le dossier est incomplet."), missing)
+        number = (dossier.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        snapshot = snapshot_of(dossier)
+        version = DossierVersion(
+            dossier=dossier, number=number, snapshot=snapshot, submitted_at=now, submitted_by=user
+        )
+        pdf = receipts.receipt_pdf(dossier, version)
+        version.receipt.save("recepisse.pdf", ContentFile(pdf), save=False)
+        version.save()
+        dossier.status = DossierStatus.SUBMITTED
+        dossier.submitted_at = now
+        dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    return version
+
+
+def withdraw_dossier(dossier: Dossier) -> None:
+    with transaction.atomic(), scopes_disabled():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=dossier.pk)
+        )
+        if dossier.status != DossierStatus.SUBMITTED:
+            raise SubmissionRefused(_("Seul un dossier déposé peut être retiré."))
+        if not is_open_for_submission(dossier.call):
+            raise SubmissionRefused(_("L'appel est clôturé : le dossier ne peut plus être retiré."))
+        dossier.status = DossierStatus.WITHDRAWN
+        dossier.save(update_fields=["status", "updated_at"])
+
+
+def reopen_dossier(dossier: Dossier) -> None:
+    """A withdrawn dossier goes back to draft (while the call is open) to be corrected."""
+    with transaction.atomic(), scopes_disabled():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=dossier.pk)
+        )
+        if dossier.status != DossierStatus.WITHDRAWN or not is_open_for_submission(dossier.call):
+            raise SubmissionRefused(_("Ce dossier ne peut pas être rouvert."))
+        dossier.status = DossierStatus.DRAFT
+        dossier.save(update_fields=["status", "updated_at"])
+
+
+def snapshot_of(dossier: Dossier) -> dict:
+    with scopes_disabled():
+        applicants = list(
+            DossierApplicant.objects.filter(dossier=dossier)
+            .select_related("slsp")
+            .order_by("-is_lead", "slsp__official_name")
+        )
+    return {
+        "title": dossier.title,
+        "summary": dossier.summary,
+        "call": dossier.call.title,
+        "applicants": [{"slsp": a.slsp.official_name, "lead": a.is_lead} for a in applicants],
+        "domains": list(dossier.domains),
+        "target_publics": list(dossier.target_publics),
+        "partners": list(dossier.partners.order_by("name").values_list("name", flat=True)),
+        "actions": [
+            {
+                "title": a.title,
+                "description": a.description,
+                "individual": a.individual,
+                "collective": a.collective,
+            }
+            for a in dossier.actions.all()
+        ],
+        "budget_lines": [
+            {"label": line.label, "amount": str(line.amount)} for line in dossier.budget_lines.all()
+        ],
+        "requested_amount": str(dossier.requested_amount),
+        "attachments": list(dossier.attachments.values_list("title", flat=True)),
+    }
+
+
+# --- Jury ---
+
+
+def conflicting_slsp_ids(user) -> set[int]:
+    """Every SLSP where the person holds any role: dossiers of these SLSPs are excluded."""
+    return {s for _r, s in user.role_pairs if s is not None}
+
+
+def auto_conflict(user, dossier: Dossier) -> bool:
+    return bool(conflicting_slsp_ids(user) & set(dossier.applicant_slsp_ids()))
+
+
+class AssignmentRefused(Exception):
+    pass
+
+
+def assign(dossier: Dossier, juror) -> Assignment:
+    if not juror.has_role(Role.JURY):
+        raise AssignmentRefused(_("Cette personne n'est pas membre du jury."))
+    if dossier.status != DossierStatus.SUBMITTED:
+        raise AssignmentRefused(_("Seuls les dossiers déposés sont confiés au jury."))
+    if auto_conflict(juror, dossier):
+        raise AssignmentRefused(
+            _("Conflit d'intérêts automatique : %(juror)s exerce un rôle dans une SLSP candidate.")
+            % {"juror": juror}
+        )
+    assignment, _created = Assignment.objects.get_or_create(dossier=dossier, juror=juror)
+    return assignment
+
+
+@dataclass
+class BalancedResult:
+    created: int
+    short: list  # dossiers that could not get N jurors
+
+
+@transaction.atomic
+def assign_balanced(call: Call, per_dossier: int, jurors, dossiers) -> BalancedResult:
+    """Give each dossier `per_dossier` jurors, always picking the least-loaded eligible ones.
+
+    Existing assignments count; jurors linked to an applicant SLSP are skipped.
+    """
+    jurors = list(jurors)
+    load = Counter(Assignment.objects.filter(dossier__call=call).values_list("juror_id", flat=True))
+    existing: dict[int, set[int]] = {}
+    for dossier_id, juror_id in Assignment.objects.filter(dossier__call=call).values_list(
+        "dossier_id", "juror_id"
+    ):
+        existing.setdefault(dossier_id, set()).add(juror_id)
+    conflicts = {j.pk: conflicting_slsp_ids(j) for j in jurors}
+    rng = random.Random(call.pk)  # stable tie-breaks for the same call
+    created, short, new = 0, [], []
+    for dossier in dossiers:
+        have = existing.get(dossier.pk, set())
+        applicants = set(dossier.applicant_slsp_ids())
+        eligible = [j for j in jurors if j.pk not in have and not (conflicts[j.pk] & applicants)]
+        rng.shuffle(eligible)
+        eligible.sort(key=lambda j: load[j.pk])
+        needed = max(0, per_dossier - len(have))
+        for juror in eligible[:needed]:
+            new.append(Assignment(dossier=dossier, juror=juror))
+            load[juror.pk] += 1
+            created += 1
+        if len(have) + min(needed, len(eligible)) < per_dossier:
+            short.append(dossier)
+    Assignment.objects.bulk_create(new)
+    return BalancedResult(created=created, short=short)
+
+
+def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) -> None:
+    if assignment.conflict != Assignment.Conflict.UNDECLARED:
+        raise AssignmentRefused(_("La déclaration a déjà été faite."))
+    assignment.conflict = Assignment.Conflict.CONFLICT if has_conflict else Assignment.Conflict.NONE
+    assignment.conflict_reason = reason if has_conflict else ""
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["conflict", "conflict_reason", "declared_at"])
+
+
+@transaction.atomic
+def save_scores(assignment: Assignment, criteria, cleaned: dict, *, submit: bool) -> list[str]:
+    """Store a draft; with `submit`, refuse (returning what is missing) unless complete."""
+    if assignment.is_submitted:
+        raise AssignmentRefused(_("Cette évaluation a déjà été remise."))
+    missing = []
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    to_create, to_update = [], []
+    for criterion in criteria:
+        value = cleaned.get(f"score_{criterion.pk}")
+        comment = cleaned.get(f"comment_{criterion.pk}") or ""
+        if value is None and criterion.counts:
+            missing.append(criterion.label)
+        score = existing.get(criterion.pk)
+        if score is None:
+            to_create.append(
+                Score(assignment=assignment, criterion=criterion, value=value, comment=comment)
+            )
+        else:
+            score.value, score.comment = value, comment
+            to_update.append(score)
+    if submit and missing:
+        return missing  # nothing written yet: a refused submission changes no row
+    Score.objects.bulk_create(to_create)
+    Score.objects.bulk_update(to_update, ["value", "comment"])
+    assignment.overall_comment = cleaned.get("overall_comment") or ""
+    fields = ["overall_comment"]
+    if submit:
+        assignment.status = Assignment.Status.SUBMITTED
+        assignment.submitted_at = timezone.now()
+        fields += ["status", "submitted_at"]
+    assignment.save(update_fields=fields)
+    return []
+
+
+def decide(dossier: Dossier, user, outcome: str, granted, rationale: str) -> Decision:
+    decision, _created = Decision.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "outcome": outcome,
+            "granted_amount": granted,
+            "rationale": rationale,
+            "decided_by": user,
+        },
+    )
+    return decision
+
+
+def jurors():
+    from apps.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=Role.JURY).values("user_id"),
+    ).order_by("last_name", "first_name")
+
+
+__all__ = ["ValidationError"]

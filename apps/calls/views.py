@@ -1,0 +1,547 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.calls import queries, receipts, services
+from apps.calls.forms import (
+    ActionFormSet,
+    AssignForm,
+    AttachmentForm,
+    BalancedForm,
+    BudgetLineFormSet,
+    CallForm,
+    ConflictForm,
+    CriterionFormSet,
+    DecisionForm,
+    DossierCreateForm,
+    DossierForm,
+    NotesForm,
+    ScoreForm,
+    TransitionForm,
+)
+from apps.calls.models import (
+    Assignment,
+    Attachment,
+    CallStatus,
+    Criterion,
+    DossierStatus,
+    DossierVersion,
+)
+from apps.core.uploads import safe_download_name, serve_stored_file
+from apps.slsps.models import Slsp
+
+
+def _require(request, perm, obj=None):
+    # The rule itself, without the superuser bypass: the technical admin runs no call.
+    if not rules.has_perm(perm, request.user, obj):
+        raise Http404
+
+
+def _call(request, uuid, manage=False):
+    if manage:
+        _require(request, "calls.manage_calls")
+    return get_object_or_404(queries.calls_for(request.user), uuid=uuid)
+
+
+def _dossier(request, uuid):
+    return get_object_or_404(queries.dossier_detail(request.user, uuid))
+
+
+def _editable_dossier(request, uuid):
+    dossier = _dossier(request, uuid)
+    _require(request, "calls.change_dossier", dossier)
+    if not dossier.is_editable:
+        messages.error(request, _("Ce dossier a été déposé : il ne peut plus être modifié."))
+        return dossier, redirect("calls:dossier_detail", uuid=dossier.uuid)
+    return dossier, None
+
+
+# --- Calls ---
+
+
+@login_required
+def index(request):
+    _require(request, "calls.view_calls")
+    calls = queries.calls_for(request.user).order_by("-opens_at")
+    return render(
+        request,
+        "calls/index.html",
+        {
+            "calls": calls,
+            "can_manage": rules.has_perm("calls.manage_calls", request.user),
+            "can_draft": rules.has_perm("calls.draft_dossier", request.user),
+        },
+    )
+
+
+@login_required
+def call_create(request):
+    _require(request, "calls.manage_calls")
+    form = CallForm(request.POST or None)
+    formset = CriterionFormSet(request.POST or None, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        call = services.save_call(form, formset)
+        messages.success(request, _("L'appel a été créé (brouillon)."))
+        return redirect("calls:call_detail", uuid=call.uuid)
+    return render(request, "calls/call_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def call_edit(request, uuid):
+    call = _call(request, uuid, manage=True)
+    if call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
+        messages.error(request, _("Un appel clôturé ne se modifie plus."))
+        return redirect("calls:call_detail", uuid=call.uuid)
+    form = CallForm(request.POST or None, instance=call)
+    formset = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        services.save_call(form, formset)
+        messages.success(request, _("L'appel a été enregistré."))
+        return redirect("calls:call_detail", uuid=call.uuid)
+    return render(request, "calls/call_form.html", {"form": form, "formset": formset, "call": call})
+
+
+@login_required
+def call_detail(request, uuid):
+    _require(request, "calls.view_calls")
+    call = _call(request, uuid)
+    user = request.user
+    manage = rules.has_perm("calls.manage_calls", user)
+    context = {
+        "call": call,
+        "criteria": Criterion.objects.filter(call=call).order_by("position", "pk"),
+        "manage": manage,
+        "open_now": services.is_open_for_submission(call),
+        "can_draft": rules.has_perm("calls.draft_dossier", user),
+    }
+    if manage:
+        context["summary"] = queries.call_summary(call)
+        targets = [CallStatus(t) for t in services.allowed_transitions(call)]
+        context["transition_form"] = TransitionForm(targets=targets) if targets else None
+    else:
+        context["mine"] = queries.my_dossiers(user).filter(call=call)
+    return render(request, "calls/call_detail.html", context)
+
+
+@login_required
+@require_POST
+def call_transition(request, uuid):
+    call = _call(request, uuid, manage=True)
+    targets = [CallStatus(t) for t in services.allowed_transitions(call)]
+    form = TransitionForm(request.POST, targets=targets)
+    if not form.is_valid():
+        messages.error(request, _("Passage de statut refusé : choisissez un statut proposé."))
+        return redirect("calls:call_detail", uuid=call.uuid)
+    try:
+        call = services.transition(call, form.cleaned_data["target"])
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("L'appel est désormais « %(s)s ».") % {"s": call.get_status_display()}
+        )
+    return redirect("calls:call_detail", uuid=call.uuid)
+
+
+# --- Dossiers ---
+
+
+@login_required
+def my_dossiers(request):
+    _require(request, "calls.view_my_dossiers")
+    return render(
+        request, "calls/my_dossiers.html", {"dossiers": queries.my_dossiers(request.user)}
+    )
+
+
+@login_required
+def dossier_create(request, uuid):
+    _require(request, "calls.draft_dossier")
+    call = _call(request, uuid)
+    lead_slsps = list(
+        Slsp.objects.filter(pk__in=request.user.slsp_ids(roles={"referent"})).order_by("pk")
+    )
+    if not lead_slsps:
+        raise Http404
+    if not services.is_open_for_submission(call):
+        messages.error(request, _("Cet appel n'accepte pas de dossier en ce moment."))
+        return redirect("calls:call_detail", uuid=call.uuid)
+    form = DossierCreateForm(request.POST or None, call=call, lead_slsps=lead_slsps)
+    if request.method == "POST" and form.is_valid():
+        dossier = services.create_dossier(call, form.cleaned_data["lead_slsp"], request.user, form)
+        messages.success(request, _("Le dossier a été créé. Ajoutez ses actions et son budget."))
+        return redirect("calls:dossier_detail", uuid=dossier.uuid)
+    return render(request, "calls/dossier_form.html", {"form": form, "call": call})
+
+
+@login_required
+def dossier_detail(request, uuid):
+    user = request.user
+    dossier = _dossier(request, uuid)
+    is_applicant = bool(set(user.slsp_ids()) & set(dossier.applicant_slsp_ids()))
+    manage = rules.has_perm("calls.manage_calls", user)
+    if not (is_applicant or manage):
+        # A juror reads the dossier through their assignment, after declaring no conflict.
+        assignment = get_object_or_404(queries.assignments_for(user), dossier=dossier)
+        return redirect("calls:score", uuid=assignment.uuid)
+    versions = list(DossierVersion.objects.filter(dossier=dossier).order_by("-number"))
+    context = {
+        "dossier": dossier,
+        "versions": versions,
+        "can_edit": dossier.is_editable and rules.has_perm("calls.change_dossier", user, dossier),
+        "can_withdraw": dossier.status == DossierStatus.SUBMITTED
+        and services.is_open_for_submission(dossier.call)
+        and rules.has_perm("calls.change_dossier", user, dossier),
+        "can_reopen": dossier.status == DossierStatus.WITHDRAWN
+        and services.is_open_for_submission(dossier.call)
+        and rules.has_perm("calls.change_dossier", user, dossier),
+        "manage": manage,
+        "missing": services.missing_items(dossier) if dossier.is_editable else [],
+        "open_now": services.is_open_for_submission(dossier.call),
+    }
+    if is_applicant:
+        context["feedback"] = queries.applicant_feedback(dossier)
+    return render(request, "calls/dossier_detail.html", context)
+
+
+@login_required
+def dossier_edit(request, uuid):
+    dossier, refused = _editable_dossier(request, uuid)
+    if refused:
+        return refused
+    form = DossierForm(
+        request.POST or None, instance=dossier, call=dossier.call, lead_slsp_id=dossier.lead_slsp_id
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_dossier(dossier, form)
+        messages.success(request, _("Le dossier a été enregistré."))
+        return redirect("calls:dossier_detail", uuid=dossier.uuid)
+    return render(
+        request, "calls/dossier_form.html", {"form": form, "call": dossier.call, "dossier": dossier}
+    )
+
+
+def _lines(request, uuid, formset_class, title, prefix):
+    dossier, refused = _editable_dossier(request, uuid)
+    if refused:
+        return refused
+    formset = formset_class(request.POST or None, instance=dossier, prefix=prefix)
+    if request.method == "POST" and formset.is_valid():
+        services.save_lines(formset)
+        messages.success(request, _("Les modifications ont été enregistrées."))
+        return redirect("calls:dossier_detail", uuid=dossier.uuid)
+    return render(
+        request,
+        "calls/dossier_lines.html",
+        {"dossier": dossier, "formset": formset, "title": title, "prefix": prefix},
+    )
+
+
+@login_required
+def dossier_actions(request, uuid):
+    return _lines(request, uuid, ActionFormSet, _("Actions du projet"), "actions")
+
+
+@login_required
+def dossier_budget(request, uuid):
+    return _lines(request, uuid, BudgetLineFormSet, _("Budget détaillé"), "budget")
+
+
+@login_required
+def attachment_add(request, uuid):
+    dossier, refused = _editable_dossier(request, uuid)
+    if refused:
+        return refused
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_attachment(
+            dossier, request.user, form.cleaned_data["title"], form.cleaned_data["file"]
+        )
+        messages.success(request, _("L'annexe a été ajoutée."))
+        return redirect("calls:dossier_detail", uuid=dossier.uuid)
+    return render(request, "calls/attachment_form.html", {"dossier": dossier, "form": form})
+
+
+@login_required
+def attachment_download(request, uuid):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(dossier__in=queries.dossiers_for(request.user)), uuid=uuid
+    )
+    return serve_stored_file(attachment.file, attachment.title)
+
+
+@login_required
+@require_POST
+def dossier_submit(request, uuid):
+    dossier = _dossier(request, uuid)
+    _require(request, "calls.change_dossier", dossier)
+    try:
+        services.submit_dossier(dossier, request.user)
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+        if refused.missing:
+            messages.error(
+                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
+            )
+    else:
+        messages.success(request, _("Le dossier a été déposé. Le récépissé est disponible."))
+    return redirect("calls:dossier_detail", uuid=dossier.uuid)
+
+
+@login_required
+@require_POST
+def dossier_withdraw(request, uuid):
+    dossier = _dossier(request, uuid)
+    _require(request, "calls.change_dossier", dossier)
+    action = services.reopen_dossier if request.POST.get("reopen") else services.withdraw_dossier
+    try:
+        action(dossier)
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Le dossier a été mis à jour."))
+    return redirect("calls:dossier_detail", uuid=dossier.uuid)
+
+
+@login_required
+def receipt(request, uuid):
+    user = request.user
+    # Applicants and coordinators; jurors read the dossier itself, not the receipt.
+    if rules.has_perm("calls.manage_calls", user):
+        dossiers = queries.dossiers_for(user)
+    elif user.slsp_ids():
+        dossiers = queries.my_dossiers(user)
+    else:
+        raise Http404
+    version = get_object_or_404(
+        DossierVersion.objects.select_related("dossier").filter(dossier__in=dossiers.values("pk")),
+        uuid=uuid,
+    )
+    return serve_stored_file(version.receipt, f"recepisse-{version.dossier.title}")
+
+
+# --- Jury ---
+
+
+@login_required
+def jury_assign(request, uuid):
+    call = _call(request, uuid, manage=True)
+    dossiers = (
+        queries.dossiers_for(request.user)
+        .filter(call=call, status=DossierStatus.SUBMITTED)
+        .prefetch_related(queries.applicants_prefetch())
+        .order_by("title")
+    )
+    form = AssignForm(request.POST or None, jurors=services.jurors(), dossiers=dossiers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign(form.cleaned_data["dossier"], form.cleaned_data["juror"])
+        except services.AssignmentRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Le dossier a été confié à ce membre du jury."))
+            return redirect("calls:jury_assign", uuid=call.uuid)
+    return render(
+        request,
+        "calls/jury_assign.html",
+        {
+            "call": call,
+            "form": form,
+            "balanced_form": BalancedForm(),
+            "progress": queries.progress(call),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign_balanced(request, uuid):
+    call = _call(request, uuid, manage=True)
+    form = BalancedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez un nombre de jurés entre 1 et 15."))
+        return redirect("calls:jury_assign", uuid=call.uuid)
+    dossiers = list(
+        queries.dossiers_for(request.user)
+        .filter(call=call, status=DossierStatus.SUBMITTED)
+        .prefetch_related(queries.applicants_prefetch())
+        .order_by("pk")
+    )
+    jurors = list(services.jurors())
+    for juror in jurors:
+        juror.role_pairs  # noqa: B018  (read once here, reused by every conflict check)
+    result = services.assign_balanced(call, form.cleaned_data["per_dossier"], jurors, dossiers)
+    messages.success(request, _("%(n)d attribution(s) créée(s).") % {"n": result.created})
+    if result.short:
+        messages.warning(
+            request,
+            _("%(n)d dossier(s) n'ont pas assez de jurés sans conflit.") % {"n": len(result.short)},
+        )
+    return redirect("calls:jury_assign", uuid=call.uuid)
+
+
+@login_required
+def jury_list(request):
+    _require(request, "calls.score")
+    return render(
+        request, "calls/jury_list.html", {"assignments": queries.juror_list(request.user)}
+    )
+
+
+def _assignment(request, uuid):
+    _require(request, "calls.score")
+    return get_object_or_404(
+        queries.assignments_for(request.user).select_related("dossier__call", "dossier__lead_slsp"),
+        uuid=uuid,
+    )
+
+
+@login_required
+def conflict(request, uuid):
+    assignment = _assignment(request, uuid)
+    if assignment.conflict == Assignment.Conflict.CONFLICT:
+        raise Http404
+    if assignment.conflict == Assignment.Conflict.NONE:
+        return redirect("calls:score", uuid=assignment.uuid)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        has_conflict = form.cleaned_data["has_conflict"]
+        services.declare_conflict(assignment, has_conflict, form.cleaned_data["reason"])
+        if has_conflict:
+            messages.success(
+                request, _("Conflit enregistré : ce dossier vous est désormais fermé.")
+            )
+            return redirect("calls:jury_list")
+        return redirect("calls:score", uuid=assignment.uuid)
+    return render(request, "calls/conflict.html", {"assignment": assignment, "form": form})
+
+
+@login_required
+def score(request, uuid):
+    assignment = _assignment(request, uuid)
+    if assignment.conflict == Assignment.Conflict.CONFLICT:
+        raise Http404
+    if assignment.conflict == Assignment.Conflict.UNDECLARED:
+        return redirect("calls:conflict", uuid=assignment.uuid)
+    dossier = get_object_or_404(queries.dossier_detail(request.user, assignment.dossier.uuid))
+    criteria = list(Criterion.objects.filter(call=dossier.call).order_by("position", "pk"))
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    form = ScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        scores=existing,
+        initial={"overall_comment": assignment.overall_comment},
+    )
+    if request.method == "POST" and not assignment.is_submitted and form.is_valid():
+        submit = "submit" in request.POST
+        missing = services.save_scores(assignment, criteria, form.cleaned_data, submit=submit)
+        if missing:
+            form.add_error(
+                None,
+                _("Notez chaque critère qui compte avant de remettre : %(c)s.")
+                % {"c": " ; ".join(missing)},
+            )
+        else:
+            done = _("Votre évaluation a été remise.") if submit else _("Brouillon enregistré.")
+            messages.success(request, done)
+            return redirect("calls:score", uuid=assignment.uuid)
+    return render(
+        request,
+        "calls/score.html",
+        {
+            "assignment": assignment,
+            "dossier": dossier,
+            "form": form,
+            "others": queries.other_reviews(assignment),
+            "may_see_others": queries.may_see_others(assignment),
+        },
+    )
+
+
+# --- Consolidation, deliberation, decisions ---
+
+
+@login_required
+def ranking(request, uuid):
+    call = _call(request, uuid, manage=True)
+    data = queries.ranking(call)
+    return render(
+        request,
+        "calls/ranking.html",
+        {
+            "call": call,
+            **data,
+            "summary": queries.call_summary(call),
+            "notes_form": NotesForm(initial={"deliberation_notes": call.deliberation_notes}),
+            "can_decide": call.status == CallStatus.DELIBERATION,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notes(request, uuid):
+    call = _call(request, uuid, manage=True)
+    form = NotesForm(request.POST)
+    if form.is_valid():
+        services.save_deliberation_notes(call, form.cleaned_data["deliberation_notes"])
+        messages.success(request, _("Les notes de délibération ont été enregistrées."))
+    else:
+        messages.error(request, _("Les notes sont trop longues (20 000 caractères au plus)."))
+    return redirect("calls:ranking", uuid=call.uuid)
+
+
+@login_required
+def decision(request, uuid):
+    _require(request, "calls.manage_calls")
+    dossier = _dossier(request, uuid)
+    if dossier.status != DossierStatus.SUBMITTED:
+        raise Http404
+    current = getattr(dossier, "decision", None)
+    initial = (
+        {
+            "outcome": current.outcome,
+            "granted_amount": current.granted_amount,
+            "rationale": current.rationale,
+        }
+        if current
+        else {}
+    )
+    form = DecisionForm(request.POST or None, dossier=dossier, initial=initial)
+    open_for_decision = dossier.call.status == CallStatus.DELIBERATION
+    if request.method == "POST":
+        if not open_for_decision:
+            form.add_error(None, _("Les décisions se prennent pendant la délibération."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            services.decide(
+                dossier, request.user, data["outcome"], data["granted_amount"], data["rationale"]
+            )
+            messages.success(request, _("La décision a été enregistrée."))
+            return redirect("calls:ranking", uuid=dossier.call.uuid)
+    return render(
+        request,
+        "calls/decision.html",
+        {"dossier": dossier, "form": form, "open_for_decision": open_for_decision},
+    )
+
+
+@login_required
+def results_pdf(request, uuid):
+    call = _call(request, uuid, manage=True)
+    pdf = receipts.results_pdf(call, queries.ranking(call), queries.call_summary(call))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = safe_download_name(f"resultats-{call.title}", ".pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def library(request):
+    _require(request, "calls.view_library")
+    return render(request, "calls/library.html", {"dossiers": queries.library_for(request.user)})

@@ -1,0 +1,209 @@
+"""Jury: conflicts, blind scoring, consolidation views, decisions, query counts."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from apps.accounts.models import Membership, Role
+from apps.calls import queries, services
+from apps.calls.models import Assignment, CallStatus, Decision, DossierStatus, Score
+from tests.calls import factories as f
+from tests.factories import SlspFactory, user_with_role
+
+SUBMITTED = DossierStatus.SUBMITTED
+
+
+def client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def review(world):
+    call = f.make_call(
+        CallStatus.REVIEW,
+        criteria=[
+            ("Individuel et collectif", 2, True),
+            ("Innovation", 1, True),
+            ("Remarque", 1, False),
+        ],
+    )
+    dossier = f.make_dossier(call, world.slsp_a, co=[world.slsp_b], status=SUBMITTED)
+    return call, dossier
+
+
+def test_automatic_conflict_excludes_a_juror_of_an_applicant_slsp(world, review):
+    call, dossier = review
+    juror = world.users["referent_b"]  # référent of the co-applicant SLSP B
+    Membership.objects.create(user=juror, role=Role.JURY)
+    with pytest.raises(services.AssignmentRefused, match="automatique"):
+        services.assign(dossier, juror)
+    # Even a row slipped in by hand never opens the dossier.
+    assignment = Assignment.objects.create(dossier=dossier, juror=juror)
+    c = client(juror)
+    assert c.get(reverse("calls:score", kwargs={"uuid": assignment.uuid})).status_code == 404
+    assert c.get(reverse("calls:conflict", kwargs={"uuid": assignment.uuid})).status_code == 404
+    assert juror not in [a.juror for a in queries.juror_list(juror)]
+
+
+def test_balanced_assignment_skips_conflicts_and_spreads_the_load(world, review):
+    call, _dossier = review
+    others = [f.make_dossier(call, SlspFactory(), status=SUBMITTED) for _ in range(5)]
+    jurors = [user_with_role(Role.JURY) for _ in range(4)]
+    linked = jurors[0]
+    Membership.objects.create(user=linked, role=Role.DIRECTION, slsp=world.slsp_a)
+    dossiers = list(
+        queries.dossiers_for(world.users["coordinateur"])
+        .filter(call=call)
+        .prefetch_related(queries.applicants_prefetch())
+    )
+    result = services.assign_balanced(call, 2, jurors, dossiers)
+    assert result.created == 12 and not result.short
+    assert not Assignment.objects.filter(juror=linked, dossier=review[1]).exists()
+    loads = sorted(Assignment.objects.filter(juror__in=jurors).values_list("juror", flat=True))
+    counts = [loads.count(j.pk) for j in jurors]
+    assert max(counts) - min(counts) <= 1
+    assert len(others) == 5
+
+
+def test_conflict_declared_before_opening_then_never_opens(world, review):
+    _call, dossier = review
+    juror = world.users["jury"]
+    assignment = f.assign(dossier, juror, conflict=Assignment.Conflict.UNDECLARED)
+    c = client(juror)
+    score_url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
+    conflict_url = reverse("calls:conflict", kwargs={"uuid": assignment.uuid})
+    detail_url = reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid})
+    assert c.get(score_url)["Location"] == conflict_url
+    response = c.post(conflict_url, {"has_conflict": "yes", "reason": ""})
+    assert response.status_code == 200 and "motif" in response.content.decode()
+    response = c.post(conflict_url, {"has_conflict": "peut-être"})
+    assert response.status_code == 200
+    c.post(conflict_url, {"has_conflict": "yes", "reason": "Ancienne administratrice"})
+    for url in (score_url, conflict_url, detail_url):
+        assert c.get(url).status_code == 404
+
+
+def test_blind_scoring(world, review):
+    call, dossier = review
+    criteria = list(call.criteria.order_by("position"))
+    j1, j2 = world.users["jury"], user_with_role(Role.JURY)
+    a1 = f.assign(dossier, j1)
+    f.assign(dossier, j2, scores={criteria[0].pk: 5, criteria[1].pk: 1}, submitted=True)
+    Score.objects.filter(assignment__juror=j2).update(comment="Très convaincant")
+    c = client(j1)
+    url = reverse("calls:score", kwargs={"uuid": a1.uuid})
+    assert "Très convaincant" not in c.get(url).content.decode()
+    # Submitting with a counting criterion missing is refused and saves nothing.
+    data = {f"score_{criteria[0].pk}": "4", "overall_comment": "Bien", "submit": "1"}
+    response = c.post(url, data)
+    assert response.status_code == 200
+    assert "Innovation" in response.content.decode()
+    assert not a1.scores.exists()
+    response = c.post(url, {**data, f"score_{criteria[0].pk}": "9"})
+    assert response.status_code == 200 and not a1.scores.exists()
+    data[f"score_{criteria[1].pk}"] = "3"
+    assert c.post(url, data).status_code == 302
+    a1.refresh_from_db()
+    assert a1.is_submitted
+    # Own review submitted, but the call is still in review: still blind.
+    assert "Très convaincant" not in c.get(url).content.decode()
+    call.status = CallStatus.DELIBERATION
+    call.save(update_fields=["status"])
+    page = c.get(url).content.decode()
+    assert "Très convaincant" in page
+    assert j2.last_name not in page and j2.email not in page
+
+
+def test_ranking_decision_feedback_and_results_pdf(world, review):
+    call, dossier = review
+    criteria = list(call.criteria.order_by("position"))
+    second = f.make_dossier(call, world.slsp_b, status=SUBMITTED, title="Deuxième projet")
+    j1, j2 = world.users["jury"], user_with_role(Role.JURY, last_name="Sévère")
+    f.assign(dossier, j1, scores={criteria[0].pk: 5, criteria[1].pk: 5}, submitted=True)
+    f.assign(dossier, j2, scores={criteria[0].pk: 1, criteria[1].pk: 1}, submitted=True)
+    f.assign(second, j1, scores={criteria[0].pk: 3, criteria[1].pk: 3}, submitted=True)
+    Assignment.objects.filter(juror=j2).update(overall_comment="Partenariats à préciser")
+    services.transition(call, CallStatus.DELIBERATION)
+    coord = client(world.users["coordinateur"])
+    page = coord.get(reverse("calls:ranking", kwargs={"uuid": call.uuid}))
+    rows = page.context["rows"]
+    by_title = {r.dossier.title: r for r in rows}
+    # 60 and 60: a tie shows the same rank.
+    assert [r.rank for r in rows] == [1, 1]
+    assert by_title["Projet de test"].total == by_title["Deuxième projet"].total == 60
+    assert by_title["Projet de test"].flagged and not by_title["Deuxième projet"].flagged
+    url = reverse("calls:decision", kwargs={"uuid": dossier.uuid})
+    bad = coord.post(url, {"outcome": "selected", "granted_amount": "999999", "rationale": "x"})
+    assert bad.status_code == 200 and not Decision.objects.exists()
+    bad = coord.post(url, {"outcome": "rejected", "granted_amount": "10", "rationale": "x"})
+    assert bad.status_code == 200 and not Decision.objects.exists()
+    bad = coord.post(url, {"outcome": "n'importe", "rationale": ""})
+    assert bad.status_code == 200 and not Decision.objects.exists()
+    ok = coord.post(
+        url, {"outcome": "selected", "granted_amount": "8000", "rationale": "Projet solide"}
+    )
+    assert ok.status_code == 302
+    coord.post(
+        reverse("calls:decision", kwargs={"uuid": second.uuid}),
+        {"outcome": "waiting", "rationale": "En attente de budget"},
+    )
+    coord.post(reverse("calls:notes", kwargs={"uuid": call.uuid}), {"deliberation_notes": "Vote"})
+    services.transition(call, CallStatus.DECIDED)
+    pdf = coord.get(reverse("calls:results_pdf", kwargs={"uuid": call.uuid}))
+    assert pdf["Content-Disposition"].startswith("attachment")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Résultats de l'appel à projets" in text
+    flat = " ".join(text.split())
+    assert "Projet de test" in flat and "Retenu" in flat and "Liste d'attente" in flat, flat
+    # The applicant (co-applicant SLSP B here) sees the result and comments, no names.
+    page = world.client_for("referent_b").get(
+        reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid})
+    )
+    html = page.content.decode()
+    assert "Projet solide" in html and "Partenariats à préciser" in html
+    assert "Sévère" not in html and j1.email not in html
+    # Selected dossiers reach the good-practice library of every référent.
+    outsider = user_with_role(Role.REFERENT, SlspFactory())
+    library = client(outsider).get(reverse("calls:library")).content.decode()
+    assert "Projet de test" in library and "Deuxième projet" not in library
+
+
+def _fill(call, juror, n):
+    criteria = list(call.criteria.all())
+    for i in range(n):
+        lead = SlspFactory()
+        dossier = f.make_dossier(call, lead, co=[SlspFactory()], status=SUBMITTED, title=f"D{i}")
+        f.assign(dossier, juror, scores={c.pk: Decimal(i % 6) for c in criteria}, submitted=True)
+        f.assign(
+            dossier, user_with_role(Role.JURY), scores={c.pk: 3 for c in criteria}, submitted=True
+        )
+        Decision.objects.create(dossier=dossier, outcome="selected", rationale="ok")
+
+
+@pytest.mark.parametrize("url_name", ["calls:jury_list", "calls:ranking"])
+def test_query_counts_do_not_grow_with_dossiers(world, django_assert_num_queries, url_name):
+    counts = []
+    for size in (1, 3, 60):
+        call = f.make_call(CallStatus.DELIBERATION, criteria=[("A", 2, True), ("B", 1, False)])
+        juror = user_with_role(Role.JURY)
+        _fill(call, juror, size)
+        if url_name == "calls:ranking":
+            user, kwargs = world.users["coordinateur"], {"uuid": call.uuid}
+        else:
+            user, kwargs = juror, {}
+        c = client(user)
+        c.get(reverse(url_name, kwargs=kwargs))  # warm the session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = c.get(reverse(url_name, kwargs=kwargs))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] == counts[2], counts

@@ -1,0 +1,148 @@
+"""URL classification of the calls for projects and the jury (issue 5)."""
+
+from apps.accounts.models import Role
+from apps.calls.models import Assignment, CallStatus, DossierStatus
+from tests.calls import factories as f
+from tests.isolation.cases import STAFF_A, UrlCase, expect
+
+COORD = ("coordinateur",)
+READERS = (*STAFF_A, "referent_b", "coordinateur")
+
+
+def _open_call(w):
+    if "open_call" not in w.objects:
+        w.objects["open_call"] = f.make_call(CallStatus.OPEN)
+    return w.objects["open_call"]
+
+
+def _draft(w):
+    """A draft dossier of SLSP A in the open call."""
+    if "draft" not in w.objects:
+        w.objects["draft"] = f.make_dossier(_open_call(w), w.slsp_a)
+    return w.objects["draft"]
+
+
+def _review_call(w):
+    if "review_call" not in w.objects:
+        w.objects["review_call"] = f.make_call(CallStatus.REVIEW, title="Appel en évaluation")
+    return w.objects["review_call"]
+
+
+def _submitted(w):
+    """A submitted dossier of SLSP A under review, assigned to the juror (no conflict)."""
+    if "submitted" not in w.objects:
+        dossier = f.make_dossier(_review_call(w), w.slsp_a, status=DossierStatus.SUBMITTED)
+        w.objects["assignment"] = f.assign(dossier, w.users["jury"])
+        w.objects["submitted"] = dossier
+    return w.objects["submitted"]
+
+
+def _assignment(w, conflict=Assignment.Conflict.NONE):
+    _submitted(w)
+    assignment = w.objects["assignment"]
+    if assignment.conflict != conflict:
+        assignment.conflict = conflict
+        assignment.save(update_fields=["conflict"])
+    return assignment
+
+
+def _uuid(getter):
+    return lambda w: {"uuid": getter(w).uuid}
+
+
+CASES = [
+    UrlCase(
+        "calls:index",
+        expect(ok=(*READERS, "jury")),
+        note="SLSP staff, coordinators and jurors; the technical admin runs no call",
+    ),
+    UrlCase("calls:call_create", expect(ok=COORD)),
+    UrlCase("calls:my_dossiers", expect(ok=(*STAFF_A, "referent_b"))),
+    UrlCase("calls:library", expect(ok=READERS)),
+    UrlCase("calls:jury_list", expect(ok=("jury",))),
+    UrlCase(
+        "calls:score",
+        expect(ok=("jury",)),
+        kwargs=_uuid(lambda w: _assignment(w)),
+        note="only the assigned juror, after declaring no conflict",
+    ),
+    UrlCase(
+        "calls:conflict",
+        expect(ok=("jury",)),
+        kwargs=_uuid(lambda w: _assignment(w, Assignment.Conflict.UNDECLARED)),
+    ),
+    UrlCase(
+        "calls:call_detail",
+        expect(ok=READERS),
+        kwargs=_uuid(_open_call),
+        note="the juror sees only calls where dossiers are assigned to them",
+    ),
+    UrlCase("calls:call_edit", expect(ok=COORD), kwargs=_uuid(_open_call)),
+    UrlCase(
+        "calls:call_transition",
+        expect(ok=COORD, status=302),
+        method="post",
+        kwargs=_uuid(_open_call),
+        data=lambda w: {"target": "closed"},
+        note="refused before closing time with a message (tests)",
+    ),
+    UrlCase(
+        "calls:dossier_create",
+        expect(ok=("referent_a", "referent_b")),
+        kwargs=_uuid(_open_call),
+    ),
+    UrlCase(
+        "calls:dossier_detail",
+        expect(ok=(*STAFF_A, "coordinateur")),
+        kwargs=_uuid(_draft),
+        note="SLSP B is not an applicant; the juror is not assigned",
+    ),
+    UrlCase("calls:dossier_edit", expect(ok=("referent_a",)), kwargs=_uuid(_draft)),
+    UrlCase("calls:dossier_actions", expect(ok=("referent_a",)), kwargs=_uuid(_draft)),
+    UrlCase("calls:dossier_budget", expect(ok=("referent_a",)), kwargs=_uuid(_draft)),
+    UrlCase("calls:attachment_add", expect(ok=("referent_a",)), kwargs=_uuid(_draft)),
+    UrlCase(
+        "calls:dossier_submit",
+        expect(ok=("referent_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+    ),
+    UrlCase(
+        "calls:dossier_withdraw",
+        expect(ok=("referent_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+        note="refused with a message: the dossier is a draft",
+    ),
+    UrlCase("calls:decision", expect(ok=COORD), kwargs=_uuid(_submitted)),
+    UrlCase(
+        "calls:attachment_download",
+        expect(ok=(*STAFF_A, "coordinateur")),
+        kwargs=_uuid(lambda w: f.add_attachment(_draft(w))),
+    ),
+    UrlCase(
+        "calls:receipt",
+        expect(ok=(*STAFF_A, "coordinateur")),
+        kwargs=_uuid(lambda w: f.add_version(_submitted(w))),
+        note="the assigned juror reads the dossier, never the applicant's receipt",
+    ),
+    UrlCase("calls:jury_assign", expect(ok=COORD), kwargs=_uuid(_review_call)),
+    UrlCase(
+        "calls:assign_balanced",
+        expect(ok=COORD, status=302),
+        method="post",
+        kwargs=_uuid(_review_call),
+        data=lambda w: {"per_dossier": "2"},
+    ),
+    UrlCase("calls:ranking", expect(ok=COORD), kwargs=_uuid(_review_call)),
+    UrlCase(
+        "calls:notes",
+        expect(ok=COORD, status=302),
+        method="post",
+        kwargs=_uuid(_review_call),
+        data=lambda w: {"deliberation_notes": "Notes"},
+    ),
+    UrlCase("calls:results_pdf", expect(ok=COORD), kwargs=_uuid(_review_call)),
+]
+
+assert Role
