@@ -106,3 +106,180 @@ class ReferentPost(models.Model):
     @property
     def is_filled(self) -> bool:
         return self.person_id is not None
+
+
+# --- Yearly action strategy (issue 6) ---
+
+
+class StrategyItemKind(models.TextChoices):
+    OBJECTIVE = "objectif", _("Objectif")
+    AXIS = "axe", _("Axe prioritaire")
+
+
+class ActionStrategy(models.Model):
+    """The référent's action strategy of one SLSP for one calendar year.
+
+    Its objectives and locally chosen priority axes are what the semestrial
+    evaluation reports on, so the strategy belongs to the SLSP (scoped).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey(
+        Slsp, on_delete=models.CASCADE, related_name="strategies", verbose_name=_("SLSP")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année"),
+        validators=[MinValueValidator(2011)],
+    )
+    summary = models.TextField(_("synthèse"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("stratégie d'action")
+        verbose_name_plural = _("stratégies d'action")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slsp", "year"],
+                name="strategy_one_per_slsp_year",
+                violation_error_message=_("Cette SLSP a déjà une stratégie pour cette année."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.slsp} — {self.year}"
+
+
+class StrategyItem(models.Model):
+    """An objective or a priority axis of a yearly strategy."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    strategy = models.ForeignKey(
+        ActionStrategy,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("stratégie"),
+    )
+    # Denormalised from the strategy so that the scoped manager filters on it directly.
+    slsp = models.ForeignKey(
+        Slsp, on_delete=models.CASCADE, related_name="strategy_items", verbose_name=_("SLSP")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=StrategyItemKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("objectif ou axe prioritaire")
+        verbose_name_plural = _("objectifs et axes prioritaires")
+        ordering = ["kind", "order", "id"]
+        indexes = [models.Index(fields=["strategy", "kind", "order"], name="strategyitem_order")]
+
+    def __str__(self):
+        return self.title
+
+
+# --- SWL network of référents (issue 6) ---
+# Events are regional (run by the SWL, not SLSP data): plain managers. Attendance and
+# good-practice sheets carry the SLSP of the person so that counts per SLSP are one
+# GROUP BY; who may read them is decided in queries.py.
+
+
+class NetworkEventKind(models.TextChoices):
+    TRAINING = "training", _("Formation")
+    INTERVISION = "intervision", _("Intervision")
+    EXCHANGE_DAY = "exchange_day", _("Journée d'échange")
+
+
+class NetworkEvent(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=20, choices=NetworkEventKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("activité du réseau")
+        verbose_name_plural = _("activités du réseau")
+        ordering = ["-date", "title"]
+        indexes = [models.Index(fields=["date"], name="networkevent_date")]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(
+        NetworkEvent,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("activité"),
+    )
+    slsp = models.ForeignKey(
+        Slsp, on_delete=models.CASCADE, related_name="network_attendances", verbose_name=_("SLSP")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="network_attendances",
+        verbose_name=_("personne"),
+    )
+    present = models.BooleanField(_("présent"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                name="attendance_one_per_person",
+                violation_error_message=_("La présence de cette personne est déjà encodée."),
+            )
+        ]
+        indexes = [models.Index(fields=["slsp", "present"], name="attendance_slsp_present")]
+
+    def __str__(self):
+        return f"{self.event} — {self.person}"
+
+
+class GoodPracticeSheet(models.Model):
+    """A good-practice sheet of the référents' shared library."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey(
+        Slsp, on_delete=models.CASCADE, related_name="good_practices", verbose_name=_("SLSP")
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    domain = models.CharField(_("domaine"), max_length=120)
+    summary = models.TextField(_("résumé"))
+    what_worked = models.TextField(_("ce qui a fonctionné"), blank=True)
+    partners_involved = models.TextField(_("partenaires impliqués"), blank=True)
+    published = models.BooleanField(_("publiée"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="good_practices",
+        verbose_name=_("auteur"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("fiche de bonne pratique")
+        verbose_name_plural = _("fiches de bonnes pratiques")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["published", "slsp"], name="goodpractice_pub_slsp")]
+
+    def __str__(self):
+        return self.title
