@@ -231,3 +231,6 @@ class Moment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+from apps.accompaniment.models_referrals import *  # noqa: E402,F401,F403
