@@ -233,4 +233,5 @@ class Moment(models.Model):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
 
 
+from apps.accompaniment.models_collective import *  # noqa: E402,F401,F403
 from apps.accompaniment.models_referrals import *  # noqa: E402,F401,F403
