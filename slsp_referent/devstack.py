@@ -87,6 +87,7 @@ def main() -> int:
         manage("migrate", "--noinput", "-v", "0")
         manage("load_reference_data")
         demo = manage("seed_demo")
+        totp = manage("demo_totp")
         celery = [PY, "-m", "celery", "-A", "slsp_referent"]
         children["worker"] = spawn(
             "worker", [*celery, "worker", "-l", "INFO", "--concurrency", "2", "-n", "worker@%h"]
@@ -99,6 +100,9 @@ def main() -> int:
             logins = "\n".join(line for line in lines if "@" in line or "password" in line)
             print(
                 f"\n{'=' * 72}\n SLSP Référent is running on {url}\n\n{logins}\n\n"
+                f" Coordinator and administrator sign in with a second factor: add the key\n"
+                f" to an authenticator app, or run `.venv/bin/python manage.py demo_totp`\n"
+                f" for the current codes.\n{totp}\n"
                 f" Ctrl-C stops the web server, the worker, beat and the embedded servers.\n"
                 f"{'=' * 72}\n",
                 flush=True,
