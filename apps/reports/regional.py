@@ -90,3 +90,18 @@ def export_rows(table: RegionalTable) -> list[list]:
         )
     lines.append([str(_("Total régional")), "", "", *table.totals])
     return lines
+
+
+def network_overview(slsp) -> dict:
+    """The drill-down's strategy and network part: titles of the SLSP's objectives and
+    priority axes (this year and last) and attendance counts, never a description or
+    a person's name. Two queries."""
+    from django.utils import timezone
+
+    from apps.slsps import queries as slsp_queries
+
+    year = timezone.localdate().year
+    return {
+        "strategies": slsp_queries.strategy_titles(slsp, [year, year - 1]),
+        "attendance": slsp_queries.attendance_summary(slsp),
+    }

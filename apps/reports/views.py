@@ -72,7 +72,8 @@ def slsp_overview(request, uuid):
     slsp = get_object_or_404(queries.region_slsps_for(request.user), uuid=uuid)
     table = regional.build_table([slsp])
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
-    return render(request, "reports/slsp_overview.html", {"slsp": slsp, "facts": facts})
+    context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}
+    return render(request, "reports/slsp_overview.html", context)
 
 
 def _filename(extension: str) -> str:

@@ -13,6 +13,12 @@ class SlspsConfig(AppConfig):
         registry.add_nav(NavItem(_("Accueil"), "core:home", "core.view_home", order=0))
         registry.add_nav(NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10))
         registry.add_nav(
+            NavItem(_("Stratégie"), "slsps:my_strategy", "slsps.view_own_slsp", order=12)
+        )
+        registry.add_nav(
+            NavItem(_("Réseau des référents"), "slsps:network", "slsps.view_network", order=60)
+        )
+        registry.add_nav(
             NavItem(_("Registre des SLSP"), "slsps:register", "slsps.view_register", order=80)
         )
         registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
@@ -20,5 +26,13 @@ class SlspsConfig(AppConfig):
         registry.add_metric(
             RegionalMetric(
                 "postes", _("Postes de référent pourvus"), queries.filled_posts_by_slsp, 10
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "presences_reseau",
+                _("Présences au réseau (année)"),
+                queries.training_attendance_by_slsp,
+                80,
             )
         )

@@ -5,8 +5,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from apps.accounts.models import Membership, Role
 from apps.accounts.rules import is_admin, is_coordinator
-from apps.slsps.models import ReferentPost, Slsp
+from apps.slsps.models import (
+    ActionStrategy,
+    Attendance,
+    GoodPracticeSheet,
+    NetworkEvent,
+    NetworkEventKind,
+    ReferentPost,
+    Slsp,
+    StrategyItem,
+)
 
 
 def slsps_for(user):
@@ -71,3 +81,131 @@ def filled_posts_by_slsp(slsp_ids) -> dict[int, int]:
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+# --- Yearly action strategy ---
+
+
+def strategies_for(user):
+    """Strategies of the SLSPs where the user works (référent, accompagnateur, direction).
+
+    Coordinators get none here: they read titles only, through `strategy_titles`.
+    """
+    if not user.is_authenticated or not user.slsp_ids():
+        return ActionStrategy.objects.none()
+    return ActionStrategy.objects.filter(slsp_id__in=user.slsp_ids()).select_related("slsp")
+
+
+def strategy_items_for(user):
+    if not user.is_authenticated or not user.slsp_ids():
+        return StrategyItem.objects.none()
+    return StrategyItem.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def strategy_titles(slsp, years) -> list[dict]:
+    """Objectives and priority axes of one SLSP for the given years, titles only.
+
+    For the coordinator's drill-down: no description (free text may name people).
+    One query, whatever the number of items.
+    """
+    with scopes_disabled():
+        rows = (
+            StrategyItem.objects.filter(slsp=slsp, strategy__year__in=years)
+            .order_by("-strategy__year", "kind", "order", "pk")
+            .values_list("strategy__year", "kind", "title")
+        )
+        by_year: dict[int, dict] = {}
+        for year, kind, title in rows:
+            entry = by_year.setdefault(year, {"year": year, "objectives": [], "axes": []})
+            entry["objectives" if kind == "objectif" else "axes"].append(title)
+        return [by_year[y] for y in sorted(by_year, reverse=True)]
+
+
+# --- Référents' network ---
+
+
+def network_events_for(user):
+    """Events of the SWL network: every référent and coordinator reads the calendar."""
+    if not user.is_authenticated or not (user.has_role(Role.REFERENT) or is_coordinator(user)):
+        return NetworkEvent.objects.none()
+    return NetworkEvent.objects.all()
+
+
+def attendances_for(user):
+    """Coordinators read every attendance; a référent only their own."""
+    if not user.is_authenticated:
+        return Attendance.objects.none()
+    if is_coordinator(user):
+        return Attendance.objects.all()
+    if user.has_role(Role.REFERENT):
+        return Attendance.objects.filter(person=user)
+    return Attendance.objects.none()
+
+
+def good_practices_for(user):
+    """Published sheets for référents and coordinators, plus the drafts of the
+    référent's own SLSPs (a draft is not yet shared with the network)."""
+    if not user.is_authenticated:
+        return GoodPracticeSheet.objects.none()
+    referent_ids = user.slsp_ids(roles={Role.REFERENT})
+    if referent_ids:
+        visible = Q(published=True) | Q(slsp_id__in=referent_ids)
+    elif is_coordinator(user):
+        visible = Q(published=True)
+    else:
+        return GoodPracticeSheet.objects.none()
+    return GoodPracticeSheet.objects.filter(visible).select_related("slsp", "created_by")
+
+
+def referent_memberships():
+    """People holding a référent role, with their SLSP: whose attendance is recorded."""
+    return (
+        Membership.objects.filter(role=Role.REFERENT, slsp__isnull=False, user__is_active=True)
+        .select_related("user", "slsp")
+        .order_by("slsp__official_name", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def _current_year_events():
+    year = timezone.localdate().year
+    return Q(event__date__year=year)
+
+
+def training_attendance_by_slsp(slsp_ids) -> dict[int, int]:
+    """Presences at network trainings, intervisions and exchange days this calendar
+    year, per SLSP (regional table): one aggregate query."""
+    rows = (
+        Attendance.objects.filter(_current_year_events(), slsp_id__in=slsp_ids, present=True)
+        .values("slsp_id")
+        .annotate(n=Count("pk"))
+        .values_list("slsp_id", "n")
+    )
+    return dict(rows)
+
+
+def attendance_summary(slsp) -> list[dict]:
+    """Per kind of event: presences and absences of the SLSP's people, this year and
+    last year. Counts only (drill-down)."""
+    year = timezone.localdate().year
+    rows = (
+        Attendance.objects.filter(slsp=slsp, event__date__year__gte=year - 1)
+        .values("event__kind", "event__date__year")
+        .annotate(
+            n_present=Count("pk", filter=Q(present=True)),
+            n_absent=Count("pk", filter=Q(present=False)),
+        )
+    )
+    found = {(r["event__kind"], r["event__date__year"]): r for r in rows}
+    summary = []
+    for kind, label in NetworkEventKind.choices:
+        for y in (year, year - 1):
+            row = found.get((kind, y), {})
+            summary.append(
+                {
+                    "kind": label,
+                    "year": y,
+                    "present": row.get("n_present", 0),
+                    "absent": row.get("n_absent", 0),
+                }
+            )
+    return summary

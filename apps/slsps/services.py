@@ -4,9 +4,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from apps.slsps.models import Province, Slsp
+from apps.slsps.models import Attendance, Province, Slsp
 
 PROVINCE_BY_LABEL = {str(label).lower(): value for value, label in Province.choices}
 
@@ -55,3 +55,78 @@ def load_reference_slsps(path: Path) -> ReferenceLoadResult:
             else:
                 result.unchanged += 1
     return result
+
+
+# --- Yearly action strategy and the référents' network (issue 6) ---
+
+
+class StrategyConflict(Exception):
+    """Another request created the strategy of the same SLSP and year first."""
+
+
+@transaction.atomic
+def save_strategy(slsp, form, formset):
+    """Save a strategy and its objectives / priority axes together, or nothing.
+
+    Items carry their SLSP (the scoped manager filters on it): set here, never by the
+    form. A concurrent creation of the same year raises StrategyConflict, rolled back.
+    """
+    strategy = form.save(commit=False)
+    strategy.slsp = slsp
+    try:
+        with transaction.atomic():
+            strategy.save()
+    except IntegrityError as error:
+        raise StrategyConflict from error
+    formset.instance = strategy
+    items = formset.save(commit=False)
+    for item in formset.deleted_objects:
+        item.delete()
+    for item in items:
+        item.strategy = strategy
+        item.slsp = slsp
+        item.save()
+    return strategy
+
+
+@transaction.atomic
+def save_network_event(form):
+    return form.save()
+
+
+@transaction.atomic
+def record_attendance(event, decisions) -> int:
+    """Apply {membership: True/False/None} to an event's attendance list.
+
+    None removes a recorded line (not recorded); the SLSP stored is the person's
+    référent SLSP, so counts per SLSP stay one GROUP BY. Returns lines changed.
+    """
+    existing = {a.person_id: a for a in Attendance.objects.filter(event=event)}
+    changed = 0
+    for membership, present in decisions.items():
+        line = existing.get(membership.user_id)
+        if present is None:
+            if line is not None:
+                line.delete()
+                changed += 1
+            continue
+        if line is None:
+            Attendance.objects.create(
+                event=event, person=membership.user, slsp=membership.slsp, present=present
+            )
+            changed += 1
+        elif line.present != present or line.slsp_id != membership.slsp_id:
+            line.present = present
+            line.slsp = membership.slsp
+            line.save(update_fields=["present", "slsp", "updated_at"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def save_good_practice(form, user):
+    sheet = form.save(commit=False)
+    if sheet.created_by_id is None:
+        sheet.created_by = user
+    sheet.save()
+    return sheet

@@ -1,3 +1,4 @@
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -32,4 +33,9 @@ def detail(request, uuid):
     if not request.user.has_perm("slsps.view_slsp", slsp):
         raise Http404
     posts = queries.referent_posts_for(request.user, slsp)
-    return render(request, "slsps/detail.html", {"slsp": slsp, "posts": posts})
+    context = {
+        "slsp": slsp,
+        "posts": posts,
+        "can_view_strategy": rules.has_perm("slsps.view_strategies", request.user, slsp),
+    }
+    return render(request, "slsps/detail.html", context)

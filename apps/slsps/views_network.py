@@ -1,0 +1,276 @@
+"""Yearly action strategy and the référents' network (issue 6): thin views."""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Role
+from apps.slsps import queries, services
+from apps.slsps.forms import (
+    AttendanceForm,
+    GoodPracticeForm,
+    NetworkEventForm,
+    StrategyForm,
+    StrategyItemFormSet,
+)
+from apps.slsps.models import Slsp, StrategyItem
+
+
+def _require(user, perm, obj=None):
+    # The rule itself, without Django's superuser bypass: the technical administrator
+    # does not write strategies or run the network.
+    if not rules.has_perm(perm, user, obj):
+        raise Http404
+
+
+def _slsp(request, uuid):
+    return get_object_or_404(queries.slsps_for(request.user), uuid=uuid)
+
+
+# --- Yearly action strategy ---
+
+
+@login_required
+def my_strategy(request):
+    ids = request.user.slsp_ids()
+    if not ids:
+        raise Http404
+    slsp = queries.slsps_for(request.user).get(pk=ids[0])
+    return redirect("slsps:strategies", uuid=slsp.uuid)
+
+
+@login_required
+def strategies(request, uuid):
+    slsp = _slsp(request, uuid)
+    _require(request.user, "slsps.view_strategies", slsp)
+    items = StrategyItem.objects.order_by("kind", "order", "pk")
+    rows = (
+        queries.strategies_for(request.user)
+        .filter(slsp=slsp)
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "slsps/strategies.html",
+        {
+            "slsp": slsp,
+            "strategies": rows,
+            "can_edit": rules.has_perm("slsps.change_strategy", request.user, slsp),
+        },
+    )
+
+
+def _strategy_form(request, slsp, strategy=None):
+    form = StrategyForm(request.POST or None, instance=strategy, slsp=slsp)
+    formset = StrategyItemFormSet(
+        request.POST or None,
+        instance=strategy,
+        queryset=StrategyItem.objects.order_by("kind", "order", "pk"),
+        prefix="items",
+    )
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = services.save_strategy(slsp, form, formset)
+            except services.StrategyConflict:
+                form.add_error("year", _("Votre SLSP a déjà une stratégie pour cette année."))
+            else:
+                messages.success(
+                    request,
+                    _("La stratégie %(year)s a été enregistrée.") % {"year": saved.year},
+                )
+                return redirect("slsps:strategies", uuid=slsp.uuid)
+        messages.error(request, _("La stratégie n'a pas été enregistrée : corrigez les erreurs."))
+    return render(
+        request,
+        "slsps/strategy_form.html",
+        {"slsp": slsp, "form": form, "formset": formset, "strategy": strategy},
+    )
+
+
+@login_required
+def strategy_create(request, uuid):
+    slsp = _slsp(request, uuid)
+    _require(request.user, "slsps.change_strategy", slsp)
+    return _strategy_form(request, slsp)
+
+
+@login_required
+def strategy_edit(request, uuid):
+    strategy = get_object_or_404(queries.strategies_for(request.user), uuid=uuid)
+    _require(request.user, "slsps.change_strategy", strategy)
+    return _strategy_form(request, strategy.slsp, strategy)
+
+
+# --- Référents' network: calendar, events, attendance ---
+
+
+@login_required
+def network(request):
+    _require(request.user, "slsps.view_network")
+    user = request.user
+    events = queries.network_events_for(user).order_by("-date", "title")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    mine = dict(
+        queries.attendances_for(user)
+        .filter(person=user, event__in=[e.pk for e in page])
+        .values_list("event_id", "present")
+    )
+    rows = [(event, mine.get(event.pk)) for event in page]
+    return render(
+        request,
+        "slsps/network.html",
+        {
+            "page": page,
+            "rows": rows,
+            "today": timezone.localdate(),
+            "is_referent": user.has_role(Role.REFERENT),
+            "can_manage": rules.has_perm("slsps.manage_network", user),
+        },
+    )
+
+
+def _event(request, uuid):
+    return get_object_or_404(queries.network_events_for(request.user), uuid=uuid)
+
+
+@login_required
+def event_create(request):
+    _require(request.user, "slsps.manage_network")
+    form = NetworkEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.save_network_event(form)
+        messages.success(request, _("L'activité a été ajoutée au calendrier du réseau."))
+        return redirect("slsps:event_detail", uuid=event.uuid)
+    return render(request, "slsps/event_form.html", {"form": form})
+
+
+@login_required
+def event_edit(request, uuid):
+    _require(request.user, "slsps.manage_network")
+    event = _event(request, uuid)
+    form = NetworkEventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        services.save_network_event(form)
+        messages.success(request, _("L'activité a été enregistrée."))
+        return redirect("slsps:event_detail", uuid=event.uuid)
+    return render(request, "slsps/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+def event_detail(request, uuid):
+    _require(request.user, "slsps.view_network")
+    event = _event(request, uuid)
+    user = request.user
+    attendances = (
+        queries.attendances_for(user)
+        .filter(event=event)
+        .select_related("person", "slsp")
+        .order_by("slsp__official_name", "person__last_name", "person__first_name")
+    )
+    return render(
+        request,
+        "slsps/event_detail.html",
+        {
+            "event": event,
+            "attendances": attendances,
+            "can_manage": rules.has_perm("slsps.manage_network", user),
+        },
+    )
+
+
+@login_required
+def event_attendance(request, uuid):
+    _require(request.user, "slsps.manage_network")
+    event = _event(request, uuid)
+    current = dict(event.attendances.values_list("person_id", "present"))
+    form = AttendanceForm(
+        request.POST or None, memberships=list(queries.referent_memberships()), current=current
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            changed = services.record_attendance(event, form.decisions())
+            messages.success(
+                request,
+                _("Présences enregistrées (%(n)s modification(s)).") % {"n": changed},
+            )
+            return redirect("slsps:event_detail", uuid=event.uuid)
+        messages.error(
+            request, _("Les présences n'ont pas été enregistrées : corrigez les erreurs.")
+        )
+    return render(request, "slsps/attendance_form.html", {"event": event, "form": form})
+
+
+# --- Good-practice sheets ---
+
+
+def _author_slsps(user):
+    return Slsp.objects.filter(pk__in=user.slsp_ids(roles={Role.REFERENT})).order_by(
+        "official_name"
+    )
+
+
+@login_required
+def practices(request):
+    _require(request.user, "slsps.view_network")
+    user = request.user
+    sheets = queries.good_practices_for(user).order_by("-published", "-updated_at", "pk")
+    page = Paginator(sheets, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "slsps/practices.html",
+        {
+            "page": page,
+            "can_add": rules.has_perm("slsps.add_good_practice", user),
+            "can_see_library": rules.has_perm("calls.view_library", user),
+        },
+    )
+
+
+@login_required
+def practice_create(request):
+    _require(request.user, "slsps.add_good_practice")
+    slsps = _author_slsps(request.user)
+    if not slsps:
+        raise Http404
+    form = GoodPracticeForm(request.POST or None, slsps=slsps)
+    if request.method == "POST" and form.is_valid():
+        sheet = services.save_good_practice(form, request.user)
+        messages.success(request, _("La fiche a été enregistrée."))
+        return redirect("slsps:practice_detail", uuid=sheet.uuid)
+    return render(request, "slsps/practice_form.html", {"form": form})
+
+
+@login_required
+def practice_detail(request, uuid):
+    _require(request.user, "slsps.view_network")
+    sheet = get_object_or_404(queries.good_practices_for(request.user), uuid=uuid)
+    return render(
+        request,
+        "slsps/practice_detail.html",
+        {
+            "sheet": sheet,
+            "can_edit": rules.has_perm("slsps.change_good_practice", request.user, sheet),
+        },
+    )
+
+
+@login_required
+def practice_edit(request, uuid):
+    sheet = get_object_or_404(queries.good_practices_for(request.user), uuid=uuid)
+    _require(request.user, "slsps.change_good_practice", sheet)
+    # The SLSP of a sheet does not change once written.
+    slsps = Slsp.objects.filter(pk=sheet.slsp_id)
+    form = GoodPracticeForm(request.POST or None, instance=sheet, slsps=slsps)
+    if request.method == "POST" and form.is_valid():
+        services.save_good_practice(form, request.user)
+        messages.success(request, _("La fiche a été enregistrée."))
+        return redirect("slsps:practice_detail", uuid=sheet.uuid)
+    return render(request, "slsps/practice_form.html", {"form": form, "sheet": sheet})
