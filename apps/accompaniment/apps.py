@@ -16,6 +16,24 @@ class AccompanimentConfig(AppConfig):
         registry.add_nav(
             NavItem(_("À faire"), "accompaniment:work_lists", "accompaniment.view_work_lists", 24)
         )
+        from apps.accompaniment import queries_collective
+
+        registry.add_nav(
+            NavItem(
+                _("Actions collectives"),
+                "accompaniment:collective_actions",
+                "accompaniment.view_collective_actions",
+                26,
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "actions_collectives",
+                _("Actions collectives"),
+                queries_collective.collective_actions_by_slsp,
+                27,
+            )
+        )
 
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)

@@ -15,3 +15,25 @@ urlpatterns = [
     path("menage/<uuid:uuid>/moment/", views.moment_create, name="moment_create"),
     path("moment/<uuid:uuid>/note-sensible/", views.moment_sensitive, name="moment_sensitive"),
 ]
+
+# Collective actions (issue 4, item 5).
+from apps.accompaniment import views_collective as collective  # noqa: E402
+
+urlpatterns += [
+    path("actions-collectives/", collective.collective_list, name="collective_actions"),
+    path("actions-collectives/nouvelle/", collective.collective_create, name="collective_create"),
+    path(
+        "actions-collectives/<uuid:uuid>/", collective.collective_detail, name="collective_detail"
+    ),
+    path(
+        "actions-collectives/<uuid:uuid>/modifier/",
+        collective.collective_edit,
+        name="collective_edit",
+    ),
+    path("actions-collectives/<uuid:uuid>/seance/", collective.session_add, name="session_add"),
+    path(
+        "actions-collectives/<uuid:uuid>/resultat/",
+        collective.outcome_record,
+        name="outcome_record",
+    ),
+]

@@ -109,6 +109,19 @@ rules.add_perm("partners.view_agreement_document", is_staff_of)
 rules.add_perm("partners.view_expiring_agreements", is_referent | is_direction)
 
 
+# Collective actions: référents and accompagnateurs run them, the direction reads them;
+# coordinators see only the regional count, jurors nothing.
+@rules.predicate
+def is_accompagnateur(user):
+    return user.is_authenticated and user.has_role(Role.ACCOMPAGNATEUR)
+
+
+rules.add_perm("accompaniment.view_collective_actions", has_slsp_role)
+rules.add_perm("accompaniment.view_collective_action", is_staff_of)
+rules.add_perm("accompaniment.add_collective_action", is_referent | is_accompagnateur)
+rules.add_perm("accompaniment.change_collective_action", can_act_for)
+
+
 # --- calls for projects and jury (issue 5) ---
 # A dossier belongs to every applicant SLSP: predicates read `applicant_slsp_ids()`.
 @rules.predicate
