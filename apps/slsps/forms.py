@@ -69,6 +69,20 @@ class StrategyItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["description"].max_length = 2000
         self.fields["order"].max_value = 999
+        self.fields["order"].required = False
+
+    def has_changed(self):
+        # An extra line left without type, title or description is an unused line,
+        # whatever its order number says.
+        if self.instance.pk is None and not any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("kind", "title", "description")
+        ):
+            return False
+        return super().has_changed()
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or 0
 
 
 class BaseStrategyItemFormSet(BaseInlineFormSet):
