@@ -7,8 +7,28 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapports et vue régionale")
 
     def ready(self):
-        from apps.core.registry import NavItem, registry
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
+        from apps.reports import panels, queries
 
         registry.add_nav(
             NavItem(_("Vue régionale"), "reports:region", "reports.view_region", order=70)
+        )
+        registry.add_nav(
+            NavItem(
+                _("Rapports"), "reports:semester_list", "reports.view_semester_reports", order=60
+            )
+        )
+        registry.add_nav(
+            NavItem(_("Rapports régionaux"), "reports:regional_list", "reports.view_region", 72)
+        )
+        registry.add_panel(
+            HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=5)
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "rapport",
+                _("Rapport du dernier semestre validé"),
+                queries.report_status_by_slsp,
+                90,
+            )
         )

@@ -9,3 +9,64 @@ def region_slsps_for(user):
     if not user.has_perm("reports.view_region"):
         return Slsp.objects.none()
     return slsps_for(user)
+
+
+# --- Semestrial reports (SLSP data: the request's scope, staff of the SLSP only) ---
+
+
+def semester_reports_for(user):
+    """Report versions of the user's own SLSPs (référent, accompagnateur, direction)."""
+    from apps.reports.models import SemesterReport
+
+    if not user.is_authenticated or not user.has_perm("reports.view_semester_reports"):
+        return SemesterReport.objects.none()
+    return SemesterReport.objects.filter(slsp_id__in=user.slsp_ids()).select_related("slsp")
+
+
+def report_builds_for(user):
+    from apps.reports.models import ReportBuild
+
+    if not user.is_authenticated or not user.has_perm("reports.view_semester_reports"):
+        return ReportBuild.objects.none()
+    return ReportBuild.objects.filter(slsp_id__in=user.slsp_ids()).select_related(
+        "report", "report__slsp"
+    )
+
+
+def writable_slsps_for(user):
+    """SLSPs where the user is référent: where they may ask for a report."""
+    from apps.accounts.models import Role
+
+    if not user.is_authenticated:
+        return Slsp.objects.none()
+    return Slsp.objects.filter(pk__in=user.slsp_ids(roles=(Role.REFERENT,))).order_by(
+        "official_name"
+    )
+
+
+def regional_reports_for(user):
+    from apps.reports.models import RegionalReport
+
+    if not user.is_authenticated or not user.has_perm("reports.view_region"):
+        return RegionalReport.objects.none()
+    return RegionalReport.objects.all()
+
+
+def report_status_by_slsp(slsp_ids) -> dict[int, int]:
+    """Regional metric: 1 when the last ended semester's report is validated, else 0."""
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from apps.reports.indicators import previous_semester
+    from apps.reports.models import ReportStatus, SemesterReport
+
+    year, semester = previous_semester(timezone.localdate())
+    with scopes_disabled():
+        ids = (
+            SemesterReport.objects.filter(
+                slsp_id__in=slsp_ids, year=year, semester=semester, status=ReportStatus.VALIDATED
+            )
+            .values_list("slsp_id", flat=True)
+            .distinct()
+        )
+        return dict.fromkeys(ids, 1)

@@ -302,3 +302,14 @@ OTP_LOGIN_TIMEOUT = env.int("OTP_LOGIN_TIMEOUT", default=5 * 60)
 OTP_TOTP_ISSUER = "SLSP Référent"
 # How long one Redis check for the "background work paused" banner is reused (seconds).
 BACKGROUND_STATUS_TTL = env.int("BACKGROUND_STATUS_TTL", default=30)
+
+# --- Semestrial reports (issue 6) ---
+# A new household counts as welcomed if a welcome visit took place within this many days.
+REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
+# The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {
+    "task": "reports.build_semester_drafts",
+    "schedule": crontab(minute=30, hour=6, day_of_month=1, month_of_year="1,7"),
+}

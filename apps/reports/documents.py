@@ -1,0 +1,167 @@
+"""What a report shows, for the web page and the PDF alike (one code path, one set of charts).
+
+`indicator_view(snapshot)` turns an indicator snapshot (codes and counts) into labelled
+tables and SVG charts; `semester_pdf(report)` renders the PDF with WeasyPrint through
+apps/core/pdf.py (closed URL fetcher, fonts from Debian's fonts-dejavu).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.charts import PALETTE, hbar_chart
+from apps.core.pdf import render_pdf
+from apps.reports import labels
+
+
+def _fr(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def indicator_view(ind: dict) -> dict:
+    """Labelled rows and charts of a snapshot; tolerant of blocks left out (older snapshots)."""
+    ind = ind or {}
+    domains = [
+        {**row, "label": labels.domain(row["domain"])}
+        for row in ind.get("follow_ups_by_domain", [])
+    ]
+    moments = [
+        {
+            **row,
+            "label": labels.moment_kind(row["kind"]),
+            "hours": _fr(round(row.get("minutes", 0) / 60, 1)),
+        }
+        for row in ind.get("moments_by_kind", [])
+    ]
+    referrals = ind.get("referrals") or {}
+    statuses = labels.referral_statuses()
+    used = [code for code in statuses if code in (referrals.get("by_status") or {})]
+    referral_rows = [
+        {
+            "label": labels.partner_type(row["type"]),
+            "cells": [row.get(code, 0) for code in used],
+            "total": row.get("total", 0),
+        }
+        for row in referrals.get("by_type", [])
+    ]
+    network = [
+        {**row, "label": labels.network_kind(row["kind"])}
+        for row in (ind.get("network") or {}).get("by_kind", [])
+    ]
+    partners = ind.get("partners") or {}
+    partner_rows = [
+        {**row, "label": labels.partner_type(row["type"])} for row in partners.get("by_type", [])
+    ]
+    charts = {
+        "moments": hbar_chart(
+            [(m["label"], m["count"]) for m in moments[:10]],
+            title=_("Moments d'accompagnement par type"),
+        ),
+        "domains": hbar_chart(
+            [(d["label"], d["active"]) for d in domains],
+            title=_("Suivis actifs en fin de semestre, par domaine"),
+            color=PALETTE[1],
+        ),
+        "referrals": hbar_chart(
+            [(r["label"], r["total"]) for r in referral_rows[:10]],
+            title=_("Orientations par type de partenaire"),
+            color=PALETTE[2],
+        ),
+        "partners": hbar_chart(
+            [(p["label"], p["partners"]) for p in partner_rows[:10]],
+            title=_("Partenaires du réseau par type"),
+            color=PALETTE[3],
+        ),
+    }
+    welcome = ind.get("welcome") or {}
+    follow_ups = ind.get("follow_ups") or {}
+    key_figures = [
+        (_("Suivis ouverts"), _fr(follow_ups.get("opened"))),
+        (_("Suivis clôturés"), _fr(follow_ups.get("closed"))),
+        (_("Suivis actifs en fin de semestre"), _fr(follow_ups.get("active"))),
+        (_("Moments d'accompagnement"), _fr(ind.get("moments_total"))),
+        (_("Nouveaux ménages accueillis"), _welcome_text(welcome)),
+    ]
+    if referrals:
+        key_figures.append((_("Orientations vers des partenaires"), _fr(referrals.get("total"))))
+    collective = ind.get("collective") or {}
+    if collective:
+        key_figures.append((_("Séances d'actions collectives"), _fr(collective.get("sessions"))))
+    return {
+        "ind": ind,
+        "start": _date(ind.get("start")),
+        "end": _date(ind.get("end")),
+        "key_figures": key_figures,
+        "domains": domains,
+        "moments": moments,
+        "welcome": welcome,
+        "referrals": referrals,
+        "referral_statuses": [statuses[c] for c in used],
+        "referral_rows": referral_rows,
+        "median_response": _fr(referrals.get("median_response_days")),
+        "collective": collective,
+        "relocations": ind.get("relocations") or {},
+        "network": network,
+        "partners": partners,
+        "partner_rows": partner_rows,
+        "charts": charts,
+        "unavailable": ind.get("unavailable", []),
+    }
+
+
+def _date(value):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _welcome_text(welcome: dict) -> str:
+    if not welcome:
+        return "—"
+    if not welcome.get("new_households"):
+        return _("aucune entrée")
+    return _("%(done)s sur %(new)s (%(pct)s %%)") % {
+        "done": welcome["welcomed"],
+        "new": welcome["new_households"],
+        "pct": _fr(welcome["coverage"]),
+    }
+
+
+def evaluation_groups(report) -> list[dict]:
+    from apps.slsps.models import StrategyItemKind
+
+    evaluations = list(report.evaluations.all())
+    groups = []
+    for kind, label in (
+        (StrategyItemKind.OBJECTIVE, _("Objectifs")),
+        (StrategyItemKind.AXIS, _("Axes prioritaires")),
+    ):
+        items = [e for e in evaluations if e.kind == kind]
+        if items:
+            groups.append({"label": label, "items": items})
+    return groups
+
+
+def semester_context(report) -> dict:
+    return {
+        "report": report,
+        "slsp": report.slsp,
+        "view": indicator_view(report.indicators),
+        "groups": evaluation_groups(report),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def semester_pdf(report, progress=None) -> bytes:
+    context = semester_context(report)
+    if progress:
+        progress(50)
+    return render_pdf("reports/pdf/semester.html", context)

@@ -1,0 +1,280 @@
+"""The SWL's regional report of one semester: every SLSP on one line, regional totals and
+distribution charts, counts only, small counts about people suppressed.
+
+Built from per-SLSP results computed in parallel (one Celery task per SLSP, a chord),
+then assembled into one PDF. No field of a person ever enters `RegionalReport.data`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.charts import PALETTE, hbar_chart
+from apps.core.pdf import render_pdf
+from apps.reports import indicators, services
+from apps.reports.models import ACTIVE_BUILD, BuildStatus, RegionalReport, ReportStatus
+from apps.reports.regional import SUPPRESSED, suppress
+
+logger = logging.getLogger(__name__)
+
+# (key, label, about people): the columns of one SLSP's line.
+COLUMNS = (
+    ("opened", gettext_lazy("Suivis ouverts"), True),
+    ("active", gettext_lazy("Suivis actifs"), True),
+    ("moments", gettext_lazy("Moments"), False),
+    ("new_households", gettext_lazy("Nouveaux ménages"), True),
+    ("welcomed", gettext_lazy("Accueillis"), True),
+    ("referrals", gettext_lazy("Orientations"), True),
+    ("sessions", gettext_lazy("Séances collectives"), False),
+    ("participants", gettext_lazy("Participants"), True),
+    ("relocations", gettext_lazy("Relogements accompagnés"), True),
+    ("network_present", gettext_lazy("Présences réseau"), False),
+    ("partners", gettext_lazy("Partenaires"), False),
+)
+
+
+@transaction.atomic
+def request(year: int, semester: int, user) -> RegionalReport:
+    """The regional build of this semester that is queued or running, or a new one."""
+    from apps.reports.tasks import build_regional_report
+
+    services.check_semester(year, semester)
+    active = (
+        RegionalReport.objects.select_for_update()
+        .filter(ACTIVE_BUILD, year=year, semester=semester)
+        .first()
+    )
+    if active is not None:
+        since = active.started_at or active.created_at
+        if timezone.now() - since <= services.stale_after():
+            return active
+        active.status, active.finished_at = BuildStatus.FAILED, timezone.now()
+        active.error = _("Construction interrompue (travail en arrière-plan perdu).")
+        active.save(update_fields=["status", "finished_at", "error"])
+    try:
+        with transaction.atomic():
+            report = RegionalReport.objects.create(year=year, semester=semester, requested_by=user)
+    except IntegrityError:
+        return RegionalReport.objects.filter(ACTIVE_BUILD, year=year, semester=semester).get()
+
+    def send():
+        from apps.core.security import background_available
+
+        if background_available():
+            try:
+                build_regional_report.delay(report.pk)
+            except Exception:
+                logger.warning(
+                    "regional report %s queued while the broker is unreachable", report.pk
+                )
+
+    transaction.on_commit(send)
+    return report
+
+
+def start(regional_id: int):
+    """Claim the build; returns (year, semester, SLSP ids) or None when already handled."""
+    from apps.slsps.models import Slsp
+
+    with transaction.atomic():
+        report = RegionalReport.objects.select_for_update().get(pk=regional_id)
+        if report.status != BuildStatus.QUEUED:
+            return None
+        ids = list(Slsp.objects.order_by("official_name").values_list("pk", flat=True))
+        report.status = BuildStatus.BUILDING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.slsp_count = len(ids)
+        report.slsps_done = 0
+        report.progress = 2
+        report.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "attempts",
+                "slsp_count",
+                "slsps_done",
+                "progress",
+            ]
+        )
+    return report.year, report.semester, ids
+
+
+def slsp_figures(regional_id: int, slsp_id: int, year: int, semester: int) -> dict:
+    """One SLSP's line (raw counts; suppression happens when the lines are assembled)."""
+    from apps.reports.models import SemesterReport
+
+    ind = indicators.compute(slsp_id, year, semester)
+    validated = SemesterReport.objects.filter(
+        slsp_id=slsp_id, year=year, semester=semester, status=ReportStatus.VALIDATED
+    ).exists()
+    referrals = ind.get("referrals") or {}
+    collective = ind.get("collective") or {}
+    figures = {
+        "slsp_id": slsp_id,
+        "opened": ind["follow_ups"]["opened"],
+        "active": ind["follow_ups"]["active"],
+        "moments": ind["moments_total"],
+        "new_households": ind["welcome"]["new_households"],
+        "welcomed": ind["welcome"]["welcomed"],
+        "coverage": ind["welcome"]["coverage"],
+        "referrals": referrals.get("total", 0),
+        "median_response_days": referrals.get("median_response_days"),
+        "sessions": collective.get("sessions", 0),
+        "participants": collective.get("participants", 0),
+        "relocations": ind["relocations"]["accompanied"],
+        "network_present": sum(r["present"] for r in ind["network"]["by_kind"]),
+        "partners": ind["partners"]["linked"],
+        "moments_by_kind": {r["kind"]: r["count"] for r in ind["moments_by_kind"]},
+        "validated": validated,
+    }
+    RegionalReport.objects.filter(pk=regional_id).update(slsps_done=F("slsps_done") + 1)
+    report = RegionalReport.objects.only("slsps_done", "slsp_count").get(pk=regional_id)
+    percent = 5 + int(80 * report.slsps_done / max(report.slsp_count, 1))
+    RegionalReport.objects.filter(pk=regional_id, progress__lt=percent).update(progress=percent)
+    return figures
+
+
+def table(results: list[dict]) -> dict:
+    """Lines with suppressed values, regional totals, distributions; no person anywhere."""
+    from apps.slsps.models import Province, Slsp
+
+    by_id = {r["slsp_id"]: r for r in results}
+    slsps = list(Slsp.objects.filter(pk__in=by_id).order_by("official_name"))
+    lines = []
+    for slsp in slsps:
+        raw = by_id[slsp.pk]
+        lines.append(
+            {
+                "name": slsp.official_name,
+                "province": slsp.get_province_display() or "—",
+                "values": [suppress(raw.get(key, 0) or 0, people) for key, _l, people in COLUMNS],
+                "validated": raw.get("validated", False),
+            }
+        )
+    totals = [
+        suppress(sum(r.get(key, 0) or 0 for r in results), people) for key, _l, people in COLUMNS
+    ]
+    # Distributions: counts of SLSPs (never of people) and sums per province.
+    buckets = [
+        (_("aucune entrée"), lambda c: c is None),
+        (_("moins de 25 %"), lambda c: c is not None and c < 25),
+        (_("25 à 49 %"), lambda c: c is not None and 25 <= c < 50),
+        (_("50 à 74 %"), lambda c: c is not None and 50 <= c < 75),
+        (_("75 % et plus"), lambda c: c is not None and c >= 75),
+    ]
+    coverage = [
+        (label, sum(1 for r in results if test(r.get("coverage")))) for label, test in buckets
+    ]
+    provinces = defaultdict(int)
+    names = dict(Province.choices)
+    province_of = {s.pk: names.get(s.province, "—") for s in slsps}
+    for r in results:
+        provinces[str(province_of.get(r["slsp_id"], "—"))] += r.get("active", 0) or 0
+    kinds = defaultdict(int)
+    for r in results:
+        for kind, count in (r.get("moments_by_kind") or {}).items():
+            kinds[kind] += count
+    from apps.reports import labels
+
+    top_kinds = sorted(kinds.items(), key=lambda kv: -kv[1])[:8]
+    province_rows = [
+        (label, value, suppress(value, True)) for label, value in sorted(provinces.items())
+    ]
+    validated = sum(1 for r in results if r.get("validated"))
+    return {
+        "columns": [label for _k, label, _p in COLUMNS],
+        "lines": lines,
+        "totals": totals,
+        "totals_pairs": [
+            (label, value) for (_k, label, _p), value in zip(COLUMNS, totals, strict=True)
+        ],
+        "validated": validated,
+        "slsp_count": len(results),
+        "charts": {
+            "coverage": hbar_chart(
+                coverage, title=_("SLSP par taux d'accueil des nouveaux ménages")
+            ),
+            "provinces": hbar_chart(
+                [
+                    (label, 0 if shown == SUPPRESSED else value, shown)
+                    for label, value, shown in province_rows
+                ],
+                title=_("Suivis actifs par province"),
+                color=PALETTE[1],
+            ),
+            "moments": hbar_chart(
+                [(labels.moment_kind(k), v) for k, v in top_kinds],
+                title=_("Moments d'accompagnement par type (région)"),
+                color=PALETTE[2],
+            ),
+            "reports": hbar_chart(
+                [(_("Rapport validé"), validated), (_("Non validé"), len(results) - validated)],
+                title=_("Rapports semestriels des SLSP"),
+                color=PALETTE[3],
+            ),
+        },
+    }
+
+
+def assemble(regional_id: int, results: list[dict]) -> RegionalReport:
+    with transaction.atomic():
+        report = RegionalReport.objects.select_for_update().get(pk=regional_id)
+        if report.status != BuildStatus.BUILDING:
+            return report  # a redelivered chord callback: already done
+        report.progress = 90
+        report.save(update_fields=["progress"])
+    try:
+        view = table(results)
+        pdf = render_pdf(
+            "reports/pdf/regional.html",
+            {"report": report, "view": view, "generated_at": timezone.localtime()},
+        )
+    except Exception as exc:
+        logger.exception("regional report %s failed", regional_id)
+        RegionalReport.objects.filter(pk=regional_id).update(
+            status=BuildStatus.FAILED,
+            error=(_("La construction du PDF a échoué : %s") % exc)[:500],
+            finished_at=timezone.now(),
+        )
+        return RegionalReport.objects.get(pk=regional_id)
+    with transaction.atomic():
+        report = RegionalReport.objects.select_for_update().get(pk=regional_id)
+        if report.status == BuildStatus.READY:
+            return report
+        # Only the counts that the PDF shows are kept (suppressed, no moments by household).
+        report.data = {
+            "columns": [str(c) for c in view["columns"]],
+            "lines": view["lines"],
+            "totals": view["totals"],
+        }
+        report.pdf.save(f"region-{report.pk}.pdf", ContentFile(pdf), save=False)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.size = len(pdf)
+        report.status = BuildStatus.READY
+        report.progress = 100
+        report.finished_at = timezone.now()
+        report.save(
+            update_fields=["data", "pdf", "sha256", "size", "status", "progress", "finished_at"]
+        )
+    return report
+
+
+def verify(report) -> bool:
+    if not report.pdf:
+        return False
+    with report.pdf.storage.open(report.pdf.name, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == report.sha256
+
+
+__all__ = ["ValidationError", "request", "start", "slsp_figures", "assemble", "table"]

@@ -1,0 +1,264 @@
+"""Pages of the semestrial reports (SLSP staff) and of the regional report (coordinators).
+
+Thin: permissions from apps/accounts/rules.py, reads from queries.py, writes in
+services.py / regional_report.py. Objects outside the user's scope answer 404.
+"""
+
+import logging
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.uploads import serve_stored_file
+from apps.reports import documents, queries, regional_report, services
+from apps.reports.forms import EvaluationForm, SemesterChoiceForm, SemesterRequestForm
+from apps.reports.models import BuildStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _need(request, perm, obj=None):
+    if not rules.has_perm(perm, request.user, obj):
+        raise Http404
+
+
+def _report(request, uuid, perm="reports.view_semester_report"):
+    report = get_object_or_404(queries.semester_reports_for(request.user), uuid=uuid)
+    _need(request, perm, report)
+    return report
+
+
+def _errors(request, error) -> None:
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    else:
+        text = " ".join(str(e) for errors in error.errors.values() for e in errors)
+    messages.error(request, text)
+
+
+# --- Semestrial reports ------------------------------------------------------
+
+
+@login_required
+def semester_list(request, form=None):
+    _need(request, "reports.view_semester_reports")
+    slsps = queries.writable_slsps_for(request.user)
+    if form is None and slsps:
+        form = SemesterRequestForm(slsps=slsps)
+    reports = queries.semester_reports_for(request.user).order_by(
+        "slsp__official_name", "-year", "-semester", "-version"
+    )
+    return render(request, "reports/semester_list.html", {"reports": reports, "form": form})
+
+
+@login_required
+@require_POST
+def semester_request(request):
+    _need(request, "reports.view_semester_reports")
+    slsps = queries.writable_slsps_for(request.user)
+    if not slsps:
+        raise Http404
+    form = SemesterRequestForm(request.POST, slsps=slsps)
+    if not form.is_valid():
+        return semester_list(request, form=form)
+    slsp = form.cleaned_data["slsp"]
+    _need(request, "reports.write_semester_report", slsp)
+    try:
+        report, _created = services.open_report(
+            slsp, form.cleaned_data["year"], form.cleaned_data["semester"], request.user
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return semester_list(request, form=form)
+    build = report.builds.filter(status=BuildStatus.READY).first()
+    if report.is_draft or build is None:
+        services.request_build(report, request.user)
+    return redirect("reports:semester_detail", uuid=report.uuid)
+
+
+@login_required
+def semester_detail(request, uuid):
+    report = _report(request, uuid)
+    builds = list(report.builds.select_related("requested_by"))
+    active = next((b for b in builds if b.is_active), None)
+    can_write = rules.has_perm("reports.write_semester_report", request.user, report)
+    form = None
+    evaluations = list(report.evaluations.all())
+    if report.is_draft and can_write:
+        form = EvaluationForm(evaluations=evaluations, initial={"summary": report.summary})
+    versions = queries.semester_reports_for(request.user).filter(
+        slsp_id=report.slsp_id, year=report.year, semester=report.semester
+    )
+    return render(
+        request,
+        "reports/semester_detail.html",
+        {
+            "report": report,
+            "builds": builds,
+            "active": active,
+            "form": form,
+            "evaluations": evaluations,
+            "versions": versions,
+            "view": documents.indicator_view(report.indicators),
+            "can_write": can_write,
+            "can_validate": report.is_draft
+            and rules.has_perm("reports.validate_semester_report", request.user, report),
+            "is_latest": not any(v.version > report.version for v in versions),
+        },
+    )
+
+
+@login_required
+@require_POST
+def semester_evaluate(request, uuid):
+    report = _report(request, uuid, "reports.write_semester_report")
+    form = EvaluationForm(request.POST, evaluations=report.evaluations.all())
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("reports:semester_detail", uuid=report.uuid)
+    try:
+        services.save_evaluation(
+            report, request.user, summary=form.cleaned_data["summary"], items=form.items()
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Évaluation enregistrée."))
+        if "and_build" in request.POST:
+            services.request_build(report, request.user)
+    return redirect("reports:semester_detail", uuid=report.uuid)
+
+
+@login_required
+@require_POST
+def semester_build(request, uuid):
+    report = _report(request, uuid, "reports.write_semester_report")
+    services.request_build(report, request.user)
+    return redirect("reports:semester_detail", uuid=report.uuid)
+
+
+@login_required
+@require_POST
+def semester_validate(request, uuid):
+    report = _report(request, uuid, "reports.validate_semester_report")
+    try:
+        services.validate(report, request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Rapport validé : cette version est figée, son PDF est en cours de construction."),
+        )
+    return redirect("reports:semester_detail", uuid=report.uuid)
+
+
+@login_required
+@require_POST
+def semester_new_version(request, uuid):
+    report = _report(request, uuid, "reports.write_semester_report")
+    try:
+        draft = services.new_version(report, request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("reports:semester_detail", uuid=report.uuid)
+    messages.success(
+        request, _("Nouvelle version %(v)s ouverte en brouillon.") % {"v": draft.version}
+    )
+    return redirect("reports:semester_detail", uuid=draft.uuid)
+
+
+def _build(request, uuid):
+    build = get_object_or_404(queries.report_builds_for(request.user), uuid=uuid)
+    _need(request, "reports.view_semester_report", build)
+    return build
+
+
+def _progress_payload(build) -> dict:
+    return {
+        "status": build.status,
+        "label": str(build.get_status_display()),
+        "progress": build.progress if build.status != BuildStatus.READY else 100,
+        "done": not build.is_active,
+        "error": build.error,
+    }
+
+
+@login_required
+@require_GET
+def build_progress(request, uuid):
+    return JsonResponse(_progress_payload(_build(request, uuid)))
+
+
+@login_required
+@require_GET
+def build_download(request, uuid):
+    build = _build(request, uuid)
+    if build.status != BuildStatus.READY or not services.verify(build):
+        if build.status == BuildStatus.READY:
+            logger.error("report build %s: stored PDF does not match its checksum", build.pk)
+        raise Http404
+    report = build.report
+    return serve_stored_file(
+        build.pdf,
+        f"evaluation-{report.slsp.short_name or report.slsp.official_name}"
+        f"-{report.year}-S{report.semester}-v{report.version}",
+    )
+
+
+# --- Regional report ---------------------------------------------------------
+
+
+def _regional(request, uuid):
+    _need(request, "reports.view_region")
+    return get_object_or_404(queries.regional_reports_for(request.user), uuid=uuid)
+
+
+@login_required
+def regional_list(request, form=None):
+    _need(request, "reports.view_region")
+    can_build = rules.has_perm("reports.build_regional_report", request.user)
+    if form is None and can_build:
+        form = SemesterChoiceForm()
+    reports = queries.regional_reports_for(request.user).select_related("requested_by")[:50]
+    return render(request, "reports/regional_list.html", {"reports": reports, "form": form})
+
+
+@login_required
+@require_POST
+def regional_request(request):
+    _need(request, "reports.build_regional_report")
+    form = SemesterChoiceForm(request.POST)
+    if not form.is_valid():
+        return regional_list(request, form=form)
+    report = regional_report.request(
+        form.cleaned_data["year"], form.cleaned_data["semester"], request.user
+    )
+    return redirect("reports:regional_detail", uuid=report.uuid)
+
+
+@login_required
+def regional_detail(request, uuid):
+    report = _regional(request, uuid)
+    return render(request, "reports/regional_detail.html", {"report": report})
+
+
+@login_required
+@require_GET
+def regional_progress(request, uuid):
+    return JsonResponse(_progress_payload(_regional(request, uuid)))
+
+
+@login_required
+@require_GET
+def regional_download(request, uuid):
+    report = _regional(request, uuid)
+    if report.status != BuildStatus.READY or not regional_report.verify(report):
+        raise Http404
+    return serve_stored_file(report.pdf, f"rapport-regional-{report.year}-S{report.semester}")
