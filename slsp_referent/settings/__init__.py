@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "pgtrigger",
+    "pghistory",
     # Project apps, base first (see DESIGN.md §3 for the import direction).
     "apps.core",
     "apps.accounts",
@@ -45,6 +47,10 @@ INSTALLED_APPS = [
     "apps.accompaniment",
     "apps.calls",
     "apps.reports",
+    # Change history of the audited records (event models of the apps above).
+    "apps.audit",
+    # Data-subject rights and the access log viewer: reads every app above (last).
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Attaches the signed-in user and the URL to the change history of writes.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of signed-in sessions (after auth and messages).
     "apps.accounts.middleware.SessionSecurityMiddleware",
@@ -251,6 +259,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Retention (issue 8, SECURITY.md): a household's personal data are pseudonymised this
+# many years after its last tenancy ended; the job runs once a day.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+CELERY_BEAT_SCHEDULE["privacy-erase-expired-households"] = {
+    "task": "privacy.erase_expired_households",
+    "schedule": timedelta(hours=env.int("ERASURE_INTERVAL_HOURS", default=24)),
+}
 
 # --- Logging: JSON lines in production, readable text in development ---
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
@@ -283,6 +298,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Change history (django-pghistory) ---
+# The history triggers are installed after every migrate rather than written into the
+# tracked apps' migrations, so those apps stay unaware of their history.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # --- Product settings ---
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-slsp-2026")
