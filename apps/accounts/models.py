@@ -150,8 +150,32 @@ class Membership(models.Model):
         return f"{self.user} — {label}" + (f" ({self.slsp})" if self.slsp_id else "")
 
 
+class AppendOnlyError(Exception):
+    """The audit tables are append-only for the application (see apps/accounts/audit.py)."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    # Only apps/accounts/audit.py may rewrite rows, inside `audit.purging()` (erasure);
+    # PostgreSQL refuses it anyway without `slsp.purge` (trigger of migration 0004).
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only")
+
+    def _purge_update(self, **kwargs):
+        return super().update(**kwargs)
+
+    def _purge_delete(self):
+        return super().delete()
+
+
 class AccessLog(models.Model):
-    """Who read which personal record, when (UTC) and through which view."""
+    """Who read which personal record, when (UTC) and through which view.
+
+    Append-only: saving an existing row or deleting one raises; only the erasure job
+    detaches rows about an erased household (`apps.accounts.audit.purging`).
+    """
 
     at = models.DateTimeField(_("moment"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -165,6 +189,12 @@ class AccessLog(models.Model):
     view_name = models.CharField(_("vue"), max_length=120)
     path = models.CharField(_("chemin"), max_length=500)
     reason = models.CharField(_("motif"), max_length=300, blank=True)
+    # The household (tenants.Household pk) the record is about, so that the direction
+    # can filter by household and erasure finds every row; no FK: accounts is below
+    # tenants (DESIGN.md §3).
+    subject_household = models.BigIntegerField(_("ménage concerné"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("accès à une donnée personnelle")
@@ -173,10 +203,19 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["slsp", "-at"], name="accesslog_slsp_at"),
             models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+            models.Index(fields=["subject_household", "-at"], name="accesslog_household"),
         ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only")
 
 
 class UserSession(models.Model):

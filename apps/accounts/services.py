@@ -9,10 +9,28 @@ from apps.accounts.models import AccessLog
 logger = logging.getLogger("apps.accounts.auth")
 
 
-def log_access(request, obj: models.Model, *, slsp_id: int | None = None, reason: str = "") -> None:
-    """Record that the request's user read a personal record (called by every such view)."""
+def _household_of(obj) -> int | None:
+    """The household a record is about: itself, or its `household_id` (no query)."""
+    if obj._meta.label_lower == "tenants.household":
+        return obj.pk
+    return getattr(obj, "household_id", None)
+
+
+def log_access(
+    request,
+    obj: models.Model,
+    *,
+    slsp_id: int | None = None,
+    reason: str = "",
+    household_id: int | None = None,
+) -> None:
+    """Record that the request's user read a personal record (called by every such view).
+
+    `household_id` names the household concerned when `obj` has no `household_id`.
+    """
     match = getattr(request, "resolver_match", None)
     AccessLog.objects.create(
+        subject_household=household_id if household_id is not None else _household_of(obj),
         user=request.user if request.user.is_authenticated else None,
         slsp_id=slsp_id if slsp_id is not None else getattr(obj, "slsp_id", None),
         object_type=obj._meta.label_lower,
