@@ -357,9 +357,9 @@ def test_list_shows_only_the_users_slsp_and_filters(world, network, client_for):
     assert "Plaine de juillet" in body and "Réunion CCLP de mars" in body
     assert "Action de l&#x27;autre SLSP" not in body
     body = client.get(url, {"kind": CollectiveKind.PLAINE}).content.decode()
-    assert "Plaine de juillet" in body and "Réunion CCLP" not in body
+    assert "Plaine de juillet" in body and "Réunion CCLP de mars" not in body
     body = client.get(url, {"district": "Cité Jardin"}).content.decode()
-    assert "Plaine de juillet" in body and "Réunion CCLP" not in body
+    assert "Plaine de juillet" in body and "Réunion CCLP de mars" not in body
     start = (TODAY - datetime.timedelta(days=650)).isoformat()
     stop = (TODAY - datetime.timedelta(days=450)).isoformat()
     body = client.get(url, {"period_after": start, "period_before": stop}).content.decode()
