@@ -155,6 +155,13 @@ rules.add_perm("reports.write_semester_report", is_referent_of)
 rules.add_perm("reports.validate_semester_report", is_direction_of)
 rules.add_perm("reports.build_regional_report", is_coordinator)
 
+# --- data-subject rights and the access log (issue 8) ---
+# The direction audits its SLSP's access log (référents do not audit colleagues);
+# the référent or the direction answers a household's request for its data.
+rules.add_perm("privacy.view_access_log", is_direction)
+rules.add_perm("privacy.view_access_log_of", is_direction_of)
+rules.add_perm("privacy.export_household", is_referent_of | is_direction_of)
+
 # Yearly action strategy: the SLSP's référent writes it, its direction and
 # accompagnateurs read it; coordinators see only its titles in the SLSP drill-down.
 rules.add_perm("slsps.view_strategies", is_staff_of)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from apps.core.scale import copy_rows, next_id
+from apps.core.scale import FULL, copy_rows, next_id
 from apps.partners.models import (
     Agreement,
     Partner,
@@ -14,8 +14,11 @@ from apps.partners.models import (
 from apps.slsps.scale import COMMUNES
 
 NETWORK_SIZE = 50  # partners in each SLSP's network
+# The first partners of each network have a data-sharing agreement: referrals go there.
+SHARING_PARTNERS = 4
 AGREEMENTS_PER_SLSP = 8
 TYPES = list(PartnerType)
+FULL_PARTNERS = FULL["partners"]
 CONTACT_NAMES = ["Claire Martin", "Thomas Dupont", "Élodie Lemaire", "Nicolas Gilson"]
 PURPOSES = [
     "Orientation des locataires en difficulté de paiement",
@@ -96,7 +99,8 @@ def seed(ctx):
     )
 
     network = {}
-    size = min(NETWORK_SIZE, count)
+    # At least the agreements' partners, even at a tiny scale.
+    size = min(max(NETWORK_SIZE * count // FULL_PARTNERS, AGREEMENTS_PER_SLSP), count)
     for position, slsp in enumerate(ctx.slsps):
         offset = (position * 37) % count
         network[slsp["id"]] = [first + (offset + k) % count for k in range(size)]
@@ -113,20 +117,28 @@ def seed(ctx):
     )
 
     def agreements():
-        for slsp_id, ids in network.items():
-            for k in range(min(AGREEMENTS_PER_SLSP, len(ids))):
-                start = ctx.days_ago(200 * k + 30)
-                # Some expired, some expiring soon, most running.
-                end = start + datetime.timedelta(days=365 * (1 + k % 3) + (k % 4) * 20)
+        for i, (slsp_id, ids) in enumerate(network.items()):
+            for k in range(AGREEMENTS_PER_SLSP):
+                sharing = k < SHARING_PARTNERS
+                if sharing:
+                    # Data-sharing agreements with the first partners of the network cover
+                    # the five years of referrals (and still run).
+                    start = ctx.days_ago(6 * 365)
+                    end = ctx.today + datetime.timedelta(days=40 + 120 * k)
+                else:
+                    # The others: some expired, some expiring soon, most running.
+                    start = ctx.days_ago(200 * k + 30)
+                    end = start + datetime.timedelta(days=365 * (1 + k % 3) + (k % 4) * 20)
                 yield (
+                    first_agreement + i * AGREEMENTS_PER_SLSP + k,
                     ctx.uuid(),
                     slsp_id,
                     ids[k],
                     PURPOSES[k % len(PURPOSES)],
                     start,
                     end,
-                    False,
-                    "",
+                    sharing,
+                    "Composition du ménage, situation locative" if sharing else "",
                     "",
                     30,
                     "",
@@ -134,10 +146,16 @@ def seed(ctx):
                     ctx.now,
                 )
 
+    first_agreement = next_id(Agreement)
+    ctx.extra["sharing_agreements"] = {
+        slsp_id: [first_agreement + i * AGREEMENTS_PER_SLSP + k for k in range(SHARING_PARTNERS)]
+        for i, slsp_id in enumerate(network)
+    }
     copy_rows(
         ctx,
         Agreement,
         [
+            "id",
             "uuid",
             "slsp",
             "partner",
