@@ -11,6 +11,7 @@ urlpatterns = [
     path("accompagnement/", include("apps.accompaniment.urls")),
     path("appels/", include("apps.calls.urls")),
     path("rapports/", include("apps.reports.urls")),
+    path("confidentialite/", include("apps.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
