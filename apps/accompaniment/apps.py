@@ -38,6 +38,33 @@ class AccompanimentConfig(AppConfig):
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
         )
+        # Referrals and the network view (issue 4, items 3, 4 and 6).
+        from apps.accompaniment import referrals_queries, referrals_sections
+
+        registry.add_nav(
+            NavItem(
+                _("Orientations"), "accompaniment:referrals", "accompaniment.view_referrals", 28
+            )
+        )
+        registry.add_nav(
+            NavItem(_("Réseau"), "accompaniment:network", "accompaniment.view_network", 29)
+        )
+        registry.add_household_section(
+            HomePanel(
+                "accompaniment/referrals/household_section.html",
+                referrals_sections.household_referrals,
+                order=110,
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "orientations",
+                _("Orientations ce semestre"),
+                referrals_queries.referrals_this_semester_by_slsp,
+                28,
+                True,
+            )
+        )
         registry.add_panel(
             HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)
         )

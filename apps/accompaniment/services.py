@@ -17,6 +17,7 @@ from apps.accompaniment.models import (
     ObjectiveStatus,
     Outcome,
 )
+from apps.accompaniment.referrals import stop_sharing
 
 # Sent after a withdrawal commits: referrals (and anything sharing data) stop there.
 consent_withdrawn = django.dispatch.Signal()
@@ -150,7 +151,7 @@ def close_follow_up(follow_up, *, outcome, closed_on=None) -> FollowUp:
 
 
 @transaction.atomic
-def withdraw_consent(consent, *, on=None) -> Consent:
+def withdraw_consent(consent, *, on=None, user=None) -> Consent:
     """Withdrawal closes the follow-ups resting on it and stops all sharing."""
     on = on or timezone.localdate()
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -162,6 +163,8 @@ def withdraw_consent(consent, *, on=None) -> Consent:
         follow_up.closed_on = max(on, follow_up.opened_on)
         follow_up.outcome = Outcome.CONSENT_WITHDRAWN
         follow_up.save(update_fields=["closed_on", "outcome"])
+    # Every open referral of the household that no consent covers any more stops sharing.
+    stop_sharing(consent.household, user=user, on=on)
     transaction.on_commit(lambda: consent_withdrawn.send(sender=Consent, consent=consent))
     return consent
 

@@ -37,3 +37,27 @@ urlpatterns += [
         name="outcome_record",
     ),
 ]
+
+# Referrals, the partner's signed link and the network view (issue 4, items 3, 4 and 6).
+from apps.accompaniment import referrals_views as referral_views  # noqa: E402
+
+urlpatterns += [
+    path("orientations/", referral_views.referral_list, name="referrals"),
+    path("suivi/<uuid:uuid>/orienter/", referral_views.referral_create, name="referral_create"),
+    path("orientation/<uuid:uuid>/", referral_views.referral_detail, name="referral_detail"),
+    path("orientation/<uuid:uuid>/envoyer/", referral_views.referral_send, name="referral_send"),
+    path(
+        "orientation/<uuid:uuid>/statut/",
+        referral_views.referral_transition,
+        name="referral_transition",
+    ),
+    # Public: the partner has no account; the signed token is the only key.
+    path(
+        "partenaire/orientation/<uuid:uuid>/<str:token>/",
+        referral_views.referral_link,
+        name="referral_link",
+    ),
+    path("reseau/", referral_views.network, name="network"),
+    path("reseau/<uuid:uuid>/", referral_views.network_slsp, name="network_slsp"),
+    path("reseau/partenaire/<uuid:uuid>/", referral_views.partner_stats, name="partner_stats"),
+]

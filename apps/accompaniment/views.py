@@ -80,7 +80,7 @@ def consent_withdraw(request, uuid):
     if not rules.has_perm("accompaniment.act_for", request.user, consent):
         raise Http404
     try:
-        services.withdraw_consent(consent)
+        services.withdraw_consent(consent, user=request.user)
     except ValidationError as exc:
         _refuse(request, exc)
     else:

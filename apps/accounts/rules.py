@@ -122,6 +122,15 @@ rules.add_perm("accompaniment.add_collective_action", is_referent | is_accompagn
 rules.add_perm("accompaniment.change_collective_action", can_act_for)
 
 
+# Referrals: those who accompany refer (object = follow-up or referral), the direction
+# reads; the network view (counts, no person) is also open to coordinators.
+rules.add_perm("accompaniment.view_referrals", has_slsp_role)
+rules.add_perm("accompaniment.view_referral", is_staff_of)
+rules.add_perm("accompaniment.refer", can_act_for)
+rules.add_perm("accompaniment.view_network", has_slsp_role | is_coordinator)
+rules.add_perm("accompaniment.view_slsp_network", is_staff_of | is_coordinator)
+
+
 # --- calls for projects and jury (issue 5) ---
 # A dossier belongs to every applicant SLSP: predicates read `applicant_slsp_ids()`.
 @rules.predicate

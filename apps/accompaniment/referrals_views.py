@@ -1,0 +1,374 @@
+"""Referral pages: create from a follow-up, detail and workflow, the SLSP's list, the
+network view and a partner's statistics; and the public page of the partner's link."""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_scopes import scope, scopes_disabled
+
+from apps.accompaniment import referrals
+from apps.accompaniment import referrals_queries as queries
+from apps.accompaniment.models import LinkPurpose, ReferralLinkUse, ReferralStatus, SharedData
+from apps.accompaniment.queries import follow_ups_for
+from apps.accompaniment.referrals_forms import (
+    PartnerAnswerForm,
+    RecordAnswerForm,
+    ReferralFilterForm,
+    ReferralForm,
+    SendForm,
+)
+from apps.accounts.models import AccessLog
+from apps.accounts.services import log_access
+from apps.core.charts import hbar_chart
+from apps.partners.queries import agreements_for, partners_for
+from apps.slsps.models import Slsp
+from apps.tenants.models import Member, Tenancy
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return " ".join(str(e) for errors in error.errors.values() for e in errors)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _referral(request, uuid, perm="accompaniment.view_referral"):
+    referral = get_object_or_404(
+        queries.referrals_for(request.user).select_related(
+            "household", "partner", "agreement", "follow_up", "slsp"
+        ),
+        uuid=uuid,
+    )
+    if not rules.has_perm(perm, request.user, referral):
+        raise Http404
+    return referral
+
+
+@login_required
+def referral_create(request, uuid):
+    follow_up = get_object_or_404(
+        follow_ups_for(request.user).select_related("household"), uuid=uuid
+    )
+    if not rules.has_perm("accompaniment.refer", request.user, follow_up):
+        raise Http404
+    household = follow_up.household
+    partners = queries.referrable_partners(request.user, household)
+    form = ReferralForm(request.POST if request.method == "POST" else None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referrals.propose_referral(follow_up, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Orientation proposée. Envoyez-la au partenaire."))
+            return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+    log_access(request, household)
+    context = {"form": form, "follow_up": follow_up, "household": household}
+    return render(request, "accompaniment/referrals/create.html", context)
+
+
+@login_required
+def referral_detail(request, uuid):
+    referral = _referral(request, uuid)
+    can_refer = rules.has_perm("accompaniment.refer", request.user, referral)
+    log_access(request, referral.household)
+    context = {
+        "referral": referral,
+        "events": list(queries.referral_events(referral)),
+        "links": list(referral.links.order_by("-created_at")),
+        "can_refer": can_refer,
+        "send_form": SendForm(initial={"recipient_email": referrals.default_recipient(referral)})
+        if can_refer and referral.status == ReferralStatus.PROPOSED
+        else None,
+        "answer_form": RecordAnswerForm()
+        if can_refer and referral.sharing and referral.status != ReferralStatus.PROPOSED
+        else None,
+        "now": timezone.now(),
+    }
+    return render(request, "accompaniment/referrals/detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_send(request, uuid):
+    referral = _referral(request, uuid, "accompaniment.refer")
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(form))
+    else:
+        try:
+            referrals.send_referral(
+                referral,
+                request.user,
+                recipient_email=form.cleaned_data["recipient_email"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Orientation envoyée : le partenaire a reçu son lien."))
+    return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+
+
+@login_required
+@require_POST
+def referral_transition(request, uuid):
+    referral = _referral(request, uuid, "accompaniment.refer")
+    form = RecordAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(form))
+    else:
+        data = form.cleaned_data
+        try:
+            referrals.transition(
+                referral,
+                data["status"],
+                user=request.user,
+                note=data["note"],
+                outcome=data["outcome"],
+                outcome_note=data["note"] if data["status"] == ReferralStatus.CLOSED else "",
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Statut de l'orientation mis à jour."))
+    return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+
+
+LIST_SIZE = 50
+
+
+@login_required
+def referral_list(request):
+    if not rules.has_perm("accompaniment.view_referrals", request.user):
+        raise Http404
+    slsp_ids = request.user.slsp_ids()
+    partners = partners_for(request.user).filter(slsp_links__slsp_id__in=slsp_ids).distinct()
+    form = ReferralFilterForm(request.GET or None, partners=partners.order_by("name"))
+    rows = queries.referral_rows(request.user).order_by("-proposed_at", "-pk")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            rows = rows.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["partner"]:
+            rows = rows.filter(partner=form.cleaned_data["partner"])
+    page = Paginator(rows, LIST_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accompaniment/referrals/list.html", {"form": form, "page": page})
+
+
+# --- Network view and partner statistics (counts only) ---
+
+
+def _charts(network) -> dict:
+    by_type = network["by_type"]
+    return {
+        "count_chart": hbar_chart(
+            [(label, s.total, s.shown("total")) for label, s in by_type],
+            title=_("Orientations par type de partenaire"),
+        ),
+        "rate_chart": hbar_chart(
+            [
+                (label, s.acceptance_rate or 0, "—" if s.acceptance_rate is None else None)
+                for label, s in by_type
+            ],
+            title=_("Taux d'acceptation (%)"),
+            unit=" %",
+            color="#6aa84f",
+        ),
+        "delay_chart": hbar_chart(
+            [(label, s.median or 0, "—" if s.median is None else None) for label, s in by_type],
+            title=_("Délai médian de réponse (jours)"),
+            unit=" j",
+            color="#e69138",
+        ),
+    }
+
+
+@login_required
+def network(request):
+    """Staff go to their SLSP's network; coordinators choose an SLSP."""
+    user = request.user
+    if not rules.has_perm("accompaniment.view_network", user):
+        raise Http404
+    slsp_ids = user.slsp_ids()
+    if slsp_ids:
+        slsp = Slsp.objects.only("uuid").get(pk=slsp_ids[0])
+        return redirect("accompaniment:network_slsp", uuid=slsp.uuid)
+    slsps = Slsp.objects.order_by("official_name").only("uuid", "official_name", "short_name")
+    return render(request, "accompaniment/referrals/network_index.html", {"slsps": slsps})
+
+
+@login_required
+def network_slsp(request, uuid):
+    slsp = get_object_or_404(Slsp, uuid=uuid)
+    if not rules.has_perm("accompaniment.view_slsp_network", request.user, slsp):
+        raise Http404
+    staff = slsp.pk in request.user.slsp_ids()
+    data = queries.network_of(slsp, suppress=not staff)
+    context = {"slsp": slsp, "network": data, "staff": staff, **_charts(data)}
+    return render(request, "accompaniment/referrals/network.html", context)
+
+
+@login_required
+def partner_stats(request, uuid):
+    user = request.user
+    if not rules.has_perm("accompaniment.view_network", user):
+        raise Http404
+    partner = get_object_or_404(partners_for(user), uuid=uuid)
+    slsp_ids = user.slsp_ids()
+    staff = bool(slsp_ids)
+    stats = queries.partner_referral_stats(
+        user, partner, slsp_ids if staff else None, suppress=not staff
+    )
+    context = {"partner": partner, "stats": stats, "staff": staff}
+    if staff:
+        rows = queries.referral_rows(user).filter(partner=partner).order_by("-proposed_at", "-pk")
+        context["recent"] = list(rows[:LIST_SIZE])
+        context["agreements"] = list(
+            agreements_for(user).filter(partner=partner).order_by("-end_date")
+        )
+    return render(request, "accompaniment/referrals/partner_stats.html", context)
+
+
+# --- The partner's link (public: no account, no session scope) ---
+
+
+def shared_view(referral) -> dict:
+    """Exactly the data the référent chose to share, and only while a consent covers it."""
+    if (
+        referral.sharing_stopped_at
+        or referrals.sharing_consent(referral.household, referral.partner) is None
+    ):
+        return {"allowed": False}
+    chosen = set(referral.shared_data)
+    data = {"allowed": True, "reason": referral.reason}
+    household = referral.household
+    if SharedData.IDENTITY in chosen:
+        data["name"] = household.display_name or household.reference
+    if SharedData.MEMBERS in chosen:
+        data["members"] = list(
+            Member.objects.filter(household=household)
+            .order_by("birth_year", "first_name")
+            .values("first_name", "birth_year", "relation")
+        )
+    if chosen & {SharedData.ADDRESS, SharedData.TENANCY}:
+        tenancy = (
+            Tenancy.objects.filter(household=household)
+            .current(timezone.localdate())
+            .select_related("unit")
+            .first()
+        )
+        if tenancy and SharedData.ADDRESS in chosen:
+            unit = tenancy.unit
+            data["address"] = f"{unit.address}, {unit.postal_code} {unit.commune}"
+        if tenancy and SharedData.TENANCY in chosen:
+            data["tenancy"] = tenancy
+    follow_up = referral.follow_up
+    if SharedData.ARREARS in chosen:
+        data["arrears"] = {
+            "stage": follow_up.get_arrears_stage_display(),
+            "amount": follow_up.arrears_amount,
+        }
+    if SharedData.FOLLOW_UP in chosen:
+        data["follow_up"] = {"objective": follow_up.objective, "domains": follow_up.domain_labels()}
+    return data
+
+
+def _log_access(request, link, referral, action):
+    # The token never goes into a log: the path is recorded without it.
+    AccessLog.objects.create(
+        user=None,
+        slsp_id=link.slsp_id,
+        object_type="tenants.household",
+        object_id=str(referral.household.uuid),
+        view_name="accompaniment:referral_link",
+        path=reverse("accompaniment:referral_link", kwargs={"uuid": referral.uuid, "token": "-"}),
+        reason=f"{_('Lien partenaire')} ({referral.partner.name[:100]}) : {action}"[:300],
+    )
+
+
+def _no_referrer(response):
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+def referral_link(request, uuid, token):
+    with scopes_disabled():
+        try:
+            link = referrals.open_link(uuid, token)
+        except referrals.LinkRefused as exc:
+            if exc.link is not None:
+                with scope(slsp=exc.link.slsp_id):
+                    referrals.log_link_use(exc.link, ReferralLinkUse.Action.REFUSED, exc.reason)
+            response = render(
+                request,
+                "accompaniment/referrals/link_refused.html",
+                {"reason": exc.reason},
+                status=410 if exc.link is not None else 404,
+            )
+            return _no_referrer(response)
+    with scope(slsp=link.slsp_id):
+        referral = link.referral
+        form = PartnerAnswerForm(request.POST if request.method == "POST" else None)
+        error = ""
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    referral = referrals.act_on_link(
+                        link,
+                        data["action"],
+                        note=data["note"],
+                        outcome=data["outcome"],
+                        outcome_note=data["outcome_note"],
+                        base_url=_base_url(request),
+                    )
+                except ValidationError as exc:
+                    error = _error_text(exc)
+                else:
+                    _log_access(request, link, referral, data["action"])
+                    context = {"referral": referral, "action": data["action"]}
+                    return _no_referrer(
+                        render(request, "accompaniment/referrals/link_done.html", context)
+                    )
+            else:
+                error = _error_text(form)
+        referrals.log_link_use(link, ReferralLinkUse.Action.VIEW)
+        _log_access(request, link, referral, "view")
+        referral = (
+            type(referral)
+            .objects.select_related("household", "follow_up", "partner", "slsp", "agreement")
+            .get(pk=referral.pk)
+        )
+        context = {
+            "referral": referral,
+            "link": link,
+            "form": form,
+            "error": error,
+            "shared": shared_view(referral),
+            "answer": link.purpose == LinkPurpose.ANSWER,
+            "can_start": link.purpose == LinkPurpose.OUTCOME
+            and referral.status == ReferralStatus.ACCEPTED,
+            "can_close": link.purpose == LinkPurpose.OUTCOME
+            and referral.status == ReferralStatus.IN_PROGRESS,
+        }
+        return _no_referrer(
+            render(
+                request,
+                "accompaniment/referrals/link.html",
+                context,
+                status=400 if error else 200,
+            )
+        )
