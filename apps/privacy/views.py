@@ -35,7 +35,7 @@ def household_export(request, uuid):
     household = get_object_or_404(households_for(request.user).select_related("slsp"), uuid=uuid)
     if not rules.has_perm("privacy.export_household", request.user, household):
         raise Http404
-    form = ExportForm(request.POST or None)
+    form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         log_access(request, household, reason=form.cleaned_data["reason"])
         kind = form.cleaned_data["format"]

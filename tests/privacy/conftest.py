@@ -8,7 +8,15 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import services
-from apps.accompaniment.models import Domain, MomentKind, Sensitivity
+from apps.accompaniment.models import (
+    Domain,
+    MomentKind,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Sensitivity,
+    SharedData,
+)
 from apps.accounts.models import AccessLog
 from tests.partners.factories import PartnerFactory
 from tests.tenants.factories import MemberFactory, TenancyFactory
@@ -23,6 +31,8 @@ OBJECTIVE = "Résorber l'arriéré de loyer chez Vandermolen"
 MOMENT_NOTE = "Entretien au bureau, courrier du juge de paix"
 SENSITIVE = "Suivi psychiatrique au CHR, violences conjugales signalées"
 REASON = "Préparer la réunion de concertation du CPAS"
+REFERRAL_REASON = "Demande de guidance budgétaire pour Zéphyrine"
+ANSWER = "Rendez-vous fixé avec l'assistante sociale Mme Lambert"
 
 
 def rich_household(slsp, user, *, ended=None, started=datetime.date(2015, 3, 1)):
@@ -76,6 +86,20 @@ def rich_household(slsp, user, *, ended=None, started=datetime.date(2015, 3, 1))
             duration_minutes=30,
             sensitivity=Sensitivity.HEALTH,
             sensitive_note=SENSITIVE,
+        )
+    with scopes_disabled():
+        referral = Referral.objects.create(
+            slsp=slsp,
+            follow_up=follow_up,
+            household=household,
+            partner=partner,
+            reason=REFERRAL_REASON,
+            shared_data=[SharedData.IDENTITY, SharedData.ARREARS],
+            answer_note=ANSWER,
+            created_by=user,
+        )
+        ReferralEvent.objects.create(
+            slsp=slsp, referral=referral, to_status=ReferralStatus.PROPOSED, note=ANSWER
         )
     AccessLog.objects.create(
         user=user,
