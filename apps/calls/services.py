@@ -216,8 +216,6 @@ class SubmissionRefused(Exception):
 
 def submit_dossier(dossier: Dossier, user) -> DossierVersion:
     """Freeze the dossier as a new version with a PDF receipt; refused after closing time."""
-    from apps.calls import receipts
-
     with transaction.atomic(), scopes_disabled():
         dossier = (
             Dossier.objects.select_for_update(of=("self",))
@@ -238,17 +236,53 @@ def submit_dossier(dossier: Dossier, user) -> DossierVersion:
         missing = missing_items(dossier)
         if missing:
             raise SubmissionRefused(_("Le dossier est incomplet."), missing)
-        number = (dossier.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        snapshot = snapshot_of(dossier)
-        version = DossierVersion(
-            dossier=dossier, number=number, snapshot=snapshot, submitted_at=now, submitted_by=user
-        )
-        pdf = receipts.receipt_pdf(dossier, version)
-        version.receipt.save("recepisse.pdf", ContentFile(pdf), save=False)
-        version.save()
-        dossier.status = DossierStatus.SUBMITTED
-        dossier.submitted_at = now
-        dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+        return freeze(dossier, user, now)
+
+
+def freeze(dossier: Dossier, user, now, with_receipt: bool = True) -> DossierVersion:
+    """Store the dossier as a new numbered version with its PDF receipt, mark it submitted.
+
+    No deadline or completeness check here: `submit_dossier` makes them under its lock;
+    the demo data calls this directly to record submissions made in the past, and skips
+    most receipts (rendered on first download by `ensure_receipt`) to seed quickly.
+    """
+    number = (dossier.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = DossierVersion(
+        dossier=dossier,
+        number=number,
+        snapshot=snapshot_of(dossier),
+        submitted_at=now,
+        submitted_by=user,
+    )
+    if with_receipt:
+        _store_receipt(version)
+    version.save()
+    dossier.status = DossierStatus.SUBMITTED
+    dossier.submitted_at = now
+    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    return version
+
+
+def _store_receipt(version: DossierVersion) -> None:
+    from apps.calls import receipts
+
+    pdf = receipts.receipt_pdf(version.dossier, version)
+    version.receipt.save("recepisse.pdf", ContentFile(pdf), save=False)
+
+
+def ensure_receipt(version: DossierVersion) -> DossierVersion:
+    """The receipt only reads the frozen snapshot, so rendering it late gives the same
+    document as at submission; used for versions recorded without one."""
+    if not version.receipt:
+        with transaction.atomic():
+            version = (
+                DossierVersion.objects.select_for_update()
+                .select_related("dossier")
+                .get(pk=version.pk)
+            )
+            if not version.receipt:
+                _store_receipt(version)
+                version.save(update_fields=["receipt"])
     return version
 
 
@@ -329,7 +363,27 @@ class AssignmentRefused(Exception):
     pass
 
 
+# Jurors are assigned once the call no longer accepts dossiers (a dossier can still be
+# withdrawn while it is open) and before deliberation; they declare and score only
+# during the review, so nothing moves the ranking once deliberation has begun.
+ASSIGNMENT_PHASES = (CallStatus.CLOSED, CallStatus.REVIEW)
+SCORING_PHASES = (CallStatus.REVIEW,)
+
+
+def _check_assignment_phase(call: Call) -> None:
+    if call.status not in ASSIGNMENT_PHASES:
+        raise AssignmentRefused(
+            _("Les jurés se désignent quand l'appel est clôturé ou en évaluation.")
+        )
+
+
+def _check_scoring_phase(assignment: Assignment) -> None:
+    if assignment.dossier.call.status not in SCORING_PHASES:
+        raise AssignmentRefused(_("L'évaluation est terminée pour cet appel."))
+
+
 def assign(dossier: Dossier, juror) -> Assignment:
+    _check_assignment_phase(dossier.call)
     if not juror.has_role(Role.JURY):
         raise AssignmentRefused(_("Cette personne n'est pas membre du jury."))
     if dossier.status != DossierStatus.SUBMITTED:
@@ -355,6 +409,7 @@ def assign_balanced(call: Call, per_dossier: int, jurors, dossiers) -> BalancedR
 
     Existing assignments count; jurors linked to an applicant SLSP are skipped.
     """
+    _check_assignment_phase(call)
     jurors = list(jurors)
     load = Counter(Assignment.objects.filter(dossier__call=call).values_list("juror_id", flat=True))
     existing: dict[int, set[int]] = {}
@@ -383,6 +438,7 @@ def assign_balanced(call: Call, per_dossier: int, jurors, dossiers) -> BalancedR
 
 
 def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) -> None:
+    _check_scoring_phase(assignment)
     if assignment.conflict != Assignment.Conflict.UNDECLARED:
         raise AssignmentRefused(_("La déclaration a déjà été faite."))
     assignment.conflict = Assignment.Conflict.CONFLICT if has_conflict else Assignment.Conflict.NONE
@@ -396,6 +452,7 @@ def save_scores(assignment: Assignment, criteria, cleaned: dict, *, submit: bool
     """Store a draft; with `submit`, refuse (returning what is missing) unless complete."""
     if assignment.is_submitted:
         raise AssignmentRefused(_("Cette évaluation a déjà été remise."))
+    _check_scoring_phase(assignment)
     missing = []
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     to_create, to_update = [], []

@@ -321,6 +321,7 @@ def receipt(request, uuid):
         DossierVersion.objects.select_related("dossier").filter(dossier__in=dossiers.values("pk")),
         uuid=uuid,
     )
+    version = services.ensure_receipt(version)
     return serve_stored_file(version.receipt, f"recepisse-{version.dossier.title}")
 
 
@@ -374,7 +375,11 @@ def assign_balanced(request, uuid):
     jurors = list(services.jurors())
     for juror in jurors:
         juror.role_pairs  # noqa: B018  (read once here, reused by every conflict check)
-    result = services.assign_balanced(call, form.cleaned_data["per_dossier"], jurors, dossiers)
+    try:
+        result = services.assign_balanced(call, form.cleaned_data["per_dossier"], jurors, dossiers)
+    except services.AssignmentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("calls:jury_assign", uuid=call.uuid)
     messages.success(request, _("%(n)d attribution(s) créée(s).") % {"n": result.created})
     if result.short:
         messages.warning(
@@ -410,7 +415,11 @@ def conflict(request, uuid):
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         has_conflict = form.cleaned_data["has_conflict"]
-        services.declare_conflict(assignment, has_conflict, form.cleaned_data["reason"])
+        try:
+            services.declare_conflict(assignment, has_conflict, form.cleaned_data["reason"])
+        except services.AssignmentRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("calls:jury_list")
         if has_conflict:
             messages.success(
                 request, _("Conflit enregistré : ce dossier vous est désormais fermé.")
@@ -436,7 +445,10 @@ def score(request, uuid):
         scores=existing,
         initial={"overall_comment": assignment.overall_comment},
     )
-    if request.method == "POST" and not assignment.is_submitted and form.is_valid():
+    can_score = not assignment.is_submitted and dossier.call.status in services.SCORING_PHASES
+    if request.method == "POST" and not can_score:
+        form.add_error(None, _("L'évaluation est terminée pour cet appel."))
+    elif request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         missing = services.save_scores(assignment, criteria, form.cleaned_data, submit=submit)
         if missing:
@@ -456,6 +468,7 @@ def score(request, uuid):
             "assignment": assignment,
             "dossier": dossier,
             "form": form,
+            "can_score": can_score,
             "others": queries.other_reviews(assignment),
             "may_see_others": queries.may_see_others(assignment),
         },

@@ -207,3 +207,37 @@ def test_query_counts_do_not_grow_with_dossiers(world, django_assert_num_queries
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_jury_work_is_tied_to_the_review_phase(world, review):
+    call, dossier = review
+    juror = world.users["jury"]
+    # Assigning while the call is still open is refused (a dossier may still be withdrawn).
+    open_call = f.make_call(CallStatus.OPEN, title="Appel ouvert")
+    early = f.make_dossier(open_call, world.slsp_b, status=SUBMITTED)
+    with pytest.raises(services.AssignmentRefused, match="clôturé ou en évaluation"):
+        services.assign(early, juror)
+    response = client(world.users["coordinateur"]).post(
+        reverse("calls:assign_balanced", kwargs={"uuid": open_call.uuid}),
+        {"per_dossier": "2"},
+        follow=True,
+    )
+    assert "clôturé ou en évaluation" in response.content.decode()
+    assert not Assignment.objects.filter(dossier=early).exists()
+    # Once deliberation has begun, a draft review can no longer be changed or submitted.
+    criteria = list(call.criteria.order_by("position"))
+    assignment = f.assign(dossier, juror, scores={criteria[0].pk: 2})
+    call.status = CallStatus.DELIBERATION
+    call.save(update_fields=["status"])
+    url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
+    response = client(juror).post(
+        url,
+        {f"score_{c.pk}": "5" for c in criteria} | {"overall_comment": "Tard", "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert "L'évaluation est terminée" in response.content.decode()
+    assignment.refresh_from_db()
+    assert not assignment.is_submitted and assignment.overall_comment == ""
+    assert list(assignment.scores.values_list("value", flat=True)) == [2]
+    with pytest.raises(services.AssignmentRefused):
+        services.save_scores(assignment, criteria, {}, submit=False)
