@@ -70,6 +70,8 @@ class StrategyItemForm(forms.ModelForm):
         self.fields["description"].max_length = 2000
         self.fields["order"].max_value = 999
         self.fields["order"].required = False
+        self.fields["kind"].choices = [("", _("— choisir —")), *StrategyItemKind.choices]
+        self.fields["description"].widget.attrs["rows"] = 2
 
     def has_changed(self):
         # An extra line left without type, title or description is an unused line,
