@@ -7,8 +7,8 @@ class CallsConfig(AppConfig):
     verbose_name = _("Appels à projets")
 
     def ready(self):
-        from apps.calls import panels
-        from apps.core.registry import HomePanel, NavItem, registry
+        from apps.calls import panels, queries
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(NavItem(_("Appels à projets"), "calls:index", "calls.manage_calls", 60))
         registry.add_nav(
@@ -19,3 +19,8 @@ class CallsConfig(AppConfig):
         registry.add_panel(HomePanel("calls/panels/coordinator.html", panels.coordinator, 60))
         registry.add_panel(HomePanel("calls/panels/referent.html", panels.referent, 61))
         registry.add_panel(HomePanel("calls/panels/juror.html", panels.juror, 62))
+        registry.add_metric(
+            RegionalMetric(
+                "dossiers_appels", _("Dossiers d'appels déposés"), queries.dossiers_by_slsp, 60
+            )
+        )

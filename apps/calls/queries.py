@@ -309,6 +309,19 @@ def applicant_feedback(dossier):
     ]
 
 
+def dossiers_by_slsp(slsp_ids) -> dict[int, int]:
+    """Submitted dossiers per SLSP, as lead or co-applicant (each dossier once per SLSP),
+    for the SWL regional table: one aggregate query, no personal data."""
+    rows = (
+        DossierApplicant.objects.with_scopes_disabled()
+        .filter(slsp_id__in=slsp_ids, dossier__status=DossierStatus.SUBMITTED)
+        .values("slsp_id")
+        .annotate(n=Count("dossier_id", distinct=True))
+        .values_list("slsp_id", "n")
+    )
+    return dict(rows)
+
+
 def library_for(user):
     """Good practices: selected dossiers of decided calls, for every SLSP staff and the SWL."""
     if not user.is_authenticated or not (user.slsp_ids() or is_coordinator(user)):
