@@ -59,3 +59,7 @@ class ReferralLinkAdmin(admin.ModelAdmin):
     exclude = ["nonce"]
     raw_id_fields = ["referral"]
     readonly_fields = ["used_at", "revoked_at", "expires_at"]
+
+
+# Registers the collective-action models.
+from apps.accompaniment import admin_collective  # noqa: E402,F401

@@ -464,3 +464,33 @@ def test_demo_collective_actions_are_believable_and_idempotent(world, network):
         linked = set(network["pcs"].slsp_links.values_list("slsp_id", flat=True))
         for action in CollectiveAction.objects.filter(partners=network["pcs"]):
             assert action.slsp_id in linked
+
+
+def test_seed_demo_gives_every_demo_slsp_collective_actions():
+    from django.core.management import call_command
+
+    from apps.partners.models import SlspPartner
+    from apps.slsps.models import Slsp
+
+    call_command("load_reference_data")
+    call_command("seed_demo")
+    with scopes_disabled():
+        counts = count_rows()
+        call_command("seed_demo")
+        assert count_rows() == counts
+        demo = list(Slsp.objects.filter(is_demo=True))
+        assert demo
+        for slsp in demo:
+            actions = CollectiveAction.objects.filter(slsp=slsp)
+            assert actions.count() == 5, slsp
+            assert ActionSession.objects.filter(slsp=slsp).count() >= 5
+        # Partners involved always come from the SLSP's own network.
+        for action in CollectiveAction.objects.prefetch_related("partners")[:60]:
+            network = set(
+                SlspPartner.objects.filter(slsp_id=action.slsp_id).values_list(
+                    "partner_id", flat=True
+                )
+            )
+            assert {p.pk for p in action.partners.all()} <= network
+        assert CollectiveAction.objects.exclude(outcome="").exists()
+        assert CollectiveAction.objects.filter(end_date__gt=TODAY).exists()  # ongoing ones
