@@ -1,0 +1,105 @@
+"""Write bench/RESULTS.md from the summary bench/run.py collected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _ok(flag) -> str:
+    return "yes" if flag else "**no**"
+
+
+def write_results(s: dict, path: Path, command: str) -> str:
+    m = s["machine"]
+    lines = [
+        "# Scale benchmark: latest figures",
+        "",
+        f"Produced by `{command}` (bench/run.py), started {s['started']:%Y-%m-%d %H:%M} UTC."
+        if hasattr(s["started"], "strftime")
+        else f"Produced by `{command}` (bench/run.py).",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; "
+        f"load average at start {', '.join(f'{x:.1f}' for x in m['load_at_start'])} "
+        "(the machine is shared: figures are ratios to a floor measured in the same run).",
+        "",
+        "Dataset: `seed_scale` (68 SLSPs, 100,000 households, 30,000 follow-ups, "
+        "1,000,000 moments, 3,000 partners, 40,000 referrals, 3,000 collective actions, "
+        "10 calls × 60 dossiers × 7 jurors) in the `slsp_scale` database.",
+        "",
+    ]
+    seed = s.get("seed", {})
+    if seed.get("ran"):
+        lines.append(f"Seed: {' '.join(seed.get('output', []))} (target < 600 s).")
+    else:
+        lines.append("Seed: dataset already present (seed time: see the seed run noted below).")
+    lines += ["", "## Pages (server side, in-process Django client, signed in)", ""]
+    pages = s.get("pages", {})
+    floor = pages.get("floor", {})
+    lines.append(
+        f"Framework floor (signed-in view rendering `base.html`): median "
+        f"{floor.get('median_ms', 0):.1f} ms, p95 {floor.get('p95_ms', 0):.1f} ms, "
+        f"{floor.get('queries', 0)} queries. Query counts are compared between the largest "
+        f"({pages.get('largest_slsp')}) and smallest ({pages.get('smallest_slsp')}) SLSP."
+    )
+    lines += [
+        "",
+        "| page | median | p95 | p95 ÷ floor p95 | target | queries (large / small SLSP) | holds |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in pages.get("pages", []):
+        small = "—" if row["queries_small"] is None else row["queries_small"]
+        lines.append(
+            f"| {row['page']} | {row['median_ms']:.1f} ms | {row['p95_ms']:.1f} ms | "
+            f"{row['ratio_p95']:.1f}× | {row['target']:.0f}× | {row['queries']} / {small} | "
+            f"{_ok(row['ok'])} |"
+        )
+    lines += ["", "## Reports, import, browser", ""]
+    one, every = s.get("reports_one", {}), s.get("reports_all", {})
+    if one.get("available") is False:
+        lines.append("- Semestrial reports: not available (no build service).")
+    else:
+        lines.append(
+            f"- One SLSP's semestrial PDF ({one.get('slsp')}, {one.get('semester')}): "
+            f"{one.get('seconds', 0):.2f} s (target ≤ 3 s: {_ok(one.get('seconds', 99) <= 3)})."
+        )
+        lines.append(
+            f"- All {every.get('slsp_reports')} SLSP reports + the regional report, Celery "
+            f"worker with two processes: {every.get('seconds', 0):.1f} s, builds "
+            f"{every.get('statuses')}, regional {every.get('regional')} (target ≤ 180 s: "
+            f"{_ok(every.get('seconds', 999) <= 180 and not every.get('timed_out'))})."
+        )
+    lines.append(f"- Import of 20,000 rows (target ≤ 60 s apply): `{s.get('import', '')}`.")
+    for label, lcp in s.get("lcp", {}).items():
+        lines.append(
+            f"- LCP {label}: median {lcp['median_ms']:.0f} ms, max {lcp['max_ms']:.0f} ms "
+            f"(target < 1000 ms: {_ok(lcp['ok'])})."
+        )
+    if "locust" in s:
+        loc = s["locust"]
+        lines += [
+            "",
+            f"## Load test: {loc['users']} référents, {loc['duration']}, gunicorn "
+            "(3 workers × 2 threads) on loopback",
+            "",
+            "| request | count | failures | p50 | p95 | p99 | req/s |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, row in loc["stats"].items():
+            lines.append(
+                f"| {name} | {row['requests']} | {row['failures']} | {row['p50_ms']:.0f} ms | "
+                f"{row['p95_ms']:.0f} ms | {row['p99_ms']:.0f} ms | {row['rps']:.1f} |"
+            )
+    lines += ["", "## Memory (peak RSS)", ""]
+    for key, label in (("web_memory", "web (gunicorn)"), ("worker_memory", "worker (Celery)")):
+        if key in s:
+            mem = s[key]
+            lines.append(
+                f"- {label}: {mem['peak_total_mb']:.0f} MB for the whole process tree, "
+                f"{mem['peak_process_mb']:.0f} MB for the largest process."
+            )
+    text = "\n".join(lines) + "\n"
+    notes = path.with_name("NOTES.md")
+    if notes.exists():
+        text += "\n" + notes.read_text()
+    path.write_text(text)
+    return text

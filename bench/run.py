@@ -1,0 +1,289 @@
+"""`make bench`: the whole scale benchmark, on its own database, and bench/RESULTS.md.
+
+Steps (each prints its figures):
+ 1. slsp_scale database: create, migrate, `seed_scale` when empty (timed);
+ 2. page timings vs the framework floor, query counts (bench_pages.py);
+ 3. one SLSP's semestrial report in-process, then all of them + the regional report
+    through a Celery worker with two processes (bench_reports.py);
+ 4. import of 20,000 rows (bench_import.py, on the scale database);
+ 5. gunicorn on a free loopback port: Largest Contentful Paint in Chromium
+    (bench_lcp.py), then locust with 136 référents for 2 minutes (locustfile.py);
+ 6. peak memory (RSS) of the web and worker processes, sampled throughout.
+
+Options: --quick (fewer repeats, 30 s of load) for development; --skip-load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import datetime
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = ROOT / "var" / "bench"
+PY = sys.executable
+sys.path.insert(0, str(BENCH))
+
+from scale_env import scale_env  # noqa: E402
+
+
+def sh(args, env, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory of a process tree (master + workers), sampled every 0.25 s."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_single = 0
+        self.stopped = threading.Event()
+
+    def run(self):
+        import psutil
+
+        while not self.stopped.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                sizes = []
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        sizes.append(p.memory_info().rss)
+                self.peak_total = max(self.peak_total, sum(sizes))
+                self.peak_single = max(self.peak_single, max(sizes, default=0))
+            except psutil.Error:
+                pass
+            self.stopped.wait(0.25)
+
+    def stop(self) -> dict:
+        self.stopped.set()
+        self.join(2)
+        return {
+            "peak_total_mb": self.peak_total / 2**20,
+            "peak_process_mb": self.peak_single / 2**20,
+        }
+
+
+@contextlib.contextmanager
+def process(args, env, log: Path):
+    """A server process in its own process group, ended (group only) on exit."""
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(
+            args, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        sampler = RssSampler(proc.pid)
+        sampler.start()
+        try:
+            yield proc, sampler
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, 15)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait()
+            sampler.stopped.set()
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback URL we built)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 2**20
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(ram, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "load_at_start": os.getloadavg(),
+    }
+
+
+def locust_stats(prefix: Path) -> dict:
+    with open(f"{prefix}_stats.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    out = {}
+    for row in rows:
+        out[row["Name"]] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"] or 0),
+            "p95_ms": float(row["95%"] or 0),
+            "p99_ms": float(row["99%"] or 0),
+            "rps": float(row["Requests/s"] or 0),
+        }
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--scale", default="1.0")
+    parser.add_argument("--users", type=int, default=136)
+    parser.add_argument("--duration", default="2m")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    summary: dict = {"machine": machine(), "started": datetime.datetime.now(datetime.UTC)}
+    env = dict(os.environ)
+    env.update(scale_env())
+    env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    env["PYTHONPATH"] = os.pathsep.join([str(BENCH), str(ROOT)])
+    env["BENCH_OUT"] = str(OUT)
+    manage = [PY, "manage.py"]
+
+    print("== 1. scale database", flush=True)
+    sh([*manage, "migrate", "-v", "0"], env)
+    start = time.perf_counter()
+    seeded = sh(
+        [*manage, "seed_scale", "--if-empty", "--scale", args.scale],
+        env,
+        capture_output=True,
+        text=True,
+    )
+    seed_seconds = time.perf_counter() - start
+    print(seeded.stdout.strip().splitlines()[0] if seeded.stdout.strip() else "")
+    summary["seed"] = {
+        "ran": "already present" not in seeded.stdout,
+        "seconds": seed_seconds,
+        "output": seeded.stdout.strip().splitlines()[:1],
+    }
+    sh([*manage, "collectstatic", "--noinput", "-v", "0"], env)
+
+    print("== 2. pages vs the framework floor", flush=True)
+    sh([PY, "bench/bench_pages.py", "10" if args.quick else "30"], env)
+    summary["pages"] = json.loads((OUT / "pages.json").read_text())
+
+    print("== 3. semestrial reports", flush=True)
+    sh([PY, "bench/bench_reports.py", "one"], env)
+    worker_env = dict(env)
+    celery = [PY, "-m", "celery", "-A", "slsp_referent", "worker", "-c", "2", "-l", "WARNING"]
+    with process(celery, worker_env, OUT / "worker.log") as (_worker, worker_rss):
+        time.sleep(3)
+        sh([PY, "bench/bench_reports.py", "all"], env)
+        summary["worker_memory"] = worker_rss.stop()
+    for mode in ("one", "all"):
+        summary[f"reports_{mode}"] = json.loads((OUT / f"reports_{mode}.json").read_text())
+
+    print("== 4. import of 20,000 rows", flush=True)
+    imported = sh([PY, "bench/bench_import.py", "20000"], env, capture_output=True, text=True)
+    print(imported.stdout.strip())
+    summary["import"] = imported.stdout.strip()
+
+    if not args.skip_load:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        print(f"== 5. gunicorn on {base}: LCP and load test", flush=True)
+        gunicorn = [
+            PY,
+            "-m",
+            "gunicorn",
+            "slsp_referent.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "2",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ]
+        with process(gunicorn, env, OUT / "gunicorn.log") as (_web, web_rss):
+            wait_http(base + "/sante/")
+            sh([PY, "bench/bench_lcp.py", base], env)
+            summary["lcp"] = json.loads((OUT / "lcp.json").read_text())
+            prefix = OUT / "locust"
+            duration = "30s" if args.quick else args.duration
+            users = args.users
+            locust = subprocess.run(
+                [
+                    PY,
+                    "-m",
+                    "locust",
+                    "-f",
+                    "bench/locustfile.py",
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    "17",
+                    "-t",
+                    duration,
+                    "--stop-timeout",
+                    "10",
+                    "--host",
+                    base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            summary["web_memory"] = web_rss.stop()
+        (OUT / "locust.out").write_text(locust.stdout + locust.stderr)
+        summary["locust"] = {
+            "users": users,
+            "duration": duration,
+            "exit": locust.returncode,
+            "stats": locust_stats(prefix),
+        }
+    summary["finished"] = datetime.datetime.now(datetime.UTC)
+    (OUT / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    from results import write_results
+
+    text = write_results(summary, BENCH / "RESULTS.md", " ".join(["make bench", *sys.argv[1:]]))
+    print("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
