@@ -4,6 +4,7 @@ import datetime
 
 from apps.accompaniment.models import Consent, Domain, FollowUp, Moment, MomentKind, Outcome
 from apps.accompaniment.models_collective import ActionSession, CollectiveAction, CollectiveKind
+from apps.accompaniment.referrals_demo import seed_referrals
 from apps.accounts.models import Membership, Role
 from apps.partners.models import PartnerType, SlspPartner
 from apps.tenants.models import Household
@@ -89,6 +90,7 @@ def seed(ctx):
                 )
         Moment.objects.bulk_create(moments)
     seed_collective(ctx)
+    seed_referrals(ctx)
 
 
 # --- Collective actions (issue 4, item 5) ---
