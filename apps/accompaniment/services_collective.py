@@ -33,9 +33,21 @@ def _check_partners(slsp_id: int, partners, keep=()) -> None:
         )
 
 
+EARLIEST = datetime.date(2000, 1, 1)
+PLANNING_HORIZON_DAYS = 2 * 366
+
+
 def _check_period(start_date: datetime.date, end_date: datetime.date | None) -> None:
     if end_date is not None and end_date < start_date:
         raise ValidationError(_("La date de fin précède la date de début."))
+    # A typo in the year (0025, 2205) would skew every semestrial indicator.
+    latest = timezone.localdate() + datetime.timedelta(days=PLANNING_HORIZON_DAYS)
+    for day in (start_date, end_date):
+        if day is not None and not EARLIEST <= day <= latest:
+            raise ValidationError(
+                _("Les dates de l'action doivent se situer entre le %(first)s et le %(last)s.")
+                % {"first": f"{EARLIEST:%d/%m/%Y}", "last": f"{latest:%d/%m/%Y}"}
+            )
 
 
 @transaction.atomic

@@ -99,6 +99,19 @@ def test_end_before_start_is_refused_by_service_and_database(world):
 
 
 @pytest.mark.parametrize(
+    "overrides",
+    [
+        {"start_date": datetime.date(1999, 12, 31)},
+        {"end_date": TODAY + datetime.timedelta(days=3000)},
+    ],
+)
+def test_dates_far_from_today_are_refused(world, overrides):
+    with pytest.raises(ValidationError, match="doivent se situer entre"):
+        make_action(world, **overrides)
+    assert count_rows() == (0, 0)
+
+
+@pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"participants": 10, "tenants": 11}, "dépasser le nombre de participants"),
@@ -189,6 +202,7 @@ def good_action_post(**overrides):
         ({"start_date": "31/02/2025"}, "Saisissez une date valide."),
         ({"kind": "karaoke"}, "Sélectionnez un choix valide."),
         ({"title": "é" * 201}, "au plus 200 caractères"),
+        ({"start_date": "0025-05-01"}, "doivent se situer entre"),
     ],
 )
 def test_create_form_bad_input(world, network, client_for, overrides, message):
