@@ -23,6 +23,7 @@ class SlspsConfig(AppConfig):
         )
         registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
         registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=20))
+        registry.add_panel(HomePanel("slsps/panels/network.html", panels.network, order=60))
         registry.add_metric(
             RegionalMetric(
                 "postes", _("Postes de référent pourvus"), queries.filled_posts_by_slsp, 10

@@ -1,4 +1,7 @@
-"""Home-page panels contributed by the register."""
+"""Home-page panels contributed by the register and the référents' network."""
+
+import rules
+from django.utils import timezone
 
 from apps.slsps import queries
 
@@ -21,3 +24,15 @@ def region(request):
         return None
     rows = queries.register_rows(user).order_by("province", "official_name")
     return {"summary": queries.register_summary(user), "rows": rows}
+
+
+def network(request):
+    """The next activities of the référents' network (référents and coordinators)."""
+    user = request.user
+    if not rules.has_perm("slsps.view_network", user):
+        return None
+    today = timezone.localdate()
+    upcoming = list(
+        queries.network_events_for(user).filter(date__gte=today).order_by("date", "title")[:3]
+    )
+    return {"upcoming": upcoming}

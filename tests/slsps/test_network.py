@@ -338,3 +338,15 @@ def test_demo_seed_is_idempotent_and_complete():
     assert first == second
     assert first[0] == 2 * Slsp.objects.filter(is_demo=True).count()
     assert first[2] == 12 and first[3] > 0 and first[4] >= 3
+
+
+def test_home_panel_lists_upcoming_events_for_referents_and_coordinators(client_for, world):
+    future = timezone.localdate() + datetime.timedelta(days=10)
+    NetworkEventFactory(title="Intervision à venir", date=future)
+    NetworkEventFactory(title="Formation passée", date=future.replace(year=future.year - 2))
+    for persona in ("referent_a", "coordinateur"):
+        body = client_for(persona).get(reverse("core:home")).content.decode()
+        assert "Intervision à venir" in body and "Formation passée" not in body
+    for persona in ("accompagnateur_a", "jury"):
+        body = client_for(persona).get(reverse("core:home")).content.decode()
+        assert "Intervision à venir" not in body
