@@ -104,6 +104,12 @@ def indicator_view(ind: dict) -> dict:
         "referral_statuses": [statuses[c] for c in used],
         "referral_rows": referral_rows,
         "median_response": _fr(referrals.get("median_response_days")),
+        "referral_outcomes": [
+            (labels.referral_outcome(code), n)
+            for code, n in sorted(
+                (referrals.get("by_outcome") or {}).items(), key=lambda kv: -kv[1]
+            )
+        ],
         "collective": collective,
         "relocations": ind.get("relocations") or {},
         "network": network,

@@ -182,17 +182,20 @@ def _referrals(result, slsp_id, start, end):
         slsp_id=slsp_id, sent_at__date__gte=start, sent_at__date__lte=end
     )
     rows = (
-        in_period.values("partner__type", "status")
+        in_period.values("partner__type", "status", "outcome")
         .annotate(n=Count("pk"))
-        .order_by("partner__type", "status")
+        .order_by("partner__type", "status", "outcome")
     )
     by_type: dict[str, dict] = {}
     by_status: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
     for row in rows:
         line = by_type.setdefault(row["partner__type"], {"type": row["partner__type"], "total": 0})
-        line[row["status"]] = row["n"]
+        line[row["status"]] = line.get(row["status"], 0) + row["n"]
         line["total"] += row["n"]
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        if row["outcome"]:
+            by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + row["n"]
     table = Referral._meta.db_table
     with connection.cursor() as cursor:
         # Response time: from sending to the partner's answer, in days (median).
@@ -212,6 +215,7 @@ def _referrals(result, slsp_id, start, end):
         "total": sum(by_status.values()),
         "by_type": sorted(by_type.values(), key=lambda r: (-r["total"], r["type"])),
         "by_status": by_status,
+        "by_outcome": by_outcome,
         "answered": answered,
         "median_response_days": round(float(median), 1) if median is not None else None,
     }

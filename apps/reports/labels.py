@@ -66,3 +66,7 @@ def referral_statuses() -> dict:
     found = _choices("accompaniment", "ReferralStatus")
     labels = {**REFERRAL_STATUS_FALLBACK, **found}
     return {code: str(label) for code, label in labels.items()}
+
+
+def referral_outcome(code: str) -> str:
+    return str(_choices("accompaniment", "ReferralOutcome").get(code, code))

@@ -176,6 +176,40 @@ def make_activity(slsp, user, *, scale: int = 1) -> Expected:
         Attendance.objects.create(event=training, slsp=slsp, person=user, present=True)
         Attendance.objects.create(event=intervision, slsp=slsp, person=user, present=False)
         e.present = 1
+        # Referrals sent in S1, answered after 2, 4 and 6 days (median 4); one only proposed.
+        Referral = _model("accompaniment.Referral")
+        if Referral:
+            followed = FollowUp.objects.filter(slsp=slsp).order_by("pk").first()
+            association = PartnerFactory(name="Association Test", type="association")
+            noon = datetime.time(12, 0)
+            tz = datetime.timezone.utc
+            for partner, days, status, outcome in (
+                (cpas, 2, "accepted", ""),
+                (cpas, 4, "refused", ""),
+                (association, 6, "closed", "objectif_atteint"),
+            ):
+                sent = datetime.datetime.combine(D(YEAR, 3, 2), noon, tz)
+                Referral.objects.create(
+                    slsp=slsp,
+                    follow_up=followed,
+                    household=followed.household,
+                    partner=partner,
+                    reason="Motif confidentiel",
+                    status=status,
+                    outcome=outcome,
+                    sent_at=sent,
+                    answered_at=sent + datetime.timedelta(days=days),
+                    created_by=user,
+                )
+            Referral.objects.create(
+                slsp=slsp,
+                follow_up=followed,
+                household=followed.household,
+                partner=cpas,
+                reason="Pas encore envoyée",
+                created_by=user,
+            )
+            e.referrals, e.median_days = 3, 4.0
         # Collective actions, when the app has them.
         CollectiveAction = _model("accompaniment.CollectiveAction")
         ActionSession = _model("accompaniment.ActionSession")

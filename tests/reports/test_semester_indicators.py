@@ -57,6 +57,14 @@ def test_indicators_match_the_activity(world, scale):
     assert network["training"]["present"] == 1 and network["intervision"]["present"] == 0
     assert network["intervision"]["invited"] == 1
     assert ind["partners"]["linked"] == 1 and ind["partners"]["agreements_active"] == 1
+    if expected.referrals:
+        referrals = ind["referrals"]
+        assert referrals["total"] == expected.referrals
+        assert referrals["median_response_days"] == expected.median_days
+        assert referrals["by_status"] == {"accepted": 1, "refused": 1, "closed": 1}
+        assert referrals["by_outcome"] == {"objectif_atteint": 1}
+        cpas = next(r for r in referrals["by_type"] if r["type"] == "cpas")
+        assert cpas == {"type": "cpas", "total": 2, "accepted": 1, "refused": 1}
     if "collective" not in ind["unavailable"]:
         assert ind["collective"]["sessions"] == expected.sessions
         assert ind["collective"]["participants"] == expected.participants

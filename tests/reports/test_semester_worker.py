@@ -64,6 +64,10 @@ def test_worker_builds_the_semester_pdf_with_the_right_figures(world, celery_wor
     assert re.search(rf"Moments d'accompagnement par type|Total {expected.moments}\b", text)
     assert f"Total {expected.moments}\n" in text
     assert f"{expected.welcomed} sur {expected.new_households} (50,0 %)" in text
+    if expected.referrals:
+        median = f"{expected.median_days:.1f}".replace(".", ",")
+        assert f"Délai de réponse médian des partenaires : {median} jours" in text
+        assert "Motif confidentiel" not in text
     if expected.sessions:
         assert f"Participants {expected.participants}" in text
     for name in TENANT_NAMES:
