@@ -299,7 +299,9 @@ def _log_access(request, link, referral, action):
 
 
 def _no_referrer(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # Same-origin at most: the token never leaves in a Referer header. ("no-referrer"
+    # would make browsers send "Origin: null" and the CSRF check refuse the answer.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
