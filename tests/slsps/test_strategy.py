@@ -175,6 +175,7 @@ def _strategies_with_items(slsp, n):
 )
 def test_query_count_does_not_grow_with_strategies(client_for, world, name):
     persona = {"reports:slsp_overview": "coordinateur"}.get(name, "referent_a")
+    client = client_for(persona)  # signed in before counting
     counts = []
     for n in (1, 3):
         _strategies_with_items(world.slsp_a, n)
@@ -184,6 +185,6 @@ def test_query_count_does_not_grow_with_strategies(client_for, world, name):
                 StrategyItemFactory.create_batch(4, strategy=latest)
         kwargs = {"uuid": latest.uuid if name == "slsps:strategy_edit" else world.slsp_a.uuid}
         with CaptureQueriesContext(connection) as ctx:
-            assert client_for(persona).get(reverse(name, kwargs=kwargs)).status_code == 200
+            assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
