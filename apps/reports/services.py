@@ -334,6 +334,16 @@ def verify(build) -> bool:
     return digest.hexdigest() == build.sha256
 
 
+def requeue_stalled() -> int:
+    """Builds still queued after REQUEUE_AFTER lost their message (broker down): send again."""
+    limit = timezone.now() - REQUEUE_AFTER
+    stalled = list(ReportBuild.objects.filter(status=BuildStatus.QUEUED, created_at__lt=limit))
+    with transaction.atomic():
+        for build in stalled:
+            _enqueue(build)
+    return len(stalled)
+
+
 def build_drafts_for_all(year: int, semester: int) -> int:
     """Beat, the day after a semester ends: a draft and its PDF for every SLSP."""
     from django_scopes import scope

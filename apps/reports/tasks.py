@@ -29,6 +29,15 @@ def build_semester_drafts(year: int | None = None, semester: int | None = None) 
     return services.build_drafts_for_all(year, semester)
 
 
+@shared_task(name="reports.requeue_stalled_builds")
+def requeue_stalled_builds() -> int:
+    """Every few minutes: re-send builds left queued while Redis was down (idempotent)."""
+    from apps.reports import services
+
+    with scopes_disabled():  # reads ids and statuses only
+        return services.requeue_stalled()
+
+
 @shared_task(name="reports.regional_slsp_figures")
 def regional_slsp_figures(regional_id: int, slsp_id: int, year: int, semester: int) -> dict:
     """One SLSP's aggregates for the regional report (run in parallel, one per SLSP)."""

@@ -334,3 +334,8 @@ CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {
     "task": "reports.build_semester_drafts",
     "schedule": crontab(minute=30, hour=6, day_of_month=1, month_of_year="1,7"),
 }
+# Report builds queued while Redis was down are sent again once it is back.
+CELERY_BEAT_SCHEDULE["reports-requeue-stalled-builds"] = {
+    "task": "reports.requeue_stalled_builds",
+    "schedule": timedelta(minutes=5),
+}

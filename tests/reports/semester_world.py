@@ -182,7 +182,7 @@ def make_activity(slsp, user, *, scale: int = 1) -> Expected:
             followed = FollowUp.objects.filter(slsp=slsp).order_by("pk").first()
             association = PartnerFactory(name="Association Test", type="association")
             noon = datetime.time(12, 0)
-            tz = datetime.timezone.utc
+            tz = datetime.UTC
             for partner, days, status, outcome in (
                 (cpas, 2, "accepted", ""),
                 (cpas, 4, "refused", ""),

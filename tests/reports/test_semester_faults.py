@@ -11,13 +11,12 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.security.conftest import (  # noqa: F401 (fixtures used by name)
-    PRIVATE_PASSWORD,
-    Browser,
-    live_app,
-    private_stack,
-    stop_group,
-)
+from tests.security import conftest as security
+from tests.security.conftest import PRIVATE_PASSWORD, Browser, stop_group
+
+# The private stack's fixtures, shared with tests/security (session-scoped stack).
+private_stack = security.private_stack
+live_app = security.live_app
 
 pytestmark = pytest.mark.worker
 

@@ -296,3 +296,24 @@ def test_regional_request_bad_input(world, client_for):
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
     assert not RegionalReport.objects.exists()
+
+
+def test_builds_left_queued_while_redis_was_down_are_sent_again(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    with scope(slsp=[world.slsp_a.pk]):
+        report, _ = services.open_report(world.slsp_a, YEAR, SEMESTER, None)
+        old = ReportBuild.objects.create(slsp=world.slsp_a, report=report)
+        ReportBuild.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=3)
+        )
+    with scopes_disabled(), django_capture_on_commit_callbacks() as callbacks:
+        assert services.requeue_stalled() == 1
+    assert len(callbacks) == 1  # one send, after commit (not run here: no broker needed)
+    with scopes_disabled():
+        ReportBuild.objects.filter(pk=old.pk).update(status=BuildStatus.READY)
+        assert services.requeue_stalled() == 0
