@@ -1,0 +1,105 @@
+"""Backup and restore (issue 8, item 9; procedure in SECURITY.md): `pg_dump` of the test
+database, `pg_restore` into a fresh database on the same server, and the data, the
+append-only trigger and an up-to-date schema are found there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from slsp_referent.embedded import pg_bin
+from tests.conftest import build_world
+from tests.privacy.conftest import FIRST_NAME, SENSITIVE, rich_household
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _connect(db: dict, name: str):
+    return psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=name, autocommit=True
+    )
+
+
+def _client_args(db: dict) -> list[str]:
+    return ["-h", db["HOST"], "-p", str(db["PORT"]), "-U", db["USER"], "--no-password"]
+
+
+def test_pg_dump_then_pg_restore_into_a_fresh_database(tmp_path):
+    world = build_world()
+    household = rich_household(world.slsp_a, world.users["referent_a"])
+    db = connection.settings_dict
+    source = db["NAME"]
+    target = f"{source}_restore_{os.getpid()}"
+    dump = tmp_path / "slsp.dump"
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+
+    subprocess.run(
+        [pg_bin("pg_dump"), *_client_args(db), "--format=custom", "--file", str(dump), source],
+        check=True,
+        env=env,
+        timeout=300,
+    )
+    assert dump.stat().st_size > 10_000
+    with _connect(db, "postgres") as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        admin.execute(f'CREATE DATABASE "{target}"')
+    try:
+        subprocess.run(
+            [
+                pg_bin("pg_restore"),
+                *_client_args(db),
+                "--no-owner",
+                "--exit-on-error",
+                "--dbname",
+                target,
+                str(dump),
+            ],
+            check=True,
+            env=env,
+            timeout=300,
+        )
+        with _connect(db, target) as restored:
+            names = {
+                row[0]
+                for row in restored.execute(
+                    "SELECT first_name FROM tenants_member WHERE household_id = %s",
+                    [household.pk],
+                )
+            }
+            assert FIRST_NAME in names
+            assert restored.execute(
+                "SELECT count(*) FROM accompaniment_moment WHERE sensitive_note = %s", [SENSITIVE]
+            ).fetchone() == (1,)
+            assert restored.execute(
+                "SELECT count(*) FROM accounts_accesslog WHERE subject_household = %s",
+                [household.pk],
+            ).fetchone() == (2,)
+            # The append-only trigger came back with the data.
+            with pytest.raises(psycopg.Error, match="append-only"):
+                restored.execute("UPDATE accounts_accesslog SET reason = 'x'")
+        # The application finds its schema complete on the restored database.
+        url = f"postgres://{db['USER']}@:{db['PORT']}/{quote(db['HOST'], safe='')}/{target}"
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--check"],
+            cwd=settings.BASE_DIR,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "slsp_referent.settings",
+                "DATABASE_URL": url,
+                "LOG_LEVEL": "WARNING",
+            },
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        with _connect(db, "postgres") as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
