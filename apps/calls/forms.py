@@ -15,6 +15,7 @@ from apps.calls.models import (
     Outcome,
     TargetPublic,
 )
+from apps.calls.services import euros
 from apps.core.uploads import PDF, max_upload_bytes, validate_upload
 from apps.partners.models import Partner
 from apps.slsps.models import Slsp
@@ -152,8 +153,9 @@ class DossierForm(forms.ModelForm):
         self.fields["partners"].queryset = Partner.objects.order_by("name")
         self.fields["partners"].required = False
         self.fields["requested_amount"].help_text = _("Plafond : %(c)s €") % {
-            "c": call.ceiling_per_dossier
+            "c": euros(call.ceiling_per_dossier)
         }
+        self.order_fields(["lead_slsp", "co_applicants", "title", "summary"])
         if self.instance.pk:
             self.initial["co_applicants"] = [
                 s for s in self.instance.applicant_slsp_ids() if s != lead_slsp_id
@@ -164,7 +166,7 @@ class DossierForm(forms.ModelForm):
         if amount is not None and amount > self.call.ceiling_per_dossier:
             raise forms.ValidationError(
                 _("Le montant demandé dépasse le plafond de %(c)s € par dossier."),
-                params={"c": self.call.ceiling_per_dossier},
+                params={"c": euros(self.call.ceiling_per_dossier)},
             )
         return amount
 
@@ -177,7 +179,7 @@ class DossierCreateForm(DossierForm):
         super().__init__(*args, lead_slsp_id=lead_slsps[0].pk if lead_slsps else None, **kwargs)
         self.fields["lead_slsp"].queryset = Slsp.objects.filter(pk__in=[s.pk for s in lead_slsps])
         self.fields["lead_slsp"].initial = lead_slsps[0].pk if lead_slsps else None
-        self.order_fields(["lead_slsp"])
+        self.order_fields(["lead_slsp", "co_applicants", "title", "summary"])
 
     def clean(self):
         data = super().clean()
@@ -296,8 +298,9 @@ class ScoreForm(forms.Form):
         scores = scores or {}
         for c in self.criteria:
             current = scores.get(c.pk)
+            # The fieldset's legend names the criterion; the fields say what they hold.
             self.fields[f"score_{c.pk}"] = forms.DecimalField(
-                label=c.label,
+                label=_("Note"),
                 required=False,
                 min_value=Decimal(c.scale_min),
                 max_value=Decimal(c.scale_max),
@@ -307,7 +310,7 @@ class ScoreForm(forms.Form):
                 help_text=_("De %(min)d à %(max)d") % {"min": c.scale_min, "max": c.scale_max},
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
-                label=_("Commentaire sur « %(c)s »") % {"c": c.label},
+                label=_("Commentaire"),
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),

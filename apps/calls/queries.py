@@ -46,6 +46,16 @@ def applicants_prefetch() -> Prefetch:
     )
 
 
+def applicants_of(dossier) -> list:
+    """Every applicant of one dossier with its SLSP (lead first), whatever the scope."""
+    return list(
+        DossierApplicant.objects.with_scopes_disabled()
+        .filter(dossier=dossier)
+        .select_related("slsp")
+        .order_by("-is_lead", "slsp__official_name")
+    )
+
+
 def calls_for(user):
     if not user.is_authenticated:
         return Call.objects.none()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -27,6 +27,12 @@ from apps.calls.models import (
     DossierVersion,
     Score,
 )
+
+
+def euros(amount) -> str:
+    """12 000,00 in fr-BE (grouped, two decimals) for messages built in Python."""
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
 
 # --- Call lifecycle: a small state machine ---
 
@@ -200,7 +206,7 @@ def missing_items(dossier: Dossier) -> list[str]:
     elif dossier.requested_amount > call.ceiling_per_dossier:
         missing.append(
             _("un montant demandé sous le plafond de %(ceiling)s €")
-            % {"ceiling": f"{call.ceiling_per_dossier:,.2f}".replace(",", " ")}
+            % {"ceiling": euros(call.ceiling_per_dossier)}
         )
     elif lines and sum(line.amount for line in lines) < dossier.requested_amount:
         missing.append(_("un budget détaillé au moins égal au montant demandé"))

@@ -426,7 +426,15 @@ def conflict(request, uuid):
             )
             return redirect("calls:jury_list")
         return redirect("calls:score", uuid=assignment.uuid)
-    return render(request, "calls/conflict.html", {"assignment": assignment, "form": form})
+    return render(
+        request,
+        "calls/conflict.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "applicants": queries.applicants_of(assignment.dossier),
+        },
+    )
 
 
 @login_required
