@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
+from pghistory.models import Event as HistoryEvent
 
 from apps.partners.models import (
     Agreement,
@@ -162,6 +163,9 @@ def _relations_to_partner():
     found = []
     for rel in Partner._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and rel.is_relation):
+            continue
+        if issubclass(rel.related_model, HistoryEvent):
+            # The change history keeps the partner as it was; it is append-only.
             continue
         if rel.many_to_many:
             through = rel.through

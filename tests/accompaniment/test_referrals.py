@@ -263,11 +263,6 @@ def test_network_statistics(world, user):
     assert row.stats.acceptance_rate is None
 
 
-@pytest.mark.xfail(
-    reason="partner merge tries to UPDATE the append-only audit history (audit_*history "
-    "tables reference Partner); tests/partners/test_merge.py fails the same way",
-    raises=Exception,
-)
 def test_merging_duplicate_partners_keeps_referrals(world, user):
     from apps.partners.services import merge_partners
 
