@@ -43,6 +43,20 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
         assert "Accueillir chaque nouveau locataire" in page.locator("main").inner_text()
         page.screenshot(path=SCREENSHOTS / "strategy-page.png", full_page=True)
 
+        # A good-practice sheet, published to the network's shared library.
+        page.get_by_role("link", name="Réseau des référents").first.click()
+        page.get_by_role("link", name="Fiches de bonnes pratiques").first.click()
+        page.get_by_role("link", name="Rédiger une fiche").click()
+        page.get_by_label("Titre").fill("Une visite d'accueil dans le mois de l'entrée")
+        page.get_by_label("Domaine").fill("Pédagogie de l'habiter")
+        page.get_by_label("Résumé").fill("Le référent et un agent technique passent ensemble.")
+        page.get_by_label("Publier dans la bibliothèque partagée du réseau").check()
+        page.get_by_role("button", name="Enregistrer").click()
+        page.wait_for_load_state("networkidle")
+        assert "La fiche a été enregistrée." in page.locator(".messages").inner_text()
+        page.get_by_role("link", name="Fiches de bonnes pratiques").first.click()
+        page.screenshot(path=SCREENSHOTS / "network-practices.png", full_page=True)
+
     with chromium_page() as page:
         login(page, live_server.url, world.users["coordinateur"].email, PASSWORD)
         page.get_by_role("link", name="Réseau des référents").first.click()

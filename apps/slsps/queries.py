@@ -131,6 +131,15 @@ def network_events_for(user):
     return NetworkEvent.objects.all()
 
 
+def calendar_for(user):
+    """The calendar with, per event, how many people were recorded and present (one
+    query with the page, whatever the number of attendances)."""
+    return network_events_for(user).annotate(
+        n_recorded=Count("attendances"),
+        n_present=Count("attendances", filter=Q(attendances__present=True)),
+    )
+
+
 def attendances_for(user):
     """Coordinators read every attendance; a référent only their own."""
     if not user.is_authenticated:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Role
 from apps.slsps import queries, services
@@ -116,7 +117,7 @@ def strategy_edit(request, uuid):
 def network(request):
     _require(request.user, "slsps.view_network")
     user = request.user
-    events = queries.network_events_for(user).order_by("-date", "title")
+    events = queries.calendar_for(user).order_by("-date", "title", "pk")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     mine = dict(
         queries.attendances_for(user)
@@ -199,7 +200,12 @@ def event_attendance(request, uuid):
             changed = services.record_attendance(event, form.decisions())
             messages.success(
                 request,
-                _("Présences enregistrées (%(n)s modification(s)).") % {"n": changed},
+                ngettext(
+                    "Présences enregistrées : %(n)s ligne modifiée.",
+                    "Présences enregistrées : %(n)s lignes modifiées.",
+                    changed,
+                )
+                % {"n": changed},
             )
             return redirect("slsps:event_detail", uuid=event.uuid)
         messages.error(
