@@ -1,17 +1,21 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenants.models import Category, Household, Member
+from apps.tenants.models import Category, Household, HousingUnit, Member
+from apps.tenants.queries import last_tenancies
 
 
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Référence, nom ou adresse"))
     category = django_filters.ChoiceFilter(
-        choices=Category.choices, label=_("Catégorie"), empty_label=_("Toutes")
+        method="in_category",
+        choices=Category.choices,
+        label=_("Catégorie"),
+        empty_label=_("Toutes"),
     )
     district = django_filters.ChoiceFilter(
-        choices=[], label=_("Quartier / cité"), empty_label=_("Tous")
+        method="in_district", choices=[], label=_("Quartier / cité"), empty_label=_("Tous")
     )
     ordering = django_filters.OrderingFilter(
         fields=(("display_name", "nom"), ("reference", "reference"), ("start_date", "entree")),
@@ -32,14 +36,33 @@ class HouseholdFilter(django_filters.FilterSet):
         # Choices come from the user's own SLSPs only.
         self.filters["district"].extra["choices"] = [(d, d) for d in districts]
 
+    # Filters on the latest tenancy and on members are uncorrelated `pk__in` subqueries
+    # (run once), never the list's per-row annotations: the cost stays that of the
+    # matching rows, not of every household of the SLSP (bench/RESULTS.md).
+
     def search(self, queryset, name, value):
         value = value.strip()
-        members = Member.objects.filter(household=OuterRef("pk")).filter(
+        members = Member.objects.filter(
             Q(last_name__icontains=value) | Q(first_name__icontains=value)
-        )
+        ).values("household_id")
+        # Units from the scoped manager: the request's SLSPs only, not the region's.
+        units = HousingUnit.objects.filter(address__icontains=value)
+        at_address = last_tenancies().filter(unit__in=units)
         return queryset.filter(
             Q(reference__icontains=value)
             | Q(display_name__icontains=value)
-            | Q(address__icontains=value)
-            | Exists(members)
+            | Q(pk__in=at_address.values("household_id"))
+            | Q(pk__in=members)
+        )
+
+    def in_category(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=last_tenancies().filter(category=value).values("household_id")
+        )
+
+    def in_district(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=last_tenancies()
+            .filter(unit__in=HousingUnit.objects.filter(district=value))
+            .values("household_id")
         )
