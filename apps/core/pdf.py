@@ -29,6 +29,20 @@ class ResourceRefused(ValueError):
     """A PDF asked for something other than one of our static files."""
 
 
+def _collected(relative: str) -> str | None:
+    """With manifest storage (DEBUG off), `{% static %}` names the hashed copy that
+    collectstatic wrote to STATIC_ROOT, which the finders do not know."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.exceptions import SuspiciousFileOperation
+
+    try:
+        if staticfiles_storage.exists(relative):
+            return staticfiles_storage.path(relative)
+    except (NotImplementedError, SuspiciousFileOperation):
+        return None
+    return None
+
+
 class StaticOnlyFetcher(URLFetcher):
     """Serve our static files (via the staticfiles finders) and nothing else."""
 
@@ -50,7 +64,7 @@ class StaticOnlyFetcher(URLFetcher):
         relative = path[len(static_url) :]
         if not relative or ".." in Path(relative).parts:
             raise ResourceRefused(f"PDF resource refused: {url[:200]}")
-        found = finders.find(relative)
+        found = finders.find(relative) or _collected(relative)
         if not found:
             raise ResourceRefused(f"PDF static file not found: {relative[:200]}")
         content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
