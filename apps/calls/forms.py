@@ -78,6 +78,14 @@ class CriterionForm(forms.ModelForm):
         fields = ["position", "label", "description", "weight", "scale_min", "scale_max", "counts"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a criterion takes its place in the list (see services.save_call).
+        self.fields["position"].required = False
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
     def clean(self):
         data = super().clean()
         low, high = data.get("scale_min"), data.get("scale_max")
