@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.slsps.models import Attendance, Province, Slsp
 
@@ -99,28 +100,37 @@ def record_attendance(event, decisions) -> int:
     """Apply {membership: True/False/None} to an event's attendance list.
 
     None removes a recorded line (not recorded); the SLSP stored is the person's
-    référent SLSP, so counts per SLSP stay one GROUP BY. Returns lines changed.
+    référent SLSP, so counts per SLSP stay one GROUP BY. A few bulk queries whatever
+    the number of référents. Returns the number of lines changed.
     """
     existing = {a.person_id: a for a in Attendance.objects.filter(event=event)}
-    changed = 0
+    to_create, to_update, to_delete = [], [], []
     for membership, present in decisions.items():
         line = existing.get(membership.user_id)
         if present is None:
             if line is not None:
-                line.delete()
-                changed += 1
-            continue
-        if line is None:
-            Attendance.objects.create(
-                event=event, person=membership.user, slsp=membership.slsp, present=present
+                to_delete.append(line.pk)
+        elif line is None:
+            to_create.append(
+                Attendance(
+                    event=event,
+                    person_id=membership.user_id,
+                    slsp_id=membership.slsp_id,
+                    present=present,
+                )
             )
-            changed += 1
         elif line.present != present or line.slsp_id != membership.slsp_id:
             line.present = present
-            line.slsp = membership.slsp
-            line.save(update_fields=["present", "slsp", "updated_at"])
-            changed += 1
-    return changed
+            line.slsp_id = membership.slsp_id
+            line.updated_at = timezone.now()  # bulk_update does not apply auto_now
+            to_update.append(line)
+    if to_delete:
+        Attendance.objects.filter(pk__in=to_delete).delete()
+    if to_create:
+        Attendance.objects.bulk_create(to_create)
+    if to_update:
+        Attendance.objects.bulk_update(to_update, ["present", "slsp", "updated_at"])
+    return len(to_create) + len(to_update) + len(to_delete)
 
 
 @transaction.atomic

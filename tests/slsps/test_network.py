@@ -351,3 +351,21 @@ def test_home_panel_lists_upcoming_events_for_referents_and_coordinators(client_
     for persona in ("accompagnateur_a", "jury"):
         body = client_for(persona).get(reverse("core:home")).content.decode()
         assert "Intervision à venir" not in body
+
+
+def test_recording_attendance_costs_the_same_for_1_and_3_referents(client_for, world):
+    client = client_for("coordinateur")
+    counts = []
+    for extra in (0, 2):
+        event = NetworkEventFactory()
+        for _ in range(extra):
+            user_with_role(Role.REFERENT, world.slsp_b)
+        data = {_attendance_field(m.user): "present" for m in queries.referent_memberships()}
+        # One référent of SLSP A always absent: 2 (then 4) lines, one of them absent.
+        data[_attendance_field(world.users["referent_a"])] = "absent"
+        url = reverse("slsps:event_attendance", kwargs={"uuid": event.uuid})
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post(url, data).status_code == 302
+        counts.append(len(ctx))
+        assert event.attendances.filter(present=True).count() == 1 + extra
+    assert counts[0] == counts[1], counts
