@@ -80,6 +80,8 @@ def _ping(url: str) -> bool:
 def background_available() -> bool:
     """True when the broker answers; one ping per process every BACKGROUND_STATUS_TTL s."""
     url = settings.CELERY_BROKER_URL.replace("redis+socket://", "unix://", 1)
+    # redis-py names kombu's `virtual_host` (the database of a socket URL) `db`.
+    url = url.replace("?virtual_host=", "?db=", 1)
     ttl = getattr(settings, "BACKGROUND_STATUS_TTL", 30)
     now = time.monotonic()
     with _status_lock:

@@ -110,9 +110,11 @@ REDIS_URL = env("REDIS_URL", default="") or embedded.redis_url()
 
 
 def celery_url(url: str) -> str:
-    """Kombu spells Unix-socket Redis URLs as redis+socket://."""
+    """Kombu spells Unix-socket Redis URLs as redis+socket://, with the database number
+    as `virtual_host` (kombu ignores `?db=` there and would use database 0, so every
+    worker on the socket, tests' and benchmark's included, would share one queue)."""
     if url.startswith("unix://"):
-        return "redis+socket://" + url[len("unix://") :]
+        return "redis+socket://" + url[len("unix://") :].replace("?db=", "?virtual_host=")
     return url
 
 
