@@ -2,7 +2,9 @@
 log moments against gunicorn on loopback. bench/run.py starts it headless, bounded in
 users and time:
 
-    locust -f bench/locustfile.py --headless -u 136 -r 17 -t 2m --host http://127.0.0.1:PORT
+    locust -f bench/locustfile.py --headless -u 136 -r 2 -t 190s --host http://127.0.0.1:PORT
+
+(68 s of arrivals, two sign-ins a second, then 2 minutes with all 136 at work.)
 
 Each simulated référent signs in with its own scale account (password DEMO_PASSWORD),
 reads its home page, household list (plain and searched), follow-up list and household
