@@ -166,7 +166,7 @@ def test_referent_refers_and_partner_accepts_through_its_link(live_server, world
         assert "Acceptée" in page.locator("tbody").inner_text()
         page.screenshot(path=SCREENSHOTS / "referrals-list.png", full_page=True)
         _more_referrals(world)
-        page.get_by_role("link", name="Réseau").first.click()
+        page.get_by_role("link", name="Réseau partenaires", exact=True).click()
         page.wait_for_load_state("networkidle")
         assert page.locator("svg.chart").count() == 3
         assert "CPAS de Gembloux" in page.locator("main").inner_text()

@@ -47,7 +47,9 @@ class AccompanimentConfig(AppConfig):
             )
         )
         registry.add_nav(
-            NavItem(_("Réseau"), "accompaniment:network", "accompaniment.view_network", 29)
+            NavItem(
+                _("Réseau partenaires"), "accompaniment:network", "accompaniment.view_network", 29
+            )
         )
         registry.add_household_section(
             HomePanel(
