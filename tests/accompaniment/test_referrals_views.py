@@ -208,3 +208,28 @@ def test_network_page_draws_svg_and_coordinator_sees_counts_only(world, user):
         for referral in Referral.objects.select_related("household"):
             assert referral.household.display_name not in coordinator
             assert referral.reason not in coordinator
+
+
+def test_withdrawal_from_the_household_page_closes_open_referrals(world, user, client):
+    from apps.accounts.models import AccessLog
+
+    setup = referral_setup(world.slsp_a, user)
+    referral = sent_referral(setup, user)
+    response = client.post(
+        reverse("accompaniment:consent_withdraw", kwargs={"uuid": setup.consent.uuid}),
+        follow=True,
+    )
+    assert "Consentement retiré" in response.content.decode()
+    with scopes_disabled():
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.CLOSED
+        assert referral.sharing_stopped_at is not None
+        assert referral.events.order_by("-pk").first().by_user == user
+    detail = client.get(reverse("accompaniment:referral_detail", kwargs={"uuid": referral.uuid}))
+    body = detail.content.decode()
+    assert "le partage avec ce partenaire est arrêté" in body
+    assert "Noter une réponse" not in body  # nothing moves a stopped referral
+    with scopes_disabled():
+        assert AccessLog.objects.filter(
+            view_name="accompaniment:referral_detail", object_id=str(setup.household.uuid)
+        ).exists()
