@@ -20,3 +20,14 @@ def iso_date(value):
         return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def record_kind(object_type: str) -> str:
+    """'tenants.household' → 'ménage' (the model's verbose name, in the active language)."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
