@@ -132,7 +132,10 @@ class DossierForm(forms.ModelForm):
         queryset=Slsp.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Un dossier commun : leurs référents pourront aussi le modifier."),
+        help_text=_(
+            "Un dossier commun : leurs référents pourront aussi le modifier. "
+            "Ctrl (ou Cmd) + clic pour en choisir plusieurs."
+        ),
     )
     domains = forms.MultipleChoiceField(
         label=_("Domaines"),
@@ -160,6 +163,9 @@ class DossierForm(forms.ModelForm):
         )
         self.fields["partners"].queryset = Partner.objects.order_by("name")
         self.fields["partners"].required = False
+        self.fields["partners"].help_text = _(
+            "Partenaires du répertoire régional ; Ctrl (ou Cmd) + clic pour en choisir plusieurs."
+        )
         self.fields["requested_amount"].help_text = _("Plafond : %(c)s €") % {
             "c": euros(call.ceiling_per_dossier)
         }
