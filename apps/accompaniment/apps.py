@@ -58,6 +58,12 @@ class AccompanimentConfig(AppConfig):
                 order=110,
             )
         )
+        registry.add_partner_section(
+            HomePanel(
+                "accompaniment/referrals/partner_section.html",
+                referrals_sections.partner_referrals,
+            )
+        )
         registry.add_metric(
             RegionalMetric(
                 "orientations",

@@ -23,3 +23,17 @@ def household_referrals(request, household):
         if can_refer
         else 0,
     }
+
+
+def partner_referrals(request, partner):
+    """Referral counts with this partner on its directory page: the user's SLSPs, or the
+    region's counts (small ones suppressed) for coordinators. One aggregate query."""
+    user = request.user
+    if not rules.has_perm("accompaniment.view_network", user):
+        return None
+    slsp_ids = user.slsp_ids()
+    staff = bool(slsp_ids)
+    stats = queries.partner_referral_stats(
+        user, partner, slsp_ids if staff else None, suppress=not staff
+    )
+    return {"partner": partner, "stats": stats, "staff": staff}

@@ -50,6 +50,13 @@ class Registry:
     metrics: list[RegionalMetric] = field(default_factory=list)
     # Sections of the household page contributed by higher apps: build(request, household).
     household_sections: list[HomePanel] = field(default_factory=list)
+    # Sections of a partner's page (directory) contributed by higher apps: build(request, partner).
+    partner_sections: list[HomePanel] = field(default_factory=list)
+
+    def add_partner_section(self, section: HomePanel) -> None:
+        if section not in self.partner_sections:
+            self.partner_sections.append(section)
+            self.partner_sections.sort(key=lambda p: p.order)
 
     def add_household_section(self, section: HomePanel) -> None:
         if section not in self.household_sections:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.registry import registry
 from apps.core.uploads import serve_stored_file
 from apps.partners import queries, services
 from apps.partners.filters import AgreementFilter, DirectoryFilter
@@ -96,6 +97,12 @@ def detail(request, uuid):
         context["unlink_slsps"] = [s for s in slsps if s.pk in linked_ids]
         context["in_network"] = bool(linked_ids)
         context["can_add_agreement"] = bool(linked_ids & {s.pk for s in slsps})
+    # Sections of the apps above (e.g. referral statistics), each None when it does not apply.
+    context["sections"] = [
+        {"template": section.template, "data": data}
+        for section in registry.partner_sections
+        if (data := section.build(request, partner)) is not None
+    ]
     return render(request, "partners/detail.html", context)
 
 

@@ -233,3 +233,18 @@ def test_withdrawal_from_the_household_page_closes_open_referrals(world, user, c
         assert AccessLog.objects.filter(
             view_name="accompaniment:referral_detail", object_id=str(setup.household.uuid)
         ).exists()
+
+
+def test_partner_directory_page_shows_referral_statistics(world, user):
+    setup = referral_setup(world.slsp_a, user, name="CPAS de Namur")
+    with scopes_disabled():
+        referrals.transition(sent_referral(setup, user), "accepted", user=user)
+    url = reverse("partners:detail", kwargs={"uuid": setup.partner.uuid})
+    staff = world.client_for("referent_a").get(url).content.decode()
+    assert "Orientations de ma SLSP vers ce partenaire" in staff
+    assert "100 %" in staff
+    other = world.client_for("referent_b").get(url).content.decode()
+    assert "Orientations de ma SLSP vers ce partenaire" in other  # its own: none
+    coordinator = world.client_for("coordinateur").get(url).content.decode()
+    assert "Orientations de la région vers ce partenaire" in coordinator
+    assert "&lt; 5" in coordinator
