@@ -59,9 +59,20 @@ def _largest_slsp():
         return Slsp.objects.get(pk=row["slsp_id"])
 
 
+def _clean(year, semester):
+    """Builds of an earlier (interrupted) run would be reused or block a new one: start
+    clean (the scale database only: bench_settings refuses any other)."""
+    from apps.reports.models import RegionalReport, ReportBuild
+
+    with scopes_disabled():
+        ReportBuild.objects.filter(report__year=year, report__semester=semester).delete()
+        RegionalReport.objects.filter(year=year, semester=semester).delete()
+
+
 def one(mods) -> dict:
     indicators, _regional, services, ReportBuild = mods
     year, semester = indicators.previous_semester(timezone.localdate())
+    _clean(year, semester)
     slsp = _largest_slsp()
     with scope(slsp=[slsp.pk]):
         report, _ = services.open_report(slsp, year, semester, None)
@@ -86,11 +97,7 @@ def all_reports(mods, timeout: float = 900) -> dict:
 
     year, semester = indicators.previous_semester(timezone.localdate())
     coordinator = User.objects.get(email=COORDINATOR_EMAIL)
-    with scopes_disabled():
-        # Builds of an earlier (interrupted) run would be reused, not rebuilt: start clean
-        # (the scale database only: bench_settings refuses any other).
-        ReportBuild.objects.filter(report__year=year, report__semester=semester).delete()
-        RegionalReport.objects.filter(year=year, semester=semester).delete()
+    _clean(year, semester)
     start = time.perf_counter()
     requested_after = timezone.now()
     with scopes_disabled():
