@@ -177,3 +177,21 @@ def test_referent_refers_and_partner_accepts_through_its_link(live_server, world
         assert referral.status == ReferralStatus.ACCEPTED
         # The answer link, then the outcome link.
         assert [m.to for m in mail.outbox].count(["claire.martin@cpas-gembloux.be"]) == 2
+
+
+def test_coordinator_sees_the_network_with_counts_only(live_server, world):
+    _more_referrals(world)
+    with scopes_disabled():
+        names = list(Referral.objects.values_list("household__display_name", flat=True))
+    with chromium_page() as page:
+        login(page, live_server.url, world.users["coordinateur"].email, PASSWORD)
+        page.get_by_role("link", name="Réseau partenaires", exact=True).click()
+        page.get_by_role("link", name=str(world.slsp_a)).click()
+        page.wait_for_load_state("networkidle")
+        main = page.locator("main").inner_text()
+        assert "Vue régionale : des nombres seulement" in main
+        assert "< 5" in main
+        assert page.locator("svg.chart").count() == 3
+        for name in names:
+            assert name not in main
+        page.screenshot(path=SCREENSHOTS / "referrals-network-coordinator.png", full_page=True)

@@ -150,7 +150,7 @@ class Stats:
     def display(self) -> dict:
         """Every count as shown, for templates."""
         names = ("total", "proposed", "sent", "accepted", "refused", "in_progress", "closed")
-        return {name: self.shown(name) for name in names + ("answered",)}
+        return {name: self.shown(name) for name in (*names, "answered", "accepted_ever")}
 
     def shown(self, name: str):
         """A count as shown: '< 5' for coordinators when 1 to 4."""

@@ -170,26 +170,35 @@ def referral_list(request):
 # --- Network view and partner statistics (counts only) ---
 
 
+def _chart_rows(by_type, value, unit="") -> list:
+    """(label, bar value, text) rows; a suppressed or missing figure draws no bar, so
+    its length never reveals what the text hides."""
+    rows = []
+    for label, stats in by_type:
+        number = value(stats)
+        if number is None or isinstance(number, str):
+            rows.append((label, 0, number if isinstance(number, str) else "—"))
+        else:
+            text = f"{number}".replace(".", ",")
+            rows.append((label, number, f"{text}{unit}"))
+    return rows
+
+
 def _charts(network) -> dict:
     by_type = network["by_type"]
     return {
         "count_chart": hbar_chart(
-            [(label, s.total, s.shown("total")) for label, s in by_type],
+            _chart_rows(by_type, lambda s: s.shown("total")),
             title=_("Orientations par type de partenaire"),
         ),
         "rate_chart": hbar_chart(
-            [
-                (label, s.acceptance_rate or 0, "—" if s.acceptance_rate is None else None)
-                for label, s in by_type
-            ],
+            _chart_rows(by_type, lambda s: s.acceptance_rate, " %"),
             title=_("Taux d'acceptation (%)"),
-            unit=" %",
             color="#6aa84f",
         ),
         "delay_chart": hbar_chart(
-            [(label, s.median or 0, "—" if s.median is None else None) for label, s in by_type],
+            _chart_rows(by_type, lambda s: s.median, " j"),
             title=_("Délai médian de réponse (jours)"),
-            unit=" j",
             color="#e69138",
         ),
     }
