@@ -317,3 +317,40 @@ def test_builds_left_queued_while_redis_was_down_are_sent_again(
     with scopes_disabled():
         ReportBuild.objects.filter(pk=old.pk).update(status=BuildStatus.READY)
         assert services.requeue_stalled() == 0
+
+
+def test_hostile_input_to_the_report_forms_never_answers_5xx(world, client_for):
+    """The report forms post to their own action URLs, outside the generic form fuzzer."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    with scope(slsp=[world.slsp_a.pk]):
+        report, _ = services.open_report(world.slsp_a, 2024, 2, None)
+    client = client_for("referent_a")
+    coordinator = client_for("coordinateur")
+    value = st.one_of(
+        st.text(max_size=60), st.integers(-(10**12), 10**12).map(str), st.just("\x00"), st.just("")
+    )
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(year=value, semester=value, slsp=value, summary=st.text(max_size=6000))
+    def run(year, semester, slsp, summary):
+        with scopes_disabled():
+            before = SemesterReport.objects.count(), ReportBuild.objects.count()
+        response = client.post(
+            reverse("reports:semester_request"), {"year": year, "semester": semester, "slsp": slsp}
+        )
+        assert response.status_code < 500
+        if response.status_code == 200:  # refused: nothing made
+            with scopes_disabled():
+                assert (SemesterReport.objects.count(), ReportBuild.objects.count()) == before
+        response = client.post(
+            reverse("reports:semester_evaluate", kwargs={"uuid": report.uuid}), {"summary": summary}
+        )
+        assert response.status_code < 500
+        response = coordinator.post(
+            reverse("reports:regional_request"), {"year": year, "semester": semester}
+        )
+        assert response.status_code < 500
+
+    run()
