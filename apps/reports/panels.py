@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from apps.reports import queries
 from apps.reports.indicators import previous_semester
+from apps.reports.models import ReportStatus
 
 
 def semester_notice(request):
@@ -13,7 +14,7 @@ def semester_notice(request):
     year, semester = previous_semester(timezone.localdate())
     drafts = list(
         queries.semester_reports_for(user)
-        .filter(year=year, semester=semester, status="brouillon")
+        .filter(year=year, semester=semester, status=ReportStatus.DRAFT)
         .order_by("slsp__official_name")
     )
     if not drafts:

@@ -140,7 +140,8 @@ def slsp_figures(regional_id: int, slsp_id: int, year: int, semester: int) -> di
     }
     RegionalReport.objects.filter(pk=regional_id).update(slsps_done=F("slsps_done") + 1)
     report = RegionalReport.objects.only("slsps_done", "slsp_count").get(pk=regional_id)
-    percent = 5 + int(80 * report.slsps_done / max(report.slsp_count, 1))
+    # A redelivered task counts twice: never past the assembly step's 90 %.
+    percent = min(5 + int(80 * report.slsps_done / max(report.slsp_count, 1)), 85)
     RegionalReport.objects.filter(pk=regional_id, progress__lt=percent).update(progress=percent)
     return figures
 
