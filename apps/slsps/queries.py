@@ -151,6 +151,19 @@ def attendances_for(user):
     return Attendance.objects.none()
 
 
+def my_attendance_this_year(user) -> dict:
+    """The signed-in référent's own record this calendar year (one query)."""
+    return (
+        attendances_for(user)
+        .filter(person=user, **_this_year())
+        .aggregate(recorded=Count("pk"), present=Count("pk", filter=Q(present=True)))
+    )
+
+
+def _this_year():
+    return {"event__date__year": timezone.localdate().year}
+
+
 def good_practices_for(user):
     """Published sheets for référents and coordinators, plus the drafts of the
     référent's own SLSPs (a draft is not yet shared with the network)."""

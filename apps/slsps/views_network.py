@@ -133,6 +133,7 @@ def network(request):
             "rows": rows,
             "today": timezone.localdate(),
             "is_referent": user.has_role(Role.REFERENT),
+            "mine": queries.my_attendance_this_year(user) if user.has_role(Role.REFERENT) else None,
             "can_manage": rules.has_perm("slsps.manage_network", user),
         },
     )

@@ -123,6 +123,7 @@ def test_referent_sees_calendar_with_own_attendance_only(client_for, world):
     client = client_for("referent_a")
     calendar = client.get(reverse("slsps:network")).content.decode()
     assert "Intervision impayés" in calendar and "Ma présence" in calendar
+    assert "vous avez participé à 1 des 1 activités" in calendar  # the event is this year
     detail = client.get(reverse("slsps:event_detail", kwargs={"uuid": event.uuid}))
     body = detail.content.decode()
     assert "Présent" in body and str(ref_b) not in body
