@@ -232,6 +232,10 @@ def main():
             "2",
             "--timeout",
             "60",
+            # Longer than a simulated user's pause (1-3 s): a connection the server closes
+            # as the client reuses it would read as an error of the application.
+            "--keep-alive",
+            "10",
             "--log-level",
             "warning",
         ]
