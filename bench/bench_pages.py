@@ -131,13 +131,24 @@ def build_pages():
             reverse("accompaniment:follow_ups"),
         ),
         (
-            "partner network (directory, my network)",
+            "partner directory (my network)",
             ref,
             reverse("partners:directory") + "?network=oui",
             ref_small,
             reverse("partners:directory") + "?network=oui",
         ),
     ]
+    partner_network = _maybe("accompaniment:network_slsp", uuid=largest.uuid)
+    if partner_network:
+        pages.append(
+            (
+                "partner network (referrals per partner)",
+                ref,
+                partner_network,
+                ref_small,
+                _maybe("accompaniment:network_slsp", uuid=smallest.uuid),
+            )
+        )
     network = _maybe("slsps:network")
     if network:
         pages.append(("référents' network", ref, network, ref_small, network))

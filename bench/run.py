@@ -161,6 +161,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="re-measure the pages only and rewrite RESULTS.md with the last other figures",
+    )
     parser.add_argument("--scale", default="1.0")
     parser.add_argument("--users", type=int, default=136)
     # Sign-ins hash passwords (PBKDF2, ~1 s of CPU each here): référents arrive two per
@@ -176,6 +181,20 @@ def main():
     env["PYTHONPATH"] = os.pathsep.join([str(BENCH), str(ROOT)])
     env["BENCH_OUT"] = str(OUT)
     manage = [PY, "manage.py"]
+
+    if args.pages_only:
+        previous = json.loads((OUT / "summary.json").read_text())
+        print("== 2. pages vs the framework floor (pages only)", flush=True)
+        sh([PY, "bench/bench_pages.py", "10" if args.quick else "30"], env)
+        previous["pages"] = json.loads((OUT / "pages.json").read_text())
+        previous["machine"]["load_at_pages"] = os.getloadavg()
+        previous["started"] = datetime.datetime.fromisoformat(previous["started"])
+        (OUT / "summary.json").write_text(json.dumps(previous, indent=2, default=str))
+        from results import write_results
+
+        command = "make bench, then BENCH_ARGS=--pages-only make bench"
+        print("\n" + write_results(previous, BENCH / "RESULTS.md", command))
+        return
 
     print("== 1. scale database", flush=True)
     sh([*manage, "migrate", "-v", "0"], env)
