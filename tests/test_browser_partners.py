@@ -30,7 +30,7 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
 
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
-        page.get_by_role("link", name="Partenaires").first.click()
+        page.get_by_role("link", name="Partenaires", exact=True).first.click()
         page.get_by_label("Recherche").fill("gembloux")
         page.get_by_role("button", name="Filtrer").click()
         assert page.locator("tbody tr").count() == 1
@@ -122,7 +122,7 @@ def test_home_panel_and_coordinator_merge(live_server, world):
         page.get_by_role("button", name="Fusionner").click()
         page.wait_for_load_state("networkidle")
         assert "rien n'a été perdu" in page.locator(".messages").inner_text()
-        assert page.locator(".stats").inner_text().count("1") >= 1
+        assert page.locator(".stats:not([data-referral-stats])").inner_text().count("1") >= 1
     with scopes_disabled():
         assert not Partner.objects.filter(pk=dup.pk).exists()
         assert Agreement.objects.get().partner_id == keep.pk
