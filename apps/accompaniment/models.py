@@ -227,7 +227,17 @@ class Moment(models.Model):
         verbose_name = _("moment d'accompagnement")
         verbose_name_plural = _("moments d'accompagnement")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["slsp", "date"], name="moment_slsp_date")]
+        indexes = [
+            models.Index(fields=["slsp", "date"], name="moment_slsp_date"),
+            # Last moment and count of each follow-up on the follow-up list's page.
+            models.Index(fields=["follow_up", "date"], name="moment_followup_date"),
+            # "First year without a welcome moment" on the référent's home.
+            models.Index(
+                fields=["household"],
+                name="moment_household_welcome",
+                condition=models.Q(kind=MomentKind.WELCOME),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"

@@ -132,6 +132,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["slsp", "status"], name="referral_slsp_status"),
             models.Index(fields=["slsp", "partner"], name="referral_slsp_partner"),
+            # Referrals this semester per SLSP (regional dashboard), by index range.
+            models.Index(fields=["slsp", "proposed_at"], name="referral_slsp_proposed"),
         ]
         constraints = [
             models.CheckConstraint(

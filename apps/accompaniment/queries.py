@@ -67,15 +67,27 @@ def works_of(household):
 
 
 def follow_up_rows(user, today=None):
-    """The follow-up list: one query, with household, current unit and last moment."""
+    """The follow-up list: one query, with household, current unit and last moment.
+
+    Last moment and moment count are correlated subqueries, not Max()/Count() over a join:
+    with no GROUP BY, PostgreSQL evaluates them only for the page's rows after ORDER BY and
+    LIMIT (by index on moment.follow_up_id), and the paginator's count() drops them. A join
+    aggregated every moment of every follow-up of the SLSP before the page was cut.
+    """
     today = today or timezone.localdate()
     last = Tenancy.objects.filter(household=OuterRef("household")).order_by("-start_date")
+    moments = Moment.objects.filter(follow_up=OuterRef("pk")).order_by()
     return (
         follow_ups_for(user)
+        # A follow-up's household is always of the same SLSP; saying so lets PostgreSQL
+        # read the SLSP's households by index instead of hashing all 100,000 of the region.
+        .filter(household__slsp_id__in=user.slsp_ids())
         .select_related("household")
         .annotate(
-            last_moment=Max("moments__date"),
-            moment_count=Count("moments"),
+            last_moment=Subquery(moments.order_by("-date").values("date")[:1]),
+            moment_count=Coalesce(
+                Subquery(moments.values("follow_up").annotate(n=Count("*")).values("n")), 0
+            ),
             address=Subquery(last.values("unit__address")[:1]),
             district=Subquery(last.values("unit__district")[:1]),
             category=Subquery(last.values("category")[:1]),
@@ -146,10 +158,13 @@ def active_follow_ups_by_slsp(slsp_ids) -> dict[int, int]:
 def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
     start = semester_start(timezone.localdate())
     with scopes_disabled():
+        # Count("*"), not Count("pk"): PostgreSQL answers from the index moment_slsp_date
+        # alone (index-only scan) instead of visiting ~150,000 heap rows regionally.
         rows = (
             Moment.objects.filter(slsp_id__in=slsp_ids, date__gte=start)
+            .order_by()
             .values("slsp_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values_list("slsp_id", "n")
         )
         return dict(rows)
@@ -163,8 +178,14 @@ def first_year_without_welcome(user, today=None):
     ).current(today)
     welcomed = Moment.objects.filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
     entry = Tenancy.objects.filter(household=OuterRef("pk")).order_by("-start_date")
+    # Start from the tenancies begun in the last year (a few per cent of the SLSP's
+    # households), not from every household; the welcome check then reads the partial
+    # index moment_household_welcome.
+    started = Tenancy.objects.filter(
+        slsp_id__in=user.slsp_ids(), start_date__gt=today - datetime.timedelta(days=365)
+    ).values("household_id")
     return (
-        Household.objects.filter(slsp_id__in=user.slsp_ids())
+        Household.objects.filter(slsp_id__in=user.slsp_ids(), pk__in=started)
         .filter(Exists(recent), ~Exists(welcomed))
         .annotate(entry=Subquery(entry.values("start_date")[:1]))
         .order_by("entry")

@@ -286,11 +286,15 @@ def partner_referral_stats(user, partner, slsp_ids=None, *, suppress=False) -> S
 def referrals_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
     """Referrals proposed since the start of the semester, per SLSP (regional table)."""
     start = semester_start(timezone.localdate())
+    # Local midnight as an aware datetime: the same bound as proposed_at__date__gte=start
+    # (which casts every row, so no index) but answered by index referral_slsp_proposed.
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     with scopes_disabled():
         rows = (
-            Referral.objects.filter(slsp_id__in=slsp_ids, proposed_at__date__gte=start)
+            Referral.objects.filter(slsp_id__in=slsp_ids, proposed_at__gte=since)
+            .order_by()
             .values("slsp_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values_list("slsp_id", "n")
         )
         return dict(rows)
