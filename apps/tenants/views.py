@@ -124,7 +124,7 @@ def import_preview(request, uuid):
 
 @login_required
 def import_progress(request, uuid):
-    """Polled by static/js/tenants.js while a large import runs."""
+    """Polled by static/js/progress.js while a large import runs."""
     job = _import_job(request, uuid)
     done = job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED)
     return JsonResponse(

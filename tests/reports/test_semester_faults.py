@@ -124,7 +124,7 @@ def test_redis_stopped_report_request_waits_and_never_answers_500(private_stack,
         status, html, _ = browser.request(headers["Location"])
         assert status == 200
         assert PAUSED in html and "En attente" in html
-        progress = re.search(r'data-build-progress="([^"]+)"', html).group(1)
+        progress = re.search(r'data-progress-url="([^"]+)"', html).group(1)
         status, body, _ = browser.request(progress)
         assert status == 200 and '"status": "queued"' in body
     finally:

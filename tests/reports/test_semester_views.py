@@ -55,7 +55,7 @@ def test_full_flow_request_evaluate_validate_new_version(world, client_for):
     page = referent.get(reverse("reports:semester_detail", kwargs={"uuid": report.uuid}))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "data-build-progress" in html and "Accueillir chaque nouveau ménage" in html
+    assert "data-progress-url" in html and "Accueillir chaque nouveau ménage" in html
 
     # The worker's job, run here: the page then offers the PDF.
     with scope(slsp=[world.slsp_a.pk]):
