@@ -15,6 +15,7 @@ Rules (tested in tests/calls/test_scoring.py):
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,6 +71,21 @@ def weighted_total(criteria: list[CriterionSpec], means: dict[int, float]) -> fl
     return round(100 * num / den, 4)
 
 
+def _mean_spread(values: list[float]) -> tuple[float | None, float | None]:
+    """Mean and population standard deviation of plain floats.
+
+    statistics.pstdev converts every value to an exact fraction, which dominated the
+    ranking page (60 dossiers x criteria); fsum keeps the sums correctly rounded.
+    """
+    n = len(values)
+    if not n:
+        return None, None
+    mean = math.fsum(values) / n
+    if n == 1:
+        return mean, 0.0
+    return mean, math.sqrt(math.fsum((v - mean) ** 2 for v in values) / n)
+
+
 def consolidate(
     criteria: list[CriterionSpec],
     scores: dict[int, dict[int, dict[int, Decimal | None]]],
@@ -84,8 +100,7 @@ def consolidate(
         flagged = False
         for c in criteria:
             values = [float(v[c.id]) for v in by_juror.values() if v.get(c.id) is not None]
-            mean = statistics.fmean(values) if values else None
-            spread = statistics.pstdev(values) if len(values) > 1 else (0.0 if values else None)
+            mean, spread = _mean_spread(values)
             disagreement = bool(c.counts and spread is not None and spread > float(threshold))
             flagged = flagged or disagreement
             means[c.id] = mean
@@ -109,8 +124,7 @@ def consolidate(
     z_by_dossier: dict[int, list[float]] = {}
     for totals in juror_dossier_totals.values():
         values = list(totals.values())
-        mu = statistics.fmean(values)
-        sigma = statistics.pstdev(values) if len(values) > 1 else 0.0
+        mu, sigma = _mean_spread(values)
         for dossier_id, total in totals.items():
             z = (total - mu) / sigma if sigma > 0 else 0.0
             z_by_dossier.setdefault(dossier_id, []).append(z)

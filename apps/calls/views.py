@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.calls import queries, receipts, services
+from apps.calls import display, queries, receipts, services
 from apps.calls.forms import (
     ActionFormSet,
     AssignForm,
@@ -499,6 +499,7 @@ def score(request, uuid):
 def ranking(request, uuid):
     call = _call(request, uuid, manage=True)
     data = queries.ranking(call)
+    display.ranking_cells(data["rows"], data["criteria"])
     return render(
         request,
         "calls/ranking.html",
