@@ -199,3 +199,25 @@ def test_follow_up_list_queries_do_not_grow_with_rows(client_for, world, orderin
     assert len(many) == len(one)
     html = response.content.decode()
     assert f"{TODAY:%d/%m/%Y}" in html and "(2)" in html
+
+
+def test_open_follow_ups_by_slsp_equal_a_plain_count(world):
+    user = world.users["referent_a"]
+    other = world.users["referent_b"]
+    for n, slsp in enumerate((world.slsp_a, world.slsp_a, world.slsp_a, world.slsp_b)):
+        with scopes_disabled():
+            household = household_with_tenancy(slsp)
+        follow_up = _follow_up(household, user if slsp == world.slsp_a else other, TODAY - DAY)
+        if n == 0:
+            with scopes_disabled():
+                FollowUp.objects.filter(pk=follow_up.pk).update(closed_on=TODAY)
+    ids = [world.slsp_a.pk, world.slsp_b.pk]
+    with scopes_disabled():
+        plain = {}
+        for follow_up in FollowUp.objects.all():
+            if follow_up.closed_on is None:
+                plain[follow_up.slsp_id] = plain.get(follow_up.slsp_id, 0) + 1
+    assert plain == {world.slsp_a.pk: 2, world.slsp_b.pk: 1}
+    with CaptureQueriesContext(connection) as captured:
+        assert queries.active_follow_ups_by_slsp(ids) == plain
+    assert len(captured) == 1
