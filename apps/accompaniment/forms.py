@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.models import (
@@ -25,6 +26,62 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """CheckboxSelectMultiple with Django's exact markup, built without a template per box.
+
+    The household page shows the SLSP's whole partner network (about 50 partners) twice,
+    and Django renders two nested templates for every checkbox: that was a large part of
+    the page's time on the regional-scale dataset. Grouped choices keep Django's renderer.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group for group, _options, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        boxes = format_html_join(
+            "",
+            "<div>\n    <label{}>{}</label>\n\n</div>",
+            (
+                (
+                    format_html(' for="{}"', o["attrs"]["id"]) if o["attrs"].get("id") else "",
+                    format_html(
+                        '<input type="{}" name="{}"{}{}>\n {}',
+                        o["type"],
+                        o["name"],
+                        format_html(' value="{}"', o["value"]) if o["value"] is not None else "",
+                        _attrs(o["attrs"]),
+                        o["label"],
+                    ),
+                )
+                for _group, options, _index in groups
+                for o in options
+            ),
+        )
+        ident = widget["attrs"].get("id")
+        return format_html(
+            "<div{}{}>{}\n</div>",
+            format_html(' id="{}"', ident) if ident else "",
+            format_html(' class="{}"', widget["attrs"]["class"])
+            if widget["attrs"].get("class")
+            else "",
+            boxes,
+        )
+
+
+def _attrs(attrs: dict):
+    """Django's attrs.html: False left out, True as a bare attribute name."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+            for key, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 class ConsentForm(forms.Form):
     prefix = "consent"
 
@@ -34,7 +91,7 @@ class ConsentForm(forms.Form):
         label=_("Accepte le partage de ses données avec"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     expires_on = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Remarque"), max_length=300, required=False)
@@ -49,7 +106,7 @@ class FollowUpForm(forms.Form):
     prefix = "followup"
 
     domains = forms.MultipleChoiceField(
-        label=_("Domaines"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Domaines"), choices=Domain.choices, widget=CheckboxList
     )
     objective = forms.CharField(label=_("Objectif"), max_length=300)
     more_objectives = forms.CharField(
@@ -166,7 +223,7 @@ class MomentForm(forms.Form):
         label=_("Partenaires présents"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     sensitivity = forms.ChoiceField(
         label=_("Note sensible"),

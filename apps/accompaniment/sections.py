@@ -5,8 +5,6 @@ import rules
 from apps.accompaniment import queries
 from apps.accompaniment.forms import (
     CloseFollowUpForm,
-    ConsentForm,
-    FollowUpForm,
     MomentForm,
     ObjectiveStatusForm,
 )
@@ -31,6 +29,14 @@ def household_accompaniment(request, household):
     moments = list(queries.moments_of(household)[:TIMELINE_LIMIT])
     can_act = rules.has_perm("accompaniment.act_for", user, household)
     partners = queries.network_partners(user, household) if can_act else None
+    # The network (about 50 partners) is given to the moment form as plain choices: the
+    # "no partner" notice then needs no second query. The consent and follow-up forms
+    # are on their own pages (views.consent_form, views.follow_up_form).
+    partner_choices = [(p.pk, str(p)) for p in partners] if can_act else []
+    moment_form = None
+    if can_act:
+        moment_form = MomentForm(follow_ups=follow_ups, partners=partners)
+        moment_form.fields["partners"].choices = partner_choices
     return {
         "household": household,
         "consents": list(queries.consents_of(household)),
@@ -39,9 +45,10 @@ def household_accompaniment(request, household):
         "truncated": len(moments) == TIMELINE_LIMIT,
         "can_act": can_act,
         "can_read_sensitive": rules.has_perm("accompaniment.read_sensitive", user, household),
-        "moment_form": MomentForm(follow_ups=follow_ups, partners=partners) if can_act else None,
-        "follow_up_form": FollowUpForm(works=queries.works_of(household)) if can_act else None,
-        "close_form": CloseFollowUpForm() if can_act else None,
-        "objective_form": ObjectiveStatusForm() if can_act else None,
-        "consent_form": ConsentForm(partners=partners) if can_act else None,
+        "moment_form": moment_form,
+        "has_partners": bool(partner_choices),
+        # The same select goes in every open follow-up and every objective: rendered once
+        # here rather than once per row (a household may have dozens of objectives).
+        "close_select": str(CloseFollowUpForm()["outcome"]) if can_act else "",
+        "objective_select": str(ObjectiveStatusForm()["status"]) if can_act else "",
     }

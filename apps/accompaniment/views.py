@@ -54,6 +54,48 @@ def _refuse(request, form_or_error):
     messages.error(request, _error_text(form_or_error))
 
 
+def _form_page(request, household, form, action, title, submit):
+    return render(
+        request,
+        "accompaniment/form_page.html",
+        {
+            "household": household,
+            "form": form,
+            "action": action,
+            "title": title,
+            "submit": submit,
+        },
+    )
+
+
+# The consent and follow-up forms are rarely used: the household page links to them
+# rather than rendering them (with the whole partner network) on every visit.
+@login_required
+def consent_form(request, uuid):
+    household = _household(request, uuid)
+    return _form_page(
+        request,
+        household,
+        ConsentForm(partners=network_partners(request.user, household)),
+        "accompaniment:consent_create",
+        _("Enregistrer un consentement"),
+        _("Enregistrer le consentement"),
+    )
+
+
+@login_required
+def follow_up_form(request, uuid):
+    household = _household(request, uuid)
+    return _form_page(
+        request,
+        household,
+        FollowUpForm(works=works_of(household)),
+        "accompaniment:follow_up_create",
+        _("Ouvrir un suivi"),
+        _("Ouvrir le suivi"),
+    )
+
+
 @login_required
 @require_POST
 def consent_create(request, uuid):
