@@ -9,33 +9,12 @@ per SLSP: the apps above receive `ctx.extra["households"][slsp_id] = (first_id, 
 import datetime
 
 from apps.core.scale import copy_rows, next_id
+from apps.tenants import demo
 from apps.tenants.models import Category, Household, HousingUnit, Language, Member, Tenancy
 
+# The demo's names and streets, with a few more so that 100,000 households vary more.
 LAST_NAMES = [
-    "Lambert",
-    "Dubois",
-    "Martin",
-    "Leroy",
-    "Renard",
-    "Lejeune",
-    "Collard",
-    "Henrard",
-    "Mathieu",
-    "Bastin",
-    "Gérard",
-    "Denis",
-    "Lemoine",
-    "Pirotte",
-    "Noël",
-    "Jacobs",
-    "Kabongo",
-    "El Amrani",
-    "Yilmaz",
-    "Ferreira",
-    "Rossi",
-    "Nowak",
-    "Diallo",
-    "Schmitz",
+    *demo.LAST_NAMES,
     "Dumont",
     "Leclercq",
     "Wathelet",
@@ -45,37 +24,9 @@ LAST_NAMES = [
     "Fontaine",
     "Lefèvre",
 ]
-FIRST_NAMES = [
-    "Marie",
-    "Nathalie",
-    "Isabelle",
-    "Sandrine",
-    "Fatima",
-    "Aïcha",
-    "Laura",
-    "Julie",
-    "Jean",
-    "Michel",
-    "Philippe",
-    "Patrick",
-    "Mohamed",
-    "Youssef",
-    "Kevin",
-    "Thomas",
-]
-CHILDREN = ["Emma", "Louise", "Lina", "Noah", "Louis", "Adam", "Jules", "Nora", "Sofia", "Liam"]
-STREETS = [
-    "Rue de la Station",
-    "Rue du Centre",
-    "Avenue des Tilleuls",
-    "Rue des Écoles",
-    "Rue Haute",
-    "Place communale",
-    "Rue du Moulin",
-    "Rue des Prés",
-    "Avenue de la Paix",
-    "Rue des Alouettes",
-]
+FIRST_NAMES = demo.FIRST_NAMES
+CHILDREN = demo.CHILDREN
+STREETS = [*demo.STREETS, "Avenue de la Paix", "Rue des Alouettes"]
 CATEGORIES = [Category.SOCIAL] * 12 + [
     Category.MOYEN,
     Category.INSERTION,
