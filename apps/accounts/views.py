@@ -3,6 +3,7 @@ import logging
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
@@ -204,6 +205,9 @@ def security(request):
         {
             "device": otp.confirmed_device(user),
             "otp_required": otp.is_required_for(user),
+            # The limits shown are the configured ones (SESSION_* settings), not fixed text.
+            "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+            "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME // 3600,
         },
     )
 

@@ -318,3 +318,12 @@ def test_auth_logs_carry_ids_not_email_addresses(client, caplog):
             assert "discret" not in str(
                 {k: v for k, v in vars(record).items() if k not in {"args", "msg"}}
             )
+
+
+def test_security_page_states_the_configured_session_limits(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 20 * 60
+    settings.SESSION_ABSOLUTE_LIFETIME = 8 * 3600
+    client.force_login(UserFactory())
+    page = client.get(reverse("accounts:security")).content.decode()
+    assert "après 20 minutes sans activité" in page
+    assert "au plus tard 8 heures après la connexion" in page
