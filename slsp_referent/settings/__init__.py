@@ -323,6 +323,8 @@ REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=5 * 60)
 # Time allowed between the password step and the one-time code at sign-in.
 OTP_LOGIN_TIMEOUT = env.int("OTP_LOGIN_TIMEOUT", default=5 * 60)
 OTP_TOTP_ISSUER = "SLSP Référent"
+# An administrator must not read (or clone) someone else's TOTP secret in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long one Redis check for the "background work paused" banner is reused (seconds).
 BACKGROUND_STATUS_TTL = env.int("BACKGROUND_STATUS_TTL", default=30)
 

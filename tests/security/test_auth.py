@@ -327,3 +327,14 @@ def test_security_page_states_the_configured_session_limits(client, settings):
     page = client.get(reverse("accounts:security")).content.decode()
     assert "après 20 minutes sans activité" in page
     assert "au plus tard 8 heures après la connexion" in page
+
+
+def test_the_admin_does_not_show_someone_elses_totp_secret(world):
+    """OTP_ADMIN_HIDE_SENSITIVE_DATA: no key field, no config page, no QR code."""
+    device = with_device(UserFactory())
+    admin = world.client_for("admin")
+    change = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
+        assert admin.get(reverse(f"admin:{name}", args=[device.pk])).status_code == 403
