@@ -242,3 +242,20 @@ def test_jury_work_is_tied_to_the_review_phase(world, review):
     assert list(assignment.scores.values_list("value", flat=True)) == [2]
     with pytest.raises(services.AssignmentRefused):
         services.save_scores(assignment, criteria, {}, submit=False)
+
+
+def test_non_counting_criterion_is_labelled_hors_total(world, review):
+    # "informe" alone reads as "shapeless" in French: the badge says what it means.
+    call, dossier = review
+    juror = world.users["jury"]
+    assignment = f.assign(dossier, juror)
+    coord = client(world.users["coordinateur"])
+    pages = [
+        coord.get(reverse("calls:call_detail", kwargs={"uuid": call.uuid})),
+        coord.get(reverse("calls:ranking", kwargs={"uuid": call.uuid})),
+        client(juror).get(reverse("calls:score", kwargs={"uuid": assignment.uuid})),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "hors total" in html and "informe" not in html
