@@ -62,10 +62,16 @@ class UserSessionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
-    readonly_fields = ["user", "session_key", "created_at"]
+    # Never the session key: it is the cookie's value, enough to take over the session.
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted row would leave its session alive when the account is deactivated.
         return False

@@ -338,3 +338,17 @@ def test_the_admin_does_not_show_someone_elses_totp_secret(world):
     assert device.key not in change.content.decode()
     for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
         assert admin.get(reverse(f"admin:{name}", args=[device.pk])).status_code == 403
+
+
+def test_the_admin_neither_shows_nor_deletes_tracked_sessions(world):
+    user = UserFactory()
+    office = Client()
+    office.force_login(user)
+    tracked = UserSession.objects.get(user=user)
+    admin = world.client_for("admin")
+    change = admin.get(reverse("admin:accounts_usersession_change", args=[tracked.pk]))
+    assert change.status_code == 200
+    assert tracked.session_key not in change.content.decode()
+    delete = reverse("admin:accounts_usersession_delete", args=[tracked.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 403
+    assert UserSession.objects.filter(pk=tracked.pk).exists()
