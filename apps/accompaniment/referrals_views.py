@@ -30,7 +30,7 @@ from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
 from apps.core.charts import hbar_chart
 from apps.partners.queries import agreements_for, partners_for
-from apps.slsps.models import Slsp
+from apps.slsps.queries import slsps_for
 from apps.tenants.models import Member, Tenancy
 
 
@@ -212,15 +212,15 @@ def network(request):
         raise Http404
     slsp_ids = user.slsp_ids()
     if slsp_ids:
-        slsp = Slsp.objects.only("uuid").get(pk=slsp_ids[0])
+        slsp = slsps_for(user).only("uuid").get(pk=slsp_ids[0])
         return redirect("accompaniment:network_slsp", uuid=slsp.uuid)
-    slsps = Slsp.objects.order_by("official_name").only("uuid", "official_name", "short_name")
+    slsps = slsps_for(user).order_by("official_name").only("uuid", "official_name", "short_name")
     return render(request, "accompaniment/referrals/network_index.html", {"slsps": slsps})
 
 
 @login_required
 def network_slsp(request, uuid):
-    slsp = get_object_or_404(Slsp, uuid=uuid)
+    slsp = get_object_or_404(slsps_for(request.user), uuid=uuid)
     if not rules.has_perm("accompaniment.view_slsp_network", request.user, slsp):
         raise Http404
     staff = slsp.pk in request.user.slsp_ids()

@@ -15,7 +15,7 @@ from apps.accompaniment import queries_collective as queries
 from apps.accompaniment import services_collective as services
 from apps.accompaniment.filters_collective import CollectiveActionFilter
 from apps.accompaniment.forms_collective import ActionSessionForm, CollectiveActionForm, OutcomeForm
-from apps.slsps.models import Slsp
+from apps.slsps.queries import slsps_for
 
 PAGE_SIZE = 25
 
@@ -75,7 +75,8 @@ def _save_or_refuse(form, write):
 @login_required
 def collective_create(request):
     _require(request, "accompaniment.add_collective_action")
-    slsps = list(Slsp.objects.filter(pk__in=queries.acting_slsp_ids(request.user)).order_by("pk"))
+    acting = queries.acting_slsp_ids(request.user)
+    slsps = list(slsps_for(request.user).filter(pk__in=acting).order_by("pk"))
     if not slsps:
         raise Http404
     partners = queries.network_partners_of(request.user, [s.pk for s in slsps])
