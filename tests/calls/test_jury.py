@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from apps.accounts.models import Membership, Role
 from apps.calls import queries, services
-from apps.calls.models import Assignment, CallStatus, Decision, DossierStatus, Score
+from apps.calls.models import Assignment, CallStatus, Decision, Dossier, DossierStatus, Score
 from tests.calls import factories as f
 from tests.factories import SlspFactory, user_with_role
 
@@ -259,3 +259,13 @@ def test_non_counting_criterion_is_labelled_hors_total(world, review):
         html = page.content.decode()
         assert page.status_code == 200
         assert "hors total" in html and "informe" not in html
+
+
+def test_empty_ranking_row_spans_every_column(world, review):
+    call, _dossier = review
+    Dossier.objects.with_scopes_disabled().filter(call=call).update(status=DossierStatus.DRAFT)
+    page = client(world.users["coordinateur"]).get(
+        reverse("calls:ranking", kwargs={"uuid": call.uuid})
+    )
+    # Rank, dossier, total, z, 3 criteria, requested, cumulative, decision.
+    assert '<td colspan="10">' in page.content.decode()
