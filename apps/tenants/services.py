@@ -72,12 +72,14 @@ def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
             confirm_end=job.confirm_end,
             progress=report,
         )
-    except Exception as exc:  # the import rolled back; say so on the page instead of a 500
+    except Exception:  # the import rolled back; say so on the page instead of a 500
         logger.exception("import job %s failed", job.pk)
         job.status = ImportJob.Status.FAILED
-        job.error = _("L'import a échoué et rien n'a été modifié (%(err)s).") % {
-            "err": exc.__class__.__name__
-        }
+        # The référent reads what to do, not a Python class name (the log keeps it).
+        job.error = _(
+            "L'import a échoué et rien n'a été modifié. Recommencez plus tard ; si le "
+            "problème persiste, prévenez l'administrateur."
+        )
         job.save(update_fields=["status", "error"])
         return job
     job.status = ImportJob.Status.APPLIED

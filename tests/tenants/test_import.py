@@ -241,3 +241,23 @@ def test_deleting_an_slsp_removes_its_tenant_data(world):
     with scopes_disabled():
         world.slsp_a.delete()
         assert not Household.objects.exists() and not Tenancy.objects.exists()
+
+
+def test_a_failed_apply_says_so_in_french_and_writes_nothing(client_for, world):
+    client = client_for("referent_a")
+    response = client.post(
+        reverse("tenants:import"),
+        {"slsp": world.slsp_a.pk, "file": SimpleUploadedFile("export.csv", SAMPLE.read_bytes())},
+    )
+    preview = response["Location"]
+    # The stored file went bad after the preview: the apply fails inside its transaction.
+    with scope(slsp=[world.slsp_a.pk]):
+        ImportJob.objects.filter(slsp=world.slsp_a).update(data=b"")
+    applied = client.post(preview, {}, follow=True)
+    page = applied.content.decode()
+    assert applied.status_code == 200
+    assert "L&#x27;import a échoué et rien n&#x27;a été modifié." in page
+    assert "Error" not in page  # no Python class name shown to the référent
+    with scope(slsp=[world.slsp_a.pk]):
+        assert ImportJob.objects.get(slsp=world.slsp_a).status == ImportJob.Status.FAILED
+    assert state(world.slsp_a) == ([], [], 0)
