@@ -6,7 +6,6 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -509,6 +508,3 @@ def jurors():
         is_active=True,
         pk__in=Membership.objects.filter(role=Role.JURY).values("user_id"),
     ).order_by("last_name", "first_name")
-
-
-__all__ = ["ValidationError"]
