@@ -26,18 +26,13 @@ from apps.accompaniment.referrals_forms import (
     ReferralForm,
     SendForm,
 )
+from apps.accompaniment.views import _error_text  # one wording of form errors for the app
 from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
 from apps.core.charts import hbar_chart
 from apps.partners.queries import agreements_for, partners_for
 from apps.slsps.queries import slsps_for
 from apps.tenants.models import Member, Tenancy
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return " ".join(str(e) for errors in error.errors.values() for e in errors)
 
 
 def _base_url(request) -> str:

@@ -104,7 +104,8 @@ def test_send_then_record_answers_from_the_detail_page(
     for data, message in [
         ({"status": "closed", "outcome": "partiel"}, "ne peut pas passer"),
         ({"status": "nimporte"}, "Sélectionnez un choix valide"),
-        ({}, "Ce champ est obligatoire"),
+        # The message names the field, as on the household page.
+        ({}, "Nouveau statut : Ce champ est obligatoire"),
     ]:
         response = client.post(move, data, follow=True)
         assert message in response.content.decode(), data
