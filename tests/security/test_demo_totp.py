@@ -4,7 +4,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_otp_throttle(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    # `make run` runs with DEBUG=1 (.env); pytest-django turns it off.
+    settings.DEBUG = True
 
 
 def run() -> str:
@@ -43,3 +45,11 @@ def test_running_it_twice_keeps_one_device():
     second = run()
     assert TOTPDevice.objects.filter(user=user).count() == 1
     assert first.split("TOTP key")[1].split()[0] == second.split("TOTP key")[1].split()[0]
+
+
+def test_refused_outside_development(settings):
+    settings.DEBUG = False
+    user = user_with_role(Role.COORDINATEUR, email="coord@demo.slsp-referent.be")
+    with pytest.raises(CommandError):
+        run()
+    assert not TOTPDevice.objects.filter(user=user).exists()

@@ -7,7 +7,8 @@ codes. It never touches an account outside the demo e-mail domain.
 import hashlib
 from base64 import b32encode
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
     help = "Give the demo coordinator and administrator a known TOTP key and print their codes."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # A published key must never become a real account's second factor.
+            raise CommandError("demo_totp is for development (DEBUG=1) only.")
         users = User.objects.filter(email__endswith=DEMO_DOMAIN, is_active=True).order_by("email")
         for user in users:
             if not otp.is_required_for(user):
