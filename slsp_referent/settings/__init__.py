@@ -298,6 +298,8 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pgtrigger announces every history trigger it installs on each migrate.
+        "pgtrigger": {"level": "WARNING"},
     },
 }
 
