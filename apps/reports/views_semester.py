@@ -85,7 +85,7 @@ def semester_request(request):
 @login_required
 def semester_detail(request, uuid):
     report = _report(request, uuid)
-    builds = list(report.builds.select_related("requested_by"))
+    builds = list(report.builds.all())
     active = next((b for b in builds if b.is_active), None)
     can_write = rules.has_perm("reports.write_semester_report", request.user, report)
     form = None
@@ -226,7 +226,7 @@ def regional_list(request, form=None):
     can_build = rules.has_perm("reports.build_regional_report", request.user)
     if form is None and can_build:
         form = SemesterChoiceForm()
-    reports = queries.regional_reports_for(request.user).select_related("requested_by")[:50]
+    reports = queries.regional_reports_for(request.user)[:50]
     return render(request, "reports/regional_list.html", {"reports": reports, "form": form})
 
 
