@@ -96,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form and widget templates through Jinja2 (apps/core/form_renderer.py).
+FORM_RENDERER = "apps.core.form_renderer.FastFormRenderer"
+
 # --- Data stores: external when the variables are set, embedded otherwise ---
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}

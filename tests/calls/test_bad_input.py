@@ -4,6 +4,7 @@ score and decision forms have theirs in test_dossiers.py and test_jury.py)."""
 
 import datetime
 from decimal import Decimal
+from html import unescape
 
 import time_machine
 from django.test import Client
@@ -184,7 +185,7 @@ def test_assign_forms_bad_input(world):
 
     Membership.objects.create(user=linked, role=Role.JURY)
     response = client.post(url, {"juror": linked.pk, "dossier": str(dossier.uuid)})
-    assert "Conflit d&#x27;intérêts automatique" in response.content.decode()
+    assert "Conflit d'intérêts automatique" in unescape(response.content.decode())
     balanced = reverse("calls:assign_balanced", kwargs={"uuid": call.uuid})
     for value in ("0", "16", "trois", ""):
         response = client.post(balanced, {"per_dossier": value}, follow=True)
