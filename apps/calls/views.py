@@ -499,7 +499,8 @@ def score(request, uuid):
 def ranking(request, uuid):
     call = _call(request, uuid, manage=True)
     data = queries.ranking(call)
-    display.ranking_cells(data["rows"], data["criteria"])
+    can_decide = call.status == CallStatus.DELIBERATION
+    display.ranking_rows(data["rows"], data["criteria"], can_decide)
     return render(
         request,
         "calls/ranking.html",
@@ -508,7 +509,7 @@ def ranking(request, uuid):
             **data,
             "summary": queries.call_summary(call),
             "notes_form": NotesForm(initial={"deliberation_notes": call.deliberation_notes}),
-            "can_decide": call.status == CallStatus.DELIBERATION,
+            "can_decide": can_decide,
         },
     )
 
