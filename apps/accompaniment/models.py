@@ -243,5 +243,23 @@ class Moment(models.Model):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
 
 
+class MomentMonth(models.Model):
+    """Moments per SLSP and calendar month, kept by database triggers on Moment
+    (migration 0006): the regional table sums a few hundred of these rows instead of
+    counting a semester of moments (about 150,000). Aggregates only, no household."""
+
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # first day of the month
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slsp", "month"], name="momentmonth_slsp_month")
+        ]
+
+    def __str__(self):
+        return f"{self.slsp_id} {self.month:%m/%Y}: {self.count}"
+
+
 from apps.accompaniment.models_collective import *  # noqa: E402,F401,F403
 from apps.accompaniment.models_referrals import *  # noqa: E402,F401,F403

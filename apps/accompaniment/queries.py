@@ -3,12 +3,19 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import Consent, FollowUp, Moment, MomentKind, Objective
+from apps.accompaniment.models import (
+    Consent,
+    FollowUp,
+    Moment,
+    MomentKind,
+    MomentMonth,
+    Objective,
+)
 from apps.partners.queries import partners_for
 from apps.tenants.models import Household, RenovationWorks, Tenancy
 
@@ -18,10 +25,10 @@ def consents_of(household):
 
 
 def follow_ups_of(household):
+    # Through the related manager: each follow-up knows its household without a query
+    # (its str(), in the moment form's select, names the household).
     return (
-        FollowUp.objects.filter(household=household)
-        .select_related("relocation_works")
-        .prefetch_related("objectives")
+        household.follow_ups.all().select_related("relocation_works").prefetch_related("objectives")
     )
 
 
@@ -31,6 +38,45 @@ def moments_of(household):
         .select_related("author", "follow_up")
         .prefetch_related("partners")
     )
+
+
+def timeline_moments(household):
+    """The household's moments as plain rows (newest first), for the timeline.
+
+    Values, not model instances: the household page shows up to 200 of them, and building
+    a Moment, its author and its follow-up for each row cost more than the query itself.
+    """
+    return (
+        Moment.objects.filter(household=household)
+        .order_by("-date", "-pk")
+        .values(
+            "pk",
+            "uuid",
+            "date",
+            "kind",
+            "duration_minutes",
+            "participants",
+            "note",
+            "sensitivity",
+            "author_id",
+            "author__first_name",
+            "author__last_name",
+            "follow_up__objective",
+        )
+    )
+
+
+def partner_names_of_moments(moment_ids) -> dict[int, list[str]]:
+    """{moment id: names of the partners present}, in the partners' own order (by name)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        Moment.partners.through.objects.filter(moment_id__in=moment_ids)
+        .order_by("partner__name", "partner_id")
+        .values_list("moment_id", "partner__name")
+    )
+    for moment_id, name in rows:
+        names.setdefault(moment_id, []).append(name)
+    return names
 
 
 def follow_ups_for(user):
@@ -158,18 +204,17 @@ def active_follow_ups_by_slsp(slsp_ids) -> dict[int, int]:
 
 
 def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
+    # Semesters start on the first of a month: whole months of the summary kept by
+    # triggers (MomentMonth) give the exact count of moments dated from the start.
     start = semester_start(timezone.localdate())
-    with scopes_disabled():
-        # Count("*"), not Count("pk"): PostgreSQL answers from the index moment_slsp_date
-        # alone (index-only scan) instead of visiting ~150,000 heap rows regionally.
-        rows = (
-            Moment.objects.filter(slsp_id__in=slsp_ids, date__gte=start)
-            .order_by()
-            .values("slsp_id")
-            .annotate(n=Count("*"))
-            .values_list("slsp_id", "n")
-        )
-        return dict(rows)
+    rows = (
+        MomentMonth.objects.filter(slsp_id__in=slsp_ids, month__gte=start)
+        .order_by()
+        .values("slsp_id")
+        .annotate(n=Sum("count"))
+        .values_list("slsp_id", "n")
+    )
+    return {slsp_id: n for slsp_id, n in rows if n}
 
 
 def first_year_without_welcome(user, today=None):

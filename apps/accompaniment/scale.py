@@ -25,6 +25,7 @@ from apps.accompaniment.models import (
     ReferralOutcome,
     ReferralStatus,
 )
+from apps.accompaniment.services import rebuild_moment_months
 from apps.core.scale import copy_rows, next_id, spread
 from apps.tenants.scale import mix
 
@@ -286,6 +287,8 @@ def _seed_moments(ctx, follow_ups, slsp_ids):
         ),
     )
     ctx.extra["moments"] = (first, total)
+    # The COPY may have run with triggers off (fast path): recount the monthly summary.
+    rebuild_moment_months()
 
 
 def _slsp_of_moment(first, follow_ups, per_follow_up, slsp_ids, alone):

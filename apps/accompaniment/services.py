@@ -209,3 +209,19 @@ def log_moment(
     )
     moment.partners.set(partners)
     return moment
+
+
+def rebuild_moment_months() -> None:
+    """Recount MomentMonth from the moments. The triggers keep it exact; this is for
+    writes that bypass triggers (the scale seed's COPY under session_replication_role
+    = replica)."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE accompaniment_moment IN SHARE MODE")
+        cursor.execute("DELETE FROM accompaniment_momentmonth")
+        cursor.execute(
+            "INSERT INTO accompaniment_momentmonth (slsp_id, month, count) "
+            "SELECT slsp_id, date_trunc('month', date::timestamp)::date, count(*) "
+            "FROM accompaniment_moment GROUP BY 1, 2"
+        )
