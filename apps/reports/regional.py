@@ -36,6 +36,12 @@ class Row:
     slsp: Slsp
     values: list = field(default_factory=list)
 
+    @property
+    def cells(self) -> list[str]:
+        # Counts are whole numbers shown without grouping: str() gives what {{ value }}
+        # would, without localising 750 numbers one by one in the template.
+        return [str(value) for value in self.values]
+
     def sort_value(self, index: int):
         value = self.values[index]
         return -1 if value == SUPPRESSED else value
@@ -46,6 +52,10 @@ class RegionalTable:
     columns: list[Column]
     rows: list[Row]
     totals: list
+
+    @property
+    def total_cells(self) -> list[str]:
+        return [str(value) for value in self.totals]
 
     def sorted_by(self, key: str) -> RegionalTable:
         descending = key.startswith("-")
