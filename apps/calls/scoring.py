@@ -59,13 +59,32 @@ class DossierResult:
 
 def weighted_total(criteria: list[CriterionSpec], means: dict[int, float]) -> float | None:
     """Weighted mean of normalised means over counting criteria with a value, x 100."""
+    return _weighted(_counting(criteria), means)
+
+
+def _counting(criteria: list[CriterionSpec]) -> list[tuple[int, float, float, float]]:
+    """(id, weight, scale minimum, scale width) of the counting criteria, as floats.
+
+    Converted once per consolidation rather than once per juror and dossier (the
+    Decimal-to-float conversions dominated); float - int and float / int convert the int
+    exactly, so `_weighted` gives the same float as `normalise` does.
+    """
+    return [
+        (c.id, float(c.weight), float(c.scale_min), float(c.scale_max - c.scale_min))
+        for c in criteria
+        if c.counts
+    ]
+
+
+def _weighted(counting: list[tuple[int, float, float, float]], means: dict) -> float | None:
     num = 0.0
     den = 0.0
-    for c in criteria:
-        if not c.counts or means.get(c.id) is None:
+    for criterion_id, weight, low, width in counting:
+        value = means.get(criterion_id)
+        if value is None:
             continue
-        num += float(c.weight) * c.normalise(means[c.id])
-        den += float(c.weight)
+        num += weight * ((float(value) - low) / width)
+        den += weight
     if den == 0:
         return None
     return round(100 * num / den, 4)
@@ -94,26 +113,33 @@ def consolidate(
     """`scores[dossier_id][juror_id][criterion_id] = value` (submitted reviews only)."""
     results = {}
     juror_dossier_totals: dict[int, dict[int, float]] = {}
+    counting = _counting(criteria)
+    limit = float(threshold)
     for dossier_id, by_juror in scores.items():
+        # Each score converted to float once (it enters a mean and a juror's total).
+        by_juror = {
+            juror_id: {k: float(v) for k, v in values.items() if v is not None}
+            for juror_id, values in by_juror.items()
+        }
         stats = []
         means = {}
         flagged = False
         for c in criteria:
-            values = [float(v[c.id]) for v in by_juror.values() if v.get(c.id) is not None]
+            values = [v[c.id] for v in by_juror.values() if c.id in v]
             mean, spread = _mean_spread(values)
-            disagreement = bool(c.counts and spread is not None and spread > float(threshold))
+            disagreement = bool(c.counts and spread is not None and spread > limit)
             flagged = flagged or disagreement
             means[c.id] = mean
             stats.append(CriterionStats(c, len(values), mean, spread, disagreement))
         juror_totals = {}
         for juror_id, values in by_juror.items():
-            total = weighted_total(criteria, values)
+            total = _weighted(counting, values)
             if total is not None:
                 juror_totals[juror_id] = total
                 juror_dossier_totals.setdefault(juror_id, {})[dossier_id] = total
         results[dossier_id] = DossierResult(
             dossier_id=dossier_id,
-            total=weighted_total(criteria, means),
+            total=_weighted(counting, means),
             z_score=None,
             criteria=stats,
             jurors=len(by_juror),
