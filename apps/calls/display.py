@@ -10,6 +10,7 @@ tests/calls/test_display.py): `floatformat:2` and `floatformat:"2g"` rounding
 
 from __future__ import annotations
 
+import html
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
@@ -20,6 +21,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 CENT = Decimal("0.01")
+
+
+def _escape(value) -> str:
+    """django.utils.html.escape's text without its lazy-string wrapper (hundreds of calls)."""
+    return html.escape(str(value))
+
+
 # Reversed once per page, then each dossier's uuid is put in its place.
 PLACEHOLDER = UUID(int=0)
 
@@ -52,6 +60,17 @@ def ranking_rows(rows: list, criteria: list, can_decide: bool) -> None:
     separator = formats.get_format("DECIMAL_SEPARATOR")
     grouping = formats.get_format("NUMBER_GROUPING")
     thousands = formats.get_format("THOUSAND_SEPARATOR")
+    # Jurors' means and spreads repeat a lot (a few jurors' small integer scores): each
+    # distinct value is rounded once.
+    texts: dict = {}
+
+    def text(value) -> str:  # floatformat:2
+        key = (type(value), value)  # 2.675 == Decimal(2.675) yet they round apart
+        try:
+            return texts[key]
+        except KeyError:
+            texts[key] = result = two_decimals(value, separator)
+            return result
 
     def amount(value) -> str:  # floatformat:"2g"
         if value is None:
@@ -60,38 +79,37 @@ def ranking_rows(rows: list, criteria: list, can_decide: bool) -> None:
             _fixed(value), separator, 2, grouping, thousands, force_grouping=True
         )
 
+    def cell(s) -> str:
+        # Only digits, signs and the locale's separator go in: nothing to escape.
+        if s.mean is None:
+            figures = "—"
+        else:
+            figures = f'{text(s.mean)}<br><span class="muted">± {text(s.spread)}</span>'
+        return f'<td class="num{" disagreement" if s.disagreement else ""}">{figures}</td>'
+
+    jurors_texts: dict = {}
+
+    def jurors_text(n: int) -> str:
+        if n not in jurors_texts:
+            jurors_texts[n] = _escape(ngettext("%(n)s juré", "%(n)s jurés", n) % {"n": n})
+        return jurors_texts[n]
+
     dossier_url = _url_maker("calls:dossier_detail")
     decision_url = _url_maker("calls:decision")
-    flag_badge = f' <span class="badge warn">{escape(gettext("désaccord à discuter"))}</span>'
-    budget_badge = f'<br><span class="badge warn">{escape(gettext("au-delà du budget"))}</span>'
-    decide_text = escape(gettext("décider"))
+    flag_badge = f' <span class="badge warn">{_escape(gettext("désaccord à discuter"))}</span>'
+    budget_badge = f'<br><span class="badge warn">{_escape(gettext("au-delà du budget"))}</span>'
+    decide_text = _escape(gettext("décider"))
     empty_cells = '<td class="num">—</td>' * len(criteria)
     for row in rows:
         dossier = row.dossier
-        row.total_text = two_decimals(row.total, separator)
-        row.z_text = two_decimals(row.z_score, separator)
-        # Only digits, signs and the locale's separator go in the cells: nothing to escape.
-        cells = (
-            "".join(
-                f'<td class="num{" disagreement" if s.disagreement else ""}">'
-                + (
-                    f"{two_decimals(s.mean, separator)}<br>"
-                    f'<span class="muted">± {two_decimals(s.spread, separator)}</span>'
-                    if s.mean is not None
-                    else "—"
-                )
-                + "</td>"
-                for s in row.criteria
-            )
-            if row.criteria
-            else empty_cells
-        )
-        lead = escape(dossier.lead_slsp)
+        row.total_text = text(row.total)
+        row.z_text = text(row.z_score)
+        cells = "".join(map(cell, row.criteria)) if row.criteria else empty_cells
+        lead = _escape(dossier.lead_slsp)
         if dossier.n_applicants > 1:
             lead += f" (+{dossier.n_applicants - 1})"
-        jurors = escape(ngettext("%(n)s juré", "%(n)s jurés", row.jurors) % {"n": row.jurors})
         decision = getattr(dossier, "decision", None)
-        outcome = escape(decision.get_outcome_display()) if decision else ""
+        outcome = _escape(decision.get_outcome_display()) if decision else ""
         if can_decide:
             outcome += f' <a href="{decision_url(dossier.uuid)}">{decide_text}</a>'
         row_class = ("is-flagged" if row.flagged else "") + (
@@ -100,8 +118,8 @@ def ranking_rows(rows: list, criteria: list, can_decide: bool) -> None:
         row.html = mark_safe(  # noqa: S308 (every variable part escaped above)
             f'<tr class="{row_class}">\n'
             f'    <td class="num">{row.rank or "—"}</td>\n'
-            f'    <td><a href="{dossier_url(dossier.uuid)}">{escape(dossier.title)}</a>'
-            f'<br><span class="muted">{lead} · {jurors}</span>'
+            f'    <td><a href="{dossier_url(dossier.uuid)}">{_escape(dossier.title)}</a>'
+            f'<br><span class="muted">{lead} · {jurors_text(row.jurors)}</span>'
             f"{flag_badge if row.flagged else ''}</td>\n"
             f'    <td class="num">{row.total_text or "—"}</td>\n'
             f'    <td class="num">{row.z_text or "—"}</td>\n'
