@@ -1,6 +1,7 @@
 """The référent's work lists on the home page."""
 
 import rules
+from django.db.models import Count, Window
 
 from apps.accompaniment import queries
 
@@ -11,11 +12,19 @@ def work_lists(request):
     user = request.user
     if not rules.has_perm("accompaniment.view_work_lists", user):
         return None
-    welcome = queries.first_year_without_welcome(user)
-    stale = queries.stale_follow_ups(user)
+    welcome, welcome_count = _first_and_total(queries.first_year_without_welcome(user))
+    stale, stale_count = _first_and_total(queries.stale_follow_ups(user))
     return {
-        "welcome": list(welcome[:LIMIT]),
-        "welcome_count": welcome.count(),
-        "stale": list(stale[:LIMIT]),
-        "stale_count": stale.count(),
+        "welcome": welcome,
+        "welcome_count": welcome_count,
+        "stale": stale,
+        "stale_count": stale_count,
     }
+
+
+def _first_and_total(queryset):
+    """The first LIMIT rows and the number of rows, in one query: the sort already
+    reads every row, so COUNT(*) OVER () costs nothing where a separate count() ran
+    the whole filter again."""
+    rows = list(queryset.annotate(total=Window(Count("*")))[:LIMIT])
+    return rows, (rows[0].total if rows else 0)

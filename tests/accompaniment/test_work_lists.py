@@ -68,3 +68,22 @@ def test_home_work_lists_cost_the_same_for_1_3_and_50_households(client_for, wor
         counts.append(len(ctx))
     assert "Nouveaux locataires à accueillir" in html
     assert len(set(counts)) == 1, counts
+
+
+def test_home_panel_lists_the_first_eight_and_counts_them_all(world, rf):
+    from apps.accompaniment import panels
+
+    request = rf.get("/")
+    request.user = world.users["referent_a"]
+    with scope(slsp=[world.slsp_a.pk]):
+        assert panels.work_lists(request)["welcome_count"] == 0
+        assert panels.work_lists(request)["welcome"] == []
+    with scopes_disabled():
+        for days in range(1, 12):
+            household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=days))
+    with scope(slsp=[world.slsp_a.pk]):
+        data = panels.work_lists(request)
+        expected = list(queries.first_year_without_welcome(request.user))
+    assert data["welcome_count"] == len(expected) == 11
+    assert data["welcome"] == expected[: panels.LIMIT]
+    assert data["stale_count"] == 0
