@@ -507,7 +507,7 @@ def ranking(request, uuid):
         {
             "call": call,
             **data,
-            "summary": queries.call_summary(call),
+            "summary": queries.ranking_summary(call, data["rows"]),
             "notes_form": NotesForm(initial={"deliberation_notes": call.deliberation_notes}),
             "can_decide": can_decide,
         },

@@ -208,6 +208,9 @@ def test_query_counts_do_not_grow_with_dossiers(world, url_name):
         counts.append(len(ctx.captured_queries))
     print(url_name, "queries for 1, 3, 60 dossiers:", counts)
     assert counts[0] == counts[1] == counts[2], counts
+    if url_name == "calls:ranking":
+        # Ten before the summary was derived from the ranking rows (one query, not three).
+        assert counts[0] <= 8, counts
 
 
 def test_jury_work_is_tied_to_the_review_phase(world, review):
@@ -269,3 +272,22 @@ def test_empty_ranking_row_spans_every_column(world, review):
     )
     # Rank, dossier, total, z, 3 criteria, requested, cumulative, decision.
     assert '<td colspan="10">' in page.content.decode()
+
+
+def test_ranking_summary_equals_call_summary(world, review):
+    # The ranking page derives its summary from its rows: it must match the call summary.
+    call, _dossier = review
+    f.make_dossier(call, world.slsp_b, status=SUBMITTED, title="Sans montant", complete=False)
+    f.make_dossier(call, SlspFactory(), co=[SlspFactory()], title="Brouillon")
+    shared = f.make_dossier(call, world.slsp_b, co=[world.slsp_a], status=SUBMITTED)
+    Dossier.objects.with_scopes_disabled().filter(pk=shared.pk).update(
+        requested_amount=Decimal("1234.56")
+    )
+    expected = queries.call_summary(call)
+    summary = queries.ranking_summary(call, queries.ranking(call)["rows"])
+    assert summary == {k: expected[k] for k in ("submitted", "slsps", "requested")}
+    assert summary["submitted"] == 3 and summary["slsps"] == 2
+    assert summary["requested"] == Decimal("11234.56")
+    empty = f.make_call(CallStatus.REVIEW, title="Vide")
+    assert queries.ranking_summary(empty, []) == {"submitted": 0, "slsps": 0, "requested": 0}
+    assert queries.call_summary(empty)["requested"] == 0
