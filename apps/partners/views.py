@@ -1,7 +1,6 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.pagination import counted_page
 from apps.core.registry import registry
 from apps.core.uploads import serve_stored_file
 from apps.partners import queries, services
@@ -57,7 +57,7 @@ def directory(request):
     _require(request, "partners.view_directory")
     rows = queries.directory_rows(request.user).order_by("name", "pk")
     filterset = DirectoryFilter(request.GET, queryset=rows, user=request.user)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = counted_page(filterset.qs, request.GET.get("page"), 50)
     return render(
         request,
         "partners/directory.html",
@@ -65,6 +65,7 @@ def directory(request):
             "filter": filterset,
             "page": page,
             "can_add": allowed(request.user, "partners.add_partner"),
+            "show_network": bool(request.user.slsp_ids()),
         },
     )
 
@@ -276,7 +277,7 @@ def agreements(request):
         raise Http404
     rows = queries.agreements_for(request.user).order_by("end_date", "pk")
     filterset = AgreementFilter(request.GET, queryset=rows)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = counted_page(filterset.qs, request.GET.get("page"), 50)
     return render(
         request,
         "partners/agreements.html",
