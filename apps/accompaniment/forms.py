@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape  # the Jinja2 form templates' escaping (&#39; for ')
 
 from apps.accompaniment.models import (
     ArrearsStage,
@@ -27,11 +28,12 @@ class DateInput(forms.DateInput):
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
-    """CheckboxSelectMultiple with Django's exact markup, built without a template per box.
+    """CheckboxSelectMultiple with Django's exact markup (its Jinja2 widget templates, the
+    project's form renderer), written with plain string joins.
 
-    The household page shows the SLSP's whole partner network (about 50 partners) twice,
-    and Django renders two nested templates for every checkbox: that was a large part of
-    the page's time on the regional-scale dataset. Grouped choices keep Django's renderer.
+    The household page shows the SLSP's whole partner network (about 50 partners), and
+    three nested widget templates for every checkbox were a large part of the page's
+    time on the regional-scale dataset. Grouped choices keep Django's renderer.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -39,46 +41,35 @@ class CheckboxList(forms.CheckboxSelectMultiple):
         groups = widget["optgroups"]
         if any(group for group, _options, _index in groups):
             return super().render(name, value, attrs, renderer)
-        boxes = format_html_join(
-            "",
-            "<div>\n    <label{}>{}</label>\n\n</div>",
-            (
-                (
-                    format_html(' for="{}"', o["attrs"]["id"]) if o["attrs"].get("id") else "",
-                    format_html(
-                        '<input type="{}" name="{}"{}{}>\n {}',
-                        o["type"],
-                        o["name"],
-                        format_html(' value="{}"', o["value"]) if o["value"] is not None else "",
-                        _attrs(o["attrs"]),
-                        o["label"],
-                    ),
-                )
-                for _group, options, _index in groups
-                for o in options
-            ),
+        boxes = "".join(
+            '<div>\n    <label{}><input type="{}" name="{}"{}{}> {}</label></div>'.format(
+                f' for="{escape(o["attrs"]["id"])}"' if o["attrs"].get("id") else "",
+                escape(o["type"]),
+                escape(o["name"]),
+                f' value="{escape(o["value"])}"' if o["value"] is not None else "",
+                _attrs(o["attrs"]),
+                escape(o["label"]),
+            )
+            for _group, options, _index in groups
+            for o in options
         )
         ident = widget["attrs"].get("id")
-        return format_html(
-            "<div{}{}>{}\n</div>",
-            format_html(' id="{}"', ident) if ident else "",
-            format_html(' class="{}"', widget["attrs"]["class"])
-            if widget["attrs"].get("class")
-            else "",
-            boxes,
+        css = widget["attrs"].get("class")
+        return mark_safe(  # noqa: S308 (every variable part escaped above)
+            "<div{}{}>{}\n</div>".format(
+                f' id="{escape(ident)}"' if ident else "",
+                f' class="{escape(css)}"' if css else "",
+                boxes,
+            )
         )
 
 
-def _attrs(attrs: dict):
+def _attrs(attrs: dict) -> str:
     """Django's attrs.html: False left out, True as a bare attribute name."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-            for key, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {escape(key)}" if value is True else f' {escape(key)}="{escape(value)}"'
+        for key, value in attrs.items()
+        if value is not False
     )
 
 
@@ -246,9 +237,13 @@ class MomentForm(forms.Form):
         self.fields["partners"].queryset = partners
         open_ones = [f for f in follow_ups if f.is_open]
         # Only this household's open follow-ups; the queryset keeps validation server-side.
-        self.fields["follow_up"].queryset = FollowUp.objects.filter(
-            pk__in=[f.pk for f in open_ones]
-        )
+        field = self.fields["follow_up"]
+        field.queryset = FollowUp.objects.filter(pk__in=[f.pk for f in open_ones])
+        # The options come from the follow-ups already read: iterating the queryset would
+        # read them again (one more query on the household page).
+        field.choices = [("", field.empty_label)] + [
+            (f.pk, field.label_from_instance(f)) for f in open_ones
+        ]
         self.fields["date"].initial = timezone.localdate()
         if open_ones:
             # The sensible default: the household's open follow-up.

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,7 +22,10 @@ from apps.tenants.models import Household, RenovationWorks, Tenancy
 
 
 def consents_of(household):
-    return Consent.objects.filter(household=household).prefetch_related("share_with")
+    """The household's consents, each with `share_names` (the partners it shares with)."""
+    return Consent.objects.filter(household=household).annotate(
+        share_names=_partner_names(Consent.share_with.through, "consent_id")
+    )
 
 
 def follow_ups_of(household):
@@ -29,14 +33,6 @@ def follow_ups_of(household):
     # (its str(), in the moment form's select, names the household).
     return (
         household.follow_ups.all().select_related("relocation_works").prefetch_related("objectives")
-    )
-
-
-def moments_of(household):
-    return (
-        Moment.objects.filter(household=household)
-        .select_related("author", "follow_up")
-        .prefetch_related("partners")
     )
 
 
@@ -48,6 +44,7 @@ def timeline_moments(household):
     """
     return (
         Moment.objects.filter(household=household)
+        .annotate(partner_names=_partner_names(Moment.partners.through, "moment_id"))
         .order_by("-date", "-pk")
         .values(
             "pk",
@@ -62,21 +59,19 @@ def timeline_moments(household):
             "author__first_name",
             "author__last_name",
             "follow_up__objective",
+            "partner_names",
         )
     )
 
 
-def partner_names_of_moments(moment_ids) -> dict[int, list[str]]:
-    """{moment id: names of the partners present}, in the partners' own order (by name)."""
-    names: dict[int, list[str]] = {}
-    rows = (
-        Moment.partners.through.objects.filter(moment_id__in=moment_ids)
+def _partner_names(through, owner: str):
+    """Names of the partners linked to the outer row, in the partners' order (by name):
+    an array in the same query instead of a prefetch query."""
+    return ArraySubquery(
+        through.objects.filter(**{owner: OuterRef("pk")})
         .order_by("partner__name", "partner_id")
-        .values_list("moment_id", "partner__name")
+        .values("partner__name")
     )
-    for moment_id, name in rows:
-        names.setdefault(moment_id, []).append(name)
-    return names
 
 
 def follow_ups_for(user):

@@ -3,6 +3,7 @@
 import rules
 
 from apps.accompaniment import referrals_queries as queries
+from apps.accompaniment.sections import household_follow_ups
 
 
 def household_referrals(request, household):
@@ -10,17 +11,19 @@ def household_referrals(request, household):
     if not rules.has_perm("accompaniment.view_referral", user, household):
         return None
     can_refer = rules.has_perm("accompaniment.refer", user, household)
+    # The follow-ups the accompaniment section has already read (newest first).
+    open_follow_ups = [f for f in household_follow_ups(household) if f.is_open] if can_refer else []
     return {
         "household": household,
-        "referrals": list(queries.referrals_of(household)),
+        # The table shows the partner only: no join on agreement and follow-up.
+        "referrals": list(
+            queries.referrals_of(household).select_related(None).select_related("partner")
+        ),
         "can_refer": can_refer,
-        "open_follow_ups": list(
-            household.follow_ups.filter(closed_on__isnull=True).order_by("-opened_on")
-        )
-        if can_refer
-        else [],
+        "open_follow_ups": open_follow_ups,
+        # Only asked when there is a follow-up to refer from (the template's only use).
         "referrable_count": queries.referrable_partners(user, household).count()
-        if can_refer
+        if open_follow_ups
         else 0,
     }
 

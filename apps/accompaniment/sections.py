@@ -1,6 +1,10 @@
 """The accompaniment part of the household page (registered on the tenants page)."""
 
+import uuid
+
 import rules
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from apps.accompaniment import queries
 from apps.accompaniment.forms import (
@@ -8,33 +12,114 @@ from apps.accompaniment.forms import (
     MomentForm,
     ObjectiveStatusForm,
 )
+from apps.accompaniment.models import Moment
 
 TIMELINE_LIMIT = 200
+DATE_FORMAT = "%d/%m/%Y"  # the templates' date:"d/m/Y"
+
+_SENTINEL = uuid.UUID(int=0)
 
 
-def timeline(moments, follow_ups) -> list[dict]:
+def uuid_url(name: str):
+    """A function uuid -> URL of `name`, from a single reverse(): reversing once per row
+    was a large part of rendering long lists."""
+    pattern = reverse(name, kwargs={"uuid": _SENTINEL})
+    head, tail = pattern.split(str(_SENTINEL))
+    return lambda value: f"{head}{value}{tail}"
+
+
+def household_follow_ups(household) -> list:
+    """The household's follow-ups (objectives and works loaded), read once per request.
+
+    Both sections of the household page need them (the referrals section its open ones):
+    the list is kept on the request's household instance.
+    """
+    cached = getattr(household, "_accompaniment_follow_ups", None)
+    if cached is None:
+        cached = list(queries.follow_ups_of(household))
+        household._accompaniment_follow_ups = cached
+    return cached
+
+
+def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
+    """Timeline rows of moments (queries.timeline_moments), with their display values
+    computed once: labels from one dict per request, not get_FOO_display per row."""
+    rows = list(rows)
+    kinds = {k: str(v) for k, v in Moment._meta.get_field("kind").flatchoices}
+    sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
+    sensitive_url = uuid_url("accompaniment:moment_sensitive")
+    user_model = get_user_model()
+    authors: dict[int, str] = {}
+    result = []
+    for r in rows:
+        author = authors.get(r["author_id"])
+        if author is None:
+            author = user_model(
+                first_name=r["author__first_name"], last_name=r["author__last_name"]
+            ).get_full_name()
+            authors[r["author_id"]] = author
+        sensitivity = r["sensitivity"]
+        result.append(
+            {
+                "kind": "moment",
+                "date": r["date"],
+                "day": r["date"].strftime(DATE_FORMAT),
+                "label": kinds.get(r["kind"], r["kind"]),
+                "duration_minutes": r["duration_minutes"],
+                "author": author,
+                "participants": r["participants"],
+                "objective": r["follow_up__objective"],
+                "note": r["note"],
+                "partners": ", ".join(r["partner_names"]) if r["partner_names"] else None,
+                "sensitivity": sensitivities.get(sensitivity, sensitivity) if sensitivity else "",
+                "sensitive_href": sensitive_url(r["uuid"])
+                if sensitivity and can_read_sensitive
+                else "",
+            }
+        )
+    return result
+
+
+def timeline(moment_events, follow_ups) -> list[dict]:
     """Moments, openings and closings of follow-ups, newest first."""
-    events = [{"kind": "moment", "date": m.date, "item": m} for m in moments]
+    events = list(moment_events)
     for follow_up in follow_ups:
-        events.append({"kind": "opened", "date": follow_up.opened_on, "item": follow_up})
+        events.append(
+            {
+                "kind": "opened",
+                "date": follow_up.opened_on,
+                "day": follow_up.opened_on.strftime(DATE_FORMAT),
+                "objective": follow_up.objective,
+            }
+        )
         if follow_up.closed_on:
-            events.append({"kind": "closed", "date": follow_up.closed_on, "item": follow_up})
+            events.append(
+                {
+                    "kind": "closed",
+                    "date": follow_up.closed_on,
+                    "day": follow_up.closed_on.strftime(DATE_FORMAT),
+                    "outcome": follow_up.get_outcome_display(),
+                }
+            )
     # Stable sort: within a day, moments (already newest first) come before follow-up events.
     return sorted(events, key=lambda e: e["date"], reverse=True)
 
 
 def household_accompaniment(request, household):
     user = request.user
-    follow_ups = list(queries.follow_ups_of(household))
-    moments = list(queries.moments_of(household)[:TIMELINE_LIMIT])
+    follow_ups = household_follow_ups(household)
+    can_read_sensitive = rules.has_perm("accompaniment.read_sensitive", user, household)
+    moments = moment_rows(queries.timeline_moments(household)[:TIMELINE_LIMIT], can_read_sensitive)
     can_act = rules.has_perm("accompaniment.act_for", user, household)
-    partners = queries.network_partners(user, household) if can_act else None
     # The network (about 50 partners) is given to the moment form as plain choices: the
     # "no partner" notice then needs no second query. The consent and follow-up forms
     # are on their own pages (views.consent_form, views.follow_up_form).
-    partner_choices = [(p.pk, str(p)) for p in partners] if can_act else []
+    partner_choices = []
     moment_form = None
     if can_act:
+        partners = queries.network_partners(user, household)
+        # (pk, name): a partner's str() is its name; no model instance needed per choice.
+        partner_choices = list(partners.values_list("pk", "name"))
         moment_form = MomentForm(follow_ups=follow_ups, partners=partners)
         moment_form.fields["partners"].choices = partner_choices
     return {
@@ -44,7 +129,6 @@ def household_accompaniment(request, household):
         "timeline": timeline(moments, follow_ups),
         "truncated": len(moments) == TIMELINE_LIMIT,
         "can_act": can_act,
-        "can_read_sensitive": rules.has_perm("accompaniment.read_sensitive", user, household),
         "moment_form": moment_form,
         "has_partners": bool(partner_choices),
         # The same select goes in every open follow-up and every objective: rendered once

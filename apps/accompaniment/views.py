@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accompaniment import queries, services
+from apps.accompaniment import queries, sections, services
 from apps.accompaniment.filters import FollowUpFilter
 from apps.accompaniment.forms import (
     BreakGlassForm,
@@ -22,7 +22,14 @@ from apps.accompaniment.forms import (
     MomentForm,
     ObjectiveStatusForm,
 )
-from apps.accompaniment.queries import follow_ups_for, follow_ups_of, network_partners, works_of
+from apps.accompaniment.models import Domain
+from apps.accompaniment.queries import (
+    follow_ups_for,
+    follow_ups_of,
+    network_partners,
+    timeline_moments,
+    works_of,
+)
 from apps.accounts.services import log_access
 from apps.tenants.queries import districts_for, households_for
 
@@ -199,9 +206,11 @@ def moment_create(request, uuid):
         # Progressive enhancement: static/js/accompaniment.js confirms in place.
         if error is not None:
             return JsonResponse({"ok": False, "message": _error_text(error)}, status=400)
-        html = render_to_string(
-            "accompaniment/_moment.html", {"moment": moment, "can_act": True}, request=request
+        # The same row as the household page's timeline (sections.moment_rows).
+        rows = sections.moment_rows(
+            timeline_moments(household).filter(pk=moment.pk), can_read_sensitive=True
         )
+        html = render_to_string("accompaniment/_timeline.html", {"events": rows}, request=request)
         return JsonResponse({"ok": True, "message": _("Moment enregistré."), "html": html})
     if error is not None:
         _refuse(request, error)
@@ -256,7 +265,44 @@ def follow_up_list(request):
         districts=districts_for(request.user),
     )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "accompaniment/follow_up_list.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "accompaniment/follow_up_list.html",
+        {"filter": filterset, "page": page, "rows": _follow_up_list_rows(page)},
+    )
+
+
+def _follow_up_list_rows(follow_ups) -> list[dict]:
+    """The page's rows with their display values computed once (dates, labels, one
+    reverse() for every household link): per-row template lookups, filters and {% url %}
+    were most of the list's time."""
+    household_url = sections.uuid_url("tenants:household")
+    domains: dict[str, str] = {}
+    day = sections.DATE_FORMAT
+    rows = []
+    for follow_up in follow_ups:
+        household = follow_up.household
+        for d in follow_up.domains:
+            if d not in domains:
+                domains[d] = str(Domain(d).label)  # as FollowUp.domain_labels()
+        rows.append(
+            {
+                "household_href": household_url(household.uuid),
+                "household": str(household),
+                "reference": household.reference,
+                "objective": follow_up.objective,
+                "domains": ", ".join(domains[d] for d in follow_up.domains),
+                "address": follow_up.address or "—",
+                "district": follow_up.district,
+                "opened_on": follow_up.opened_on.strftime(day),
+                "last_moment": follow_up.last_moment.strftime(day)
+                if follow_up.last_moment
+                else "—",
+                "moment_count": follow_up.moment_count,
+                "closed_on": follow_up.closed_on.strftime(day) if follow_up.closed_on else "",
+            }
+        )
+    return rows
 
 
 @login_required

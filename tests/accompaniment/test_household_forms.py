@@ -41,7 +41,7 @@ def _network(world, n):
 )
 @pytest.mark.parametrize("value", [None, [1], ["x", 3]])
 def test_checkbox_list_renders_exactly_like_django(attrs, value):
-    choices = [(1, "A & <b>"), ("x", "Bé"), (3, "C")]
+    choices = [(1, "A & <b>"), ("x", "Bé"), (3, "C"), (4, 'L\'AIS "du coin"')]
     expected = forms.CheckboxSelectMultiple(choices=choices).render("f", value, dict(attrs))
     assert CheckboxList(choices=choices).render("f", value, dict(attrs)) == expected
 
