@@ -94,6 +94,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Rows of the longest tables only ({% rows %}, apps/core/jinja2env.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "apps.core.jinja2env.environment"},
+    },
 ]
 
 # Django's form and widget templates through Jinja2 (apps/core/form_renderer.py).
