@@ -75,9 +75,18 @@ def ranking_rows(rows: list, criteria: list, can_decide: bool) -> None:
     def amount(value) -> str:  # floatformat:"2g"
         if value is None:
             return ""
-        return numberformat.format(
-            _fixed(value), separator, 2, grouping, thousands, force_grouping=True
-        )
+        fixed = _fixed(value)
+        if type(grouping) is not int or grouping <= 0:  # Indian-style or no grouping
+            return numberformat.format(
+                fixed, separator, 2, grouping, thousands, force_grouping=True
+            )
+        # numberformat.format's result for a plain interval, without its digit-by-digit loop.
+        sign, fixed = ("-", fixed[1:]) if fixed[0] == "-" else ("", fixed)
+        whole, cents = fixed.split(".")
+        head = len(whole) % grouping or grouping
+        groups = [whole[:head]]
+        groups += (whole[i : i + grouping] for i in range(head, len(whole), grouping))
+        return f"{sign}{thousands.join(groups)}{separator}{cents}"
 
     def cell(s) -> str:
         # Only digits, signs and the locale's separator go in: nothing to escape.

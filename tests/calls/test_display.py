@@ -86,3 +86,20 @@ def test_two_decimals_is_floatformat_2(value):
     with translation.override("fr-be"):
         expected = Template("{{ v|floatformat:2 }}").render(Context({"v": value}))
     assert display.two_decimals(value, ",") == expected
+
+
+@pytest.mark.parametrize("language", ["fr-be", "de"])
+def test_amounts_are_grouped_as_floatformat_2g(language):
+    amounts = ["0", "0.004", "1", "12.5", "123", "1234", "12345.678", "123456", "999999.995"]
+    rows = [
+        _row(1, 50.0, 0.0, [], 1, False, Decimal(a), True, title="T", lead_slsp="S",
+             n_applicants=1, requested_amount=-Decimal(a))
+        for a in amounts + ["1234567890.125"]
+    ]  # fmt: skip
+    with translation.override(language):
+        expected = [
+            OLD_ROW.render(Context({"row": r, "criteria": CRITERIA, "can_decide": False}))
+            for r in rows
+        ]
+        display.ranking_rows(rows, CRITERIA, False)
+    assert [r.html for r in rows] == expected
