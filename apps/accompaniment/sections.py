@@ -5,6 +5,7 @@ import uuid
 import rules
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from apps.accompaniment import queries
 from apps.accompaniment.forms import (
@@ -49,6 +50,7 @@ def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
     sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
     sensitive_url = uuid_url("accompaniment:moment_sensitive")
     user_model = get_user_model()
+    with_ = gettext("avec")
     authors: dict[int, str] = {}
     result = []
     for r in rows:
@@ -58,19 +60,25 @@ def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
                 first_name=r["author__first_name"], last_name=r["author__last_name"]
             ).get_full_name()
             authors[r["author_id"]] = author
+        # The row's text, "Visite à domicile (45 min, Anne D., la mère) — objective : note
+        # — avec A, B", as the template wrote it piece by piece; escaped as a whole there.
+        text = f"{kinds.get(r['kind'], r['kind'])} ({r['duration_minutes']} min, {author}"
+        if r["participants"]:
+            text += f", {r['participants']}"
+        text += ")"
+        if r["follow_up__objective"] is not None:
+            text += f" — {r['follow_up__objective']}"
+        if r["note"]:
+            text += f" : {r['note']}"
+        if r["partner_names"]:
+            text += f" — {with_} {', '.join(r['partner_names'])}"
         sensitivity = r["sensitivity"]
         result.append(
             {
                 "kind": "moment",
                 "date": r["date"],
                 "day": r["date"].strftime(DATE_FORMAT),
-                "label": kinds.get(r["kind"], r["kind"]),
-                "duration_minutes": r["duration_minutes"],
-                "author": author,
-                "participants": r["participants"],
-                "objective": r["follow_up__objective"],
-                "note": r["note"],
-                "partners": ", ".join(r["partner_names"]) if r["partner_names"] else None,
+                "text": text,
                 "sensitivity": sensitivities.get(sensitivity, sensitivity) if sensitivity else "",
                 "sensitive_href": sensitive_url(r["uuid"])
                 if sensitivity and can_read_sensitive
