@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_scopes import scopes_disabled
 
 from apps.accompaniment.models import (
@@ -121,6 +122,8 @@ def _stats_aggregates() -> dict:
 
 @dataclass
 class Stats:
+    # Built once from the aggregates, then read several times per row by templates:
+    # the shown values are cached (display alone was rebuilt 200 times a page).
     total: int = 0
     proposed: int = 0
     sent: int = 0
@@ -133,20 +136,20 @@ class Stats:
     median_days: float | None = None
     suppress: bool = False
 
-    @property
+    @cached_property
     def acceptance_rate(self) -> float | None:
         """Accepted among answered, in percent (None with no answer, or too few to show)."""
         if not self.answered or (self.suppress and self.answered < SMALL_COUNT):
             return None
         return round(100 * self.accepted_ever / self.answered)
 
-    @property
+    @cached_property
     def median(self) -> float | None:
         if self.median_days is None or (self.suppress and self.answered < SMALL_COUNT):
             return None
         return round(self.median_days, 1)
 
-    @property
+    @cached_property
     def display(self) -> dict:
         """Every count as shown, for templates."""
         names = ("total", "proposed", "sent", "accepted", "refused", "in_progress", "closed")
