@@ -5,7 +5,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from apps.accompaniment.queries import (
     works_of,
 )
 from apps.accounts.services import log_access
+from apps.core.pagination import CountedPaginator
 from apps.tenants.queries import districts_for, households_for
 
 WORK_LIST_LIMIT = 200
@@ -264,7 +264,8 @@ def follow_up_list(request):
         queryset=queries.follow_up_rows(request.user).order_by("-opened_on", "-pk"),
         districts=districts_for(request.user),
     )
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    # The page and the total in one query (the filter's joins run once).
+    page = CountedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accompaniment/follow_up_list.html",

@@ -199,6 +199,9 @@ def test_follow_up_list_queries_do_not_grow_with_rows(client_for, world, orderin
     assert len(many) == len(one)
     html = response.content.decode()
     assert f"{TODAY:%d/%m/%Y}" in html and "(2)" in html
+    # The total comes with the page (CountedPaginator): no separate count query.
+    assert "31 suivis" in html
+    assert not any('AS "__count"' in q["sql"] for q in many.captured_queries)
 
 
 def test_open_follow_ups_by_slsp_equal_a_plain_count(world):
