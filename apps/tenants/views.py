@@ -1,12 +1,12 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import log_access
+from apps.core.pagination import counted_page
 from apps.core.registry import registry
 from apps.slsps.queries import slsps_for
 from apps.tenants import importer, queries, services
@@ -24,7 +24,7 @@ def household_list(request):
         queryset=queries.household_rows(request.user).order_by("display_name", "reference"),
         districts=queries.districts_for(request.user),
     )
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = counted_page(filterset.qs, request.GET.get("page"), 50)
     return render(request, "tenants/household_list.html", {"filter": filterset, "page": page})
 
 
