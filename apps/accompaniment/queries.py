@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -29,10 +29,17 @@ def consents_of(household):
 
 
 def follow_ups_of(household):
+    """The household's follow-ups, each with `objective_list`: its objectives as
+    {"uuid", "text", "status"} dicts in their order, read in the same query."""
+    objectives = (
+        Objective.objects.filter(follow_up=OuterRef("pk"))
+        .order_by("pk")
+        .values(json=JSONObject(uuid="uuid", text="text", status="status"))
+    )
     # Through the related manager: each follow-up knows its household without a query
     # (its str(), in the moment form's select, names the household).
-    return (
-        household.follow_ups.all().select_related("relocation_works").prefetch_related("objectives")
+    return household.follow_ups.select_related("relocation_works").annotate(
+        objective_list=ArraySubquery(objectives)
     )
 
 

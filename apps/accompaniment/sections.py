@@ -13,7 +13,7 @@ from apps.accompaniment.forms import (
     MomentForm,
     ObjectiveStatusForm,
 )
-from apps.accompaniment.models import Moment
+from apps.accompaniment.models import Moment, Objective
 
 TIMELINE_LIMIT = 200
 DATE_FORMAT = "%d/%m/%Y"  # the templates' date:"d/m/Y"
@@ -40,6 +40,22 @@ def household_follow_ups(household) -> list:
         cached = list(queries.follow_ups_of(household))
         household._accompaniment_follow_ups = cached
     return cached
+
+
+def with_objective_rows(follow_ups) -> None:
+    """Give each follow-up `objective_rows` (text, status label, status form's URL) from
+    the objectives its query brought (queries.follow_ups_of): no prefetch query."""
+    statuses = {k: str(v) for k, v in Objective._meta.get_field("status").flatchoices}
+    status_url = uuid_url("accompaniment:objective_status")
+    for follow_up in follow_ups:
+        follow_up.objective_rows = [
+            {
+                "text": o["text"],
+                "status": statuses.get(o["status"], o["status"]),
+                "href": status_url(o["uuid"]),
+            }
+            for o in follow_up.objective_list
+        ]
 
 
 def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
@@ -116,6 +132,7 @@ def timeline(moment_events, follow_ups) -> list[dict]:
 def household_accompaniment(request, household):
     user = request.user
     follow_ups = household_follow_ups(household)
+    with_objective_rows(follow_ups)
     can_read_sensitive = rules.has_perm("accompaniment.read_sensitive", user, household)
     moments = moment_rows(queries.timeline_moments(household)[:TIMELINE_LIMIT], can_read_sensitive)
     can_act = rules.has_perm("accompaniment.act_for", user, household)

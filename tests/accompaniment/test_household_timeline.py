@@ -141,3 +141,33 @@ def test_household_page_queries_do_not_grow_with_open_follow_ups(client_for, wor
     assert one == three
     # The moment form still offers each open follow-up, named like the model does.
     assert html.count(f"{household} — O</option>") == 3
+
+
+def test_objectives_keep_their_order_status_and_form(client_for, world, household):
+    user = world.users["referent_a"]
+    with scope(slsp=[world.slsp_a.pk]):
+        services.record_consent(household, user, given_on=DAY, covers_follow_up=True)
+        follow_up = services.open_follow_up(
+            household,
+            user,
+            domains=[Domain.VOISINAGE],
+            objective="Premier",
+            more_objectives=["Deuxième <b>", "Troisième"],
+        )
+        objectives = list(follow_up.objectives.order_by("pk"))
+    html = _page(client_for("referent_a"), household)
+    items = re.findall(r'<ul class="objectives">(.*?)</ul>', html, flags=re.S)[0]
+    texts = re.findall(r"<li>(.*?) <span class=\"badge\">(.*?)</span>", items)
+    assert texts == [
+        (o.text.replace("<", "&lt;").replace(">", "&gt;"), str(o.get_status_display()))
+        for o in objectives
+    ]
+    for objective in objectives:
+        url = reverse("accompaniment:objective_status", kwargs={"uuid": objective.uuid})
+        assert f'<form method="post" action="{url}" class="inline-form">' in items
+    # A reader sees the objectives without the forms.
+    reader = _page(client_for("direction_a"), household)
+    assert (
+        "Deuxième &lt;b&gt;" in reader
+        and "objectif" not in reader.split('class="objectives"')[1].split("</ul>")[0]
+    )
