@@ -293,8 +293,9 @@ def _follow_up_list_rows(follow_ups) -> list[dict]:
                 "reference": household.reference,
                 "objective": follow_up.objective,
                 "domains": ", ".join(domains[d] for d in follow_up.domains),
-                "address": follow_up.address or "—",
-                "district": follow_up.district,
+                "place": f"{follow_up.address or '—'} ({follow_up.district})"
+                if follow_up.district
+                else follow_up.address or "—",
                 "opened_on": follow_up.opened_on.strftime(day),
                 "last_moment": follow_up.last_moment.strftime(day)
                 if follow_up.last_moment
