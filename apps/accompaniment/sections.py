@@ -147,6 +147,7 @@ def household_accompaniment(request, household):
         partner_choices = list(partners.values_list("pk", "name"))
         moment_form = MomentForm(follow_ups=follow_ups, partners=partners)
         moment_form.fields["partners"].choices = partner_choices
+    shows_selects = can_act and any(f.is_open for f in follow_ups)
     return {
         "household": household,
         "consents": list(queries.consents_of(household)),
@@ -156,8 +157,8 @@ def household_accompaniment(request, household):
         "can_act": can_act,
         "moment_form": moment_form,
         "has_partners": bool(partner_choices),
-        # The same select goes in every open follow-up and every objective: rendered once
-        # here rather than once per row (a household may have dozens of objectives).
-        "close_select": str(CloseFollowUpForm()["outcome"]) if can_act else "",
-        "objective_select": str(ObjectiveStatusForm()["status"]) if can_act else "",
+        # The same select goes in every open follow-up and every objective of one: rendered
+        # once here rather than once per row, and only when an open follow-up shows it.
+        "close_select": str(CloseFollowUpForm()["outcome"]) if shows_selects else "",
+        "objective_select": str(ObjectiveStatusForm()["status"]) if shows_selects else "",
     }
