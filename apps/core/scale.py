@@ -148,6 +148,8 @@ def _fillers(ctx, model, names):
     for f in model._meta.concrete_fields:
         if f.column in names or f.primary_key or f.null or f.db_default is not NOT_PROVIDED:
             continue
+        if f.generated:  # computed by PostgreSQL
+            continue
         if isinstance(f, models.UUIDField):
             fillers.append((f.column, ctx.uuid))
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

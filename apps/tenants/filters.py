@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenants.models import Category, Household, HousingUnit, Member
+from apps.tenants.models import Category, Household, HousingUnit, Member, search_key
 from apps.tenants.queries import last_tenancies
 
 
@@ -41,16 +41,13 @@ class HouseholdFilter(django_filters.FilterSet):
     # matching rows, not of every household of the SLSP (bench/RESULTS.md).
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        members = Member.objects.filter(
-            Q(last_name__icontains=value) | Q(first_name__icontains=value)
-        ).values("household_id")
+        wanted = search_key(value)
+        members = Member.objects.filter(search_key__contains=wanted).values("household_id")
         # Units from the scoped manager: the request's SLSPs only, not the region's.
-        units = HousingUnit.objects.filter(address__icontains=value)
+        units = HousingUnit.objects.filter(search_key__contains=wanted)
         at_address = last_tenancies().filter(unit__in=units)
         return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(display_name__icontains=value)
+            Q(search_key__contains=wanted)
             | Q(pk__in=at_address.values("household_id"))
             | Q(pk__in=members)
         )

@@ -86,3 +86,24 @@ def test_filtered_list_costs_the_same_queries_for_1_and_3_matches(client_for, wo
     moved_household(world.slsp_a, 3)
     assert len(listed(client, q="Rue", category="social", district="Cité Neuve")) == 3
     assert count() == one
+
+
+def test_search_keys_match_like_a_case_insensitive_search(client_for, world):
+    """Stored upper-case search keys (generated columns) find what icontains found."""
+    household = moved_household(world.slsp_a)
+    with scopes_disabled():
+        other = HouseholdFactory(slsp=world.slsp_a, reference="REF-42%", display_name="Ménage B")
+    client = client_for("referent_a")
+    for term in ("zÉLIE", "QUENON", "ménage déménagé", "déMÉNAGÉ", "rue nouvelle 1", " quenon "):
+        assert listed(client, q=term) == [household.pk], term
+    assert listed(client, q="ref-42") == [other.pk]
+    # Wildcards in the term are plain characters.
+    assert listed(client, q="%") == [other.pk]
+    assert listed(client, q="_") == []
+    # The key follows the name when it changes (an erasure, a correction).
+    with scopes_disabled():
+        member = household.members.get()
+        member.last_name = "Anonyme"
+        member.save()
+    assert listed(client, q="quenon") == []
+    assert listed(client, q="anonyme") == [household.pk]
