@@ -500,7 +500,7 @@ def ranking(request, uuid):
     call = _call(request, uuid, manage=True)
     data = queries.ranking(call)
     can_decide = call.status == CallStatus.DELIBERATION
-    display.ranking_rows(data["rows"], data["criteria"], can_decide)
+    display.ranking_rows(data["rows"], data["criteria"])
     return render(
         request,
         "calls/ranking.html",

@@ -1,17 +1,20 @@
-"""The ranking rows built in Python (apps/calls/display.py) equal the template they replace."""
+"""The ranking rows (figures from apps/calls/display.py, markup from the Jinja2 template
+calls/ranking_rows.html) equal the Django template row they replace."""
 
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.utils import translation
 
 from apps.calls import display
 from apps.calls.scoring import CriterionSpec, CriterionStats
 
-# The ranking.html row markup before its rows were built in Python, kept verbatim.
+# The ranking.html row markup before its rows left the Django template engine, verbatim.
 OLD_ROW = Template(
     """{% load i18n %}<tr class="{% if row.flagged %}is-flagged{% endif %}{% if not row.within_budget %} over-budget{% endif %}">
     <td class="num">{{ row.rank|default:"—" }}</td>
@@ -31,6 +34,32 @@ CRITERIA = [
 ]
 
 
+def _normalised(markup: str) -> str:
+    """Same markup modulo runs of whitespace and the entity spelling of each escaper
+    (Django writes &#x27; and &quot;, markupsafe &#39; and &#34;)."""
+    markup = markup.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
+    # ASCII whitespace only: the thousands separator of fr-be is a no-break space.
+    return re.sub(r"[ \t\r\n]+", " ", markup).strip()
+
+
+def _rendered(rows, criteria, can_decide) -> list[str]:
+    """Each <tr> of the Jinja2 rows template, as the ranking page renders them."""
+    display.ranking_rows(rows, criteria)
+    markup = get_template("calls/ranking_rows.html", using="jinja2").render(
+        {"rows": rows, "criteria": criteria, "can_decide": can_decide}
+    )
+    return [_normalised(tr) for tr in re.findall(r"<tr\b.*?</tr>", markup, re.S)]
+
+
+def _expected(rows, criteria, can_decide) -> list[str]:
+    return [
+        _normalised(
+            OLD_ROW.render(Context({"row": r, "criteria": criteria, "can_decide": can_decide}))
+        )
+        for r in rows
+    ]
+
+
 def _row(rank, total, z, stats, jurors, flagged, cumulative, within, **dossier):
     return SimpleNamespace(
         rank=rank,
@@ -48,7 +77,8 @@ def _row(rank, total, z, stats, jurors, flagged, cumulative, within, **dossier):
 ROWS = [
     _row(
         1, 66.66665, 0.125, [(2.675, 1.005, True), (None, None, False)], 1, True,
-        Decimal("1234567.895"), True, title="Projet <b>&</b> « l'été »", lead_slsp="SLSP d'Arlon",
+        Decimal("1234567.895"), True, title='Projet <b>&</b> « l\'été » "B"',
+        lead_slsp="SLSP d'Arlon",
         n_applicants=3, requested_amount=Decimal("1234567.895"),
         decision=SimpleNamespace(get_outcome_display=lambda: "Liste d'attente"),
     ),
@@ -68,14 +98,21 @@ ROWS = [
 @pytest.mark.parametrize("language", ["fr-be", "de"])
 def test_rows_equal_the_template_they_replace(can_decide, language):
     with translation.override(language):
-        expected = [
-            OLD_ROW.render(Context({"row": r, "criteria": CRITERIA, "can_decide": can_decide}))
-            for r in ROWS
-        ]
-        display.ranking_rows(ROWS, CRITERIA, can_decide)
-    assert [r.html for r in ROWS] == expected
-    assert "&lt;b&gt;" in ROWS[0].html and "d&#x27;attente" in ROWS[0].html
-    assert "1.234.567,90" in ROWS[0].html if language == "de" else "234" in ROWS[0].html
+        expected = _expected(ROWS, CRITERIA, can_decide)
+        rendered = _rendered(ROWS, CRITERIA, can_decide)
+    assert rendered == expected
+    assert "&lt;b&gt;" in rendered[0] and "d&#x27;attente" in rendered[0]
+    assert "&quot;B&quot;" in rendered[0]
+    grouped = "1.234.567,90" if language == "de" else "1\xa0234\xa0567,90"
+    assert grouped in rendered[0]
+    assert ("décider" in rendered[1]) is can_decide
+
+
+def test_no_rows():
+    markup = get_template("calls/ranking_rows.html", using="jinja2").render(
+        {"rows": [], "criteria": CRITERIA, "can_decide": True}
+    )
+    assert _normalised(markup) == '<tr><td colspan="9">Aucun dossier déposé.</td></tr>'
 
 
 @pytest.mark.parametrize(
@@ -97,9 +134,6 @@ def test_amounts_are_grouped_as_floatformat_2g(language):
         for a in amounts + ["1234567890.125"]
     ]  # fmt: skip
     with translation.override(language):
-        expected = [
-            OLD_ROW.render(Context({"row": r, "criteria": CRITERIA, "can_decide": False}))
-            for r in rows
-        ]
-        display.ranking_rows(rows, CRITERIA, False)
-    assert [r.html for r in rows] == expected
+        expected = _expected(rows, CRITERIA, False)
+        rendered = _rendered(rows, CRITERIA, False)
+    assert rendered == expected
