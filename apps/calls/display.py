@@ -1,4 +1,5 @@
-"""Display-only formatting of the consolidated ranking (the stored totals stay Decimal).
+"""Display-only text of the calls' long tables: the consolidated ranking (the stored
+totals stay Decimal) and the juror's list.
 
 The ranking table has one row per dossier and one cell per criterion (60 x 10 on a
 regional call); running Django's template engine, floatformat and {% url %} for each
@@ -8,6 +9,7 @@ plain text, with the same text as the template filters they replace (tested agai
 them in tests/calls/test_display.py): `floatformat:2` and `floatformat:"2g"` rounding
 (ROUND_HALF_UP, no "-0.00"), the active locale's separators, the same translations.
 Equal means and spreads (frequent: a few jurors' small integer scores) are rounded once.
+Links are reversed once per page, then each row's uuid put in its place.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils import formats, numberformat
 from django.utils.translation import ngettext
+
+from apps.calls.models import Assignment
 
 CENT = Decimal("0.01")
 
@@ -39,8 +43,8 @@ def two_decimals(value, separator: str) -> str:
     return _fixed(value).replace(".", separator)
 
 
-# Each ranking link is reversed once per page, then each dossier's uuid put in its place
-# (120 reverse() calls cost more than the rest of a row).
+# A page reverses each of its links once, then puts each row's uuid in its place
+# (120 reverse() calls cost more than the rest of the ranking's rows).
 PLACEHOLDER = UUID(int=0)
 
 
@@ -120,3 +124,25 @@ def ranking_rows(rows: list, criteria: list) -> None:
         row.cumulative_text = amount(row.cumulative)
         decision = getattr(dossier, "decision", None)
         row.outcome_text = decision.get_outcome_display() if decision else ""
+
+
+def jury_rows(assignments) -> list:
+    """The juror's assignments, each with `link` (the page its title opens: the conflict
+    declaration first, then the score sheet; None once a conflict is declared) and
+    `co_applicants_text` ("" without co-applicants)."""
+    conflict_url = _url_maker("calls:conflict")
+    score_url = _url_maker("calls:score")
+    co_texts: dict = {}
+    rows = list(assignments)
+    for a in rows:
+        if a.conflict == Assignment.Conflict.CONFLICT:
+            a.link = None
+        elif a.conflict == Assignment.Conflict.UNDECLARED:
+            a.link = conflict_url(a.uuid)
+        else:
+            a.link = score_url(a.uuid)
+        n = a.co_applicants
+        if n not in co_texts:
+            co_texts[n] = ngettext("+%(n)s SLSP", "+%(n)s SLSP", n) % {"n": n} if n else ""
+        a.co_applicants_text = co_texts[n]
+    return rows

@@ -133,10 +133,22 @@ def assignments_for(user):
 
 
 def juror_list(user):
-    """The juror's list: constant queries whatever its length."""
+    """The juror's list: constant queries whatever its length; only the fields it shows
+    (an assignment, its dossier, call and SLSP carry a dozen timestamps otherwise)."""
     return (
         assignments_for(user)
         .select_related("dossier__call", "dossier__lead_slsp")
+        .only(
+            "uuid",
+            "juror_id",
+            "conflict",
+            "status",
+            "dossier__title",
+            "dossier__call__title",
+            "dossier__call__status",
+            "dossier__lead_slsp__short_name",
+            "dossier__lead_slsp__official_name",
+        )
         .annotate(co_applicants=Count("dossier__applicants") - 1)
         .order_by("dossier__call__closes_at", "dossier__title", "pk")
     )

@@ -401,9 +401,8 @@ def assign_balanced(request, uuid):
 @login_required
 def jury_list(request):
     _require(request, "calls.score")
-    return render(
-        request, "calls/jury_list.html", {"assignments": queries.juror_list(request.user)}
-    )
+    assignments = display.jury_rows(queries.juror_list(request.user))
+    return render(request, "calls/jury_list.html", {"assignments": assignments})
 
 
 def _assignment(request, uuid):
