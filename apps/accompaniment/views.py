@@ -210,7 +210,7 @@ def moment_create(request, uuid):
         rows = sections.moment_rows(
             timeline_moments(household).filter(pk=moment.pk), can_read_sensitive=True
         )
-        html = render_to_string("accompaniment/_timeline.html", {"events": rows}, request=request)
+        html = render_to_string("accompaniment/timeline.html", {"events": rows}, using="jinja2")
         return JsonResponse({"ok": True, "message": _("Moment enregistré."), "html": html})
     if error is not None:
         _refuse(request, error)

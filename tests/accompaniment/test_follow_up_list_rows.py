@@ -37,6 +37,8 @@ FORMER_ROW = Template(
 
 
 def _squeeze(html: str) -> str:
+    # Rows are Jinja2 now: it writes an apostrophe &#39; where Django writes &#x27;.
+    html = html.replace("&#39;", "&#x27;")
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
 

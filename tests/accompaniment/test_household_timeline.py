@@ -68,7 +68,7 @@ def test_moment_row_shows_every_detail(client_for, world, household, detailed):
     link = reverse("accompaniment:moment_sensitive", kwargs={"uuid": detailed.uuid})
     expected = (
         f'<li class="moment"><strong>{DAY:%d/%m/%Y}</strong> — Visite à domicile '
-        "(45 min, Anne D&#x27;Almeida, la mère) — Apaiser &lt;vite&gt; : Bruit le soir"
+        "(45 min, Anne D&#39;Almeida, la mère) — Apaiser &lt;vite&gt; : Bruit le soir"
         " — avec Alpha &amp; Co, Zèbre"
         ' <span class="badge warn">note sensible : Santé</span>'
         f' <a href="{link}">consulter (motif requis)</a></li>'
