@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import queries, services
-from apps.accompaniment.models import Domain, MomentKind
+from apps.accompaniment.models import Domain, FollowUp, MomentKind
 from tests.tenants.factories import household_with_tenancy
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,53 @@ def test_home_panel_lists_the_first_eight_and_counts_them_all(world, rf):
     assert data["welcome_count"] == len(expected) == 11
     assert data["welcome"] == expected[: panels.LIMIT]
     assert data["stale_count"] == 0
+
+
+def test_stale_follow_ups_equal_a_plain_computation(world):
+    """Latest moment (or the opening day) before the limit, open follow-ups only,
+    oldest first: the subquery gives what a loop over the moments gives."""
+    user = world.users["referent_a"]
+    days = datetime.timedelta
+    cases = [(200, [150, 70]), (200, [10]), (90, []), (30, []), (200, [61, 59]), (200, [60])]
+    with scope(slsp=[world.slsp_a.pk]):
+        for opened_ago, moment_ages in cases:
+            with scopes_disabled():
+                household = household_with_tenancy(world.slsp_a)
+            services.record_consent(
+                household, user, given_on=TODAY - days(300), covers_follow_up=True
+            )
+            follow_up = services.open_follow_up(
+                household,
+                user,
+                domains=[Domain.HABITER],
+                objective="x",
+                opened_on=TODAY - days(opened_ago),
+            )
+            for age in moment_ages:
+                services.log_moment(
+                    household,
+                    user,
+                    kind=MomentKind.PHONE,
+                    follow_up=follow_up,
+                    date=TODAY - days(age),
+                    duration_minutes=10,
+                )
+        closed = services.open_follow_up(
+            household,
+            user,
+            domains=[Domain.HABITER],
+            objective="fermé",
+            opened_on=TODAY - days(250),
+        )
+        services.close_follow_up(closed, outcome="autre", closed_on=TODAY - days(100))
+        limit = TODAY - days(60)
+        expected = []
+        for f in FollowUp.objects.filter(closed_on__isnull=True):
+            dates = list(f.moments.values_list("date", flat=True))
+            last = max(dates) if dates else f.opened_on
+            if last < limit:
+                expected.append((last, f.pk))
+        got = [(f.last_moment, f.pk) for f in queries.stale_follow_ups(user, days=60)]
+    assert sorted(expected) == sorted(got)
+    assert [last for last, _ in got] == sorted(last for last, _ in got)
+    assert len(got) == 2  # last moment 70 days ago; opened 90 days ago without a moment
