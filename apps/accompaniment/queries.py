@@ -235,20 +235,21 @@ def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
 def first_year_without_welcome(user, today=None):
     """Households in their first 12 months of tenancy with no welcome moment yet."""
     today = today or timezone.localdate()
-    recent = Tenancy.objects.filter(
-        household=OuterRef("pk"), start_date__gt=today - datetime.timedelta(days=365)
-    ).current(today)
     welcomed = Moment.objects.filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
     entry = Tenancy.objects.filter(household=OuterRef("pk")).order_by("-start_date")
-    # Start from the tenancies begun in the last year (a few per cent of the SLSP's
-    # households), not from every household; the welcome check then reads the partial
-    # index moment_household_welcome.
-    started = Tenancy.objects.filter(
-        slsp_id__in=user.slsp_ids(), start_date__gt=today - datetime.timedelta(days=365)
-    ).values("household_id")
+    # Start from the current tenancies begun in the last year (a few per cent of the
+    # SLSP's households), not from every household; the welcome check then reads the
+    # partial index moment_household_welcome. A tenancy belongs to its household's SLSP.
+    recent = (
+        Tenancy.objects.filter(
+            slsp_id__in=user.slsp_ids(), start_date__gt=today - datetime.timedelta(days=365)
+        )
+        .current(today)
+        .values("household_id")
+    )
     return (
-        Household.objects.filter(slsp_id__in=user.slsp_ids(), pk__in=started)
-        .filter(Exists(recent), ~Exists(welcomed))
+        Household.objects.filter(slsp_id__in=user.slsp_ids(), pk__in=recent)
+        .filter(~Exists(welcomed))
         .annotate(entry=Subquery(entry.values("start_date")[:1]))
         .order_by("entry")
     )
