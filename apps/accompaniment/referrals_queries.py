@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Aggregate,
     Count,
@@ -16,6 +17,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    Value,
 )
 from django.db.models.functions import Extract
 from django.utils import timezone
@@ -210,6 +212,56 @@ class NetworkGroup:
     total: Stats = field(default_factory=Stats)
 
 
+COUNTS = ("total", "proposed", "sent", "accepted", "refused", "in_progress", "closed")
+
+
+def _grouped_stats(referrals) -> tuple[dict, dict, dict]:
+    """Statistics per partner, per partner type and overall, from one grouped query.
+
+    Counts add up; medians do not, so each partner's group also returns its answered
+    referrals' response days, and the medians of a type and of the whole are taken
+    from their union the way PostgreSQL's percentile_cont(0.5) takes them (the same
+    float arithmetic: tests compare with `_stats_aggregates`)."""
+    aggregates = _stats_aggregates()
+    aggregates.pop("median_days")
+    answered = Q(answered_at__isnull=False)
+    rows = list(
+        referrals.values("partner_id", "partner__type")
+        .annotate(
+            **aggregates,
+            days=ArrayAgg(response_days_expression(), filter=answered, default=Value([])),
+        )
+        .order_by()
+    )
+    names = (*COUNTS, "answered", "accepted_ever")
+
+    def combine(group: list[dict]) -> dict:
+        out = {name: sum(row[name] for row in group) for name in names}
+        out["median_days"] = percentile_median([d for row in group for d in row["days"]])
+        return out
+
+    per_partner = {row["partner_id"]: combine([row]) for row in rows}
+    by_type: dict[str, list] = {}
+    for row in rows:
+        by_type.setdefault(row["partner__type"], []).append(row)
+    per_type = {type_: combine(group) for type_, group in by_type.items()}
+    return per_partner, per_type, combine(rows)
+
+
+def percentile_median(values) -> float | None:
+    """PostgreSQL's percentile_cont(0.5) in float8: the middle value, or the lower middle
+    plus half the gap to the upper one."""
+    if not values:
+        return None
+    ordered = sorted(float(v) for v in values)
+    position = 0.5 * (len(ordered) - 1)
+    lower = int(position)
+    if position == lower:
+        return ordered[lower]
+    low, high = ordered[lower], ordered[lower + 1]
+    return low + (high - low) * (position - lower)
+
+
 def network_of(slsp, *, suppress: bool = False) -> dict:
     """The network of one SLSP: partners by type with agreement status and referral
     statistics. Three queries whatever the number of partners or referrals."""
@@ -225,21 +277,7 @@ def network_of(slsp, *, suppress: bool = False) -> dict:
             .with_status(today)
             .values("partner_id", "status", "shares_data", "response_days")
         )
-        per_partner = {
-            row["partner_id"]: row
-            for row in Referral.objects.filter(slsp=slsp)
-            .values("partner_id")
-            .annotate(**_stats_aggregates())
-            .order_by()
-        }
-        per_type = {
-            row["partner__type"]: row
-            for row in Referral.objects.filter(slsp=slsp)
-            .values("partner__type")
-            .annotate(**_stats_aggregates())
-            .order_by()
-        }
-        overall = Referral.objects.filter(slsp=slsp).aggregate(**_stats_aggregates())
+        per_partner, per_type, overall = _grouped_stats(Referral.objects.filter(slsp=slsp))
     best: dict[int, dict] = {}
     for agreement in agreements:
         current = best.get(agreement["partner_id"])

@@ -290,3 +290,46 @@ def test_regional_metric_counts_referrals_per_slsp(world, user):
     assert referrals_this_semester_by_slsp([world.slsp_a.pk, world.slsp_b.pk]) == {
         world.slsp_a.pk: 2
     }
+
+
+def test_grouped_network_statistics_equal_the_sql_aggregates(world, user):
+    """network_of's statistics per partner, per type and overall come from one grouped
+    query; the medians it combines in Python equal percentile_cont's, even and odd."""
+    from django.db.models import F
+
+    from apps.accompaniment.referrals_queries import _grouped_stats, _stats_aggregates
+
+    setups = [
+        referral_setup(world.slsp_a, user, type="cpas"),
+        referral_setup(world.slsp_a, user, type="cpas"),
+        referral_setup(world.slsp_a, user, type="ais"),
+    ]
+    hours = iter([1, 7, 30, 31, 50, 5, 13, 100, 2])
+    with scopes_disabled():
+        for setup, answered in zip(setups, (4, 3, 2), strict=True):
+            for _ in range(answered):
+                referral = sent_referral(setup, user)
+                referrals.transition(referral, "accepted", user=user)
+                Referral.objects.filter(pk=referral.pk).update(
+                    answered_at=F("sent_at") + datetime.timedelta(hours=next(hours))
+                )
+            make_referral(setup, user)  # never answered
+        referrals.transition(sent_referral(setups[2], user), "refused", user=user)
+        referrals_qs = Referral.objects.filter(slsp=world.slsp_a)
+        per_partner, per_type, overall = _grouped_stats(referrals_qs)
+        aggregates = _stats_aggregates()
+        expected_partner = {
+            row.pop("partner_id"): row
+            for row in referrals_qs.values("partner_id").annotate(**aggregates).order_by()
+        }
+        expected_type = {
+            row.pop("partner__type"): row
+            for row in referrals_qs.values("partner__type").annotate(**aggregates).order_by()
+        }
+        expected_overall = referrals_qs.aggregate(**aggregates)
+        _, _, empty = _grouped_stats(Referral.objects.filter(slsp=world.slsp_b))
+    assert per_partner == expected_partner
+    assert per_type == expected_type and set(per_type) == {"cpas", "ais"}
+    assert overall == expected_overall
+    assert overall["answered"] == 10 and overall["median_days"] is not None
+    assert empty["total"] == 0 and empty["median_days"] is None
