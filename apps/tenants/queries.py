@@ -1,6 +1,8 @@
 """Reads of the tenants app: one visibility function per core model."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from apps.tenants.models import Category, Household, ImportJob, Member, Tenancy
@@ -53,8 +55,22 @@ def tenancies_of(household):
     return Tenancy.objects.filter(household=household).select_related("unit")
 
 
-def members_of(household):
-    return Member.objects.filter(household=household)
+def with_member_rows(households):
+    """Each household's members as plain rows (first_name, last_name, birth_year,
+    relation), read in the household's own query: one query fewer on its page."""
+    members = (
+        Member.objects.filter(household=OuterRef("pk"))
+        .order_by("pk")
+        .values(
+            row=JSONObject(
+                first_name="first_name",
+                last_name="last_name",
+                birth_year="birth_year",
+                relation="relation",
+            )
+        )
+    )
+    return households.annotate(member_rows=ArraySubquery(members))
 
 
 def districts_for(user) -> list[str]:

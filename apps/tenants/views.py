@@ -30,7 +30,9 @@ def household_list(request):
 
 @login_required
 def household_detail(request, uuid):
-    household = get_object_or_404(queries.households_for(request.user), uuid=uuid)
+    household = get_object_or_404(
+        queries.with_member_rows(queries.households_for(request.user)), uuid=uuid
+    )
     if not rules.has_perm("tenants.view_household", request.user, household):
         raise Http404
     log_access(request, household)
@@ -41,7 +43,7 @@ def household_detail(request, uuid):
     context = {
         "household": household,
         "tenancies": queries.tenancies_of(household),
-        "members": queries.members_of(household),
+        "members": household.member_rows,
         "sections": sections,
     }
     return render(request, "tenants/household_detail.html", context)

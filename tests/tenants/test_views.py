@@ -88,3 +88,29 @@ def test_household_page_query_count_does_not_grow_with_members(client_for, world
             MemberFactory.create_batch(batch, slsp=world.slsp_a, household=household)
         counts.append(count_queries(client, url))
     assert len(set(counts)) == 1, counts
+
+
+def test_household_page_lists_its_own_members_in_order(client_for, world):
+    household = household_with_tenancy(world.slsp_a)
+    with scopes_disabled():
+        MemberFactory(
+            slsp=world.slsp_a,
+            household=household,
+            first_name="<Zoé>",
+            birth_year=None,
+            relation="enfant",
+        )
+        MemberFactory(slsp=world.slsp_a, household=household, first_name="Amir", relation="")
+        other = household_with_tenancy(world.slsp_a)
+        MemberFactory(slsp=world.slsp_a, household=other, first_name="Ailleurs")
+        names = list(household.members.order_by("pk").values_list("last_name", flat=True))
+    url = reverse("tenants:household", kwargs={"uuid": household.uuid})
+    html = client_for("referent_a").get(url).content.decode()
+    members = html.split("<h3>Membres</h3>")[1].split("</ul>")[0]
+    items = [item.split("</li>")[0] for item in members.split("<li>")[1:]]
+    assert items == [
+        f"Alex {names[0]} (1980)",
+        f"&lt;Zoé&gt; {names[1]} — enfant",
+        f"Amir {names[2]} (1980)",
+    ]
+    assert "Ailleurs" not in html
