@@ -20,6 +20,7 @@ def test_url_fast_path_equals_reverse_with_any_script_prefix():
             set_script_prefix(prefix)
             expected = reverse("tenants:household", kwargs={"uuid": value})
             assert jinja2env.url("tenants:household", uuid=value) == expected
+            assert jinja2env.uuid_url_maker("tenants:household")(value) == expected
             assert expected.startswith(prefix)
     finally:
         set_script_prefix("/")

@@ -15,13 +15,12 @@ Links are reversed once per page, then each row's uuid put in its place.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from uuid import UUID
 
-from django.urls import reverse
 from django.utils import formats, numberformat
 from django.utils.translation import ngettext
 
 from apps.calls.models import Assignment
+from apps.core.jinja2env import uuid_url_maker
 
 CENT = Decimal("0.01")
 
@@ -41,17 +40,6 @@ def two_decimals(value, separator: str) -> str:
     if value is None:
         return ""
     return _fixed(value).replace(".", separator)
-
-
-# A page reverses each of its links once, then puts each row's uuid in its place
-# (120 reverse() calls cost more than the rest of the ranking's rows).
-PLACEHOLDER = UUID(int=0)
-
-
-def _url_maker(name: str):
-    pattern = reverse(name, kwargs={"uuid": PLACEHOLDER})
-    placeholder = str(PLACEHOLDER)
-    return lambda uuid: pattern.replace(placeholder, str(uuid))
 
 
 def ranking_rows(rows: list, criteria: list) -> None:
@@ -95,8 +83,8 @@ def ranking_rows(rows: list, criteria: list) -> None:
             jurors_texts[n] = ngettext("%(n)s juré", "%(n)s jurés", n) % {"n": n}
         return jurors_texts[n]
 
-    dossier_url = _url_maker("calls:dossier_detail")
-    decision_url = _url_maker("calls:decision")
+    dossier_url = uuid_url_maker("calls:dossier_detail")
+    decision_url = uuid_url_maker("calls:decision")
     # A row without any score shows a dash under every criterion.
     empty_cells = [(None, None, False)] * len(criteria)
     for row in rows:
@@ -130,8 +118,8 @@ def jury_rows(assignments) -> list:
     """The juror's assignments, each with `link` (the page its title opens: the conflict
     declaration first, then the score sheet; None once a conflict is declared) and
     `co_applicants_text` ("" without co-applicants)."""
-    conflict_url = _url_maker("calls:conflict")
-    score_url = _url_maker("calls:score")
+    conflict_url = uuid_url_maker("calls:conflict")
+    score_url = uuid_url_maker("calls:score")
     co_texts: dict = {}
     rows = list(assignments)
     for a in rows:
