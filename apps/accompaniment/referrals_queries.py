@@ -122,6 +122,20 @@ def _stats_aggregates() -> dict:
     }
 
 
+# The statistics' counts: per status, then answered and accepted at some point.
+COUNTS = (
+    "total",
+    "proposed",
+    "sent",
+    "accepted",
+    "refused",
+    "in_progress",
+    "closed",
+    "answered",
+    "accepted_ever",
+)
+
+
 @dataclass
 class Stats:
     # Built once from the aggregates, then read several times per row by templates:
@@ -154,8 +168,7 @@ class Stats:
     @cached_property
     def display(self) -> dict:
         """Every count as shown, for templates."""
-        names = ("total", "proposed", "sent", "accepted", "refused", "in_progress", "closed")
-        return {name: self.shown(name) for name in (*names, "answered", "accepted_ever")}
+        return {name: self.shown(name) for name in COUNTS}
 
     def shown(self, name: str):
         """A count as shown: '< 5' for coordinators when 1 to 4."""
@@ -212,9 +225,6 @@ class NetworkGroup:
     total: Stats = field(default_factory=Stats)
 
 
-COUNTS = ("total", "proposed", "sent", "accepted", "refused", "in_progress", "closed")
-
-
 def _grouped_stats(referrals) -> tuple[dict, dict, dict]:
     """Statistics per partner, per partner type and overall, from one grouped query.
 
@@ -233,10 +243,9 @@ def _grouped_stats(referrals) -> tuple[dict, dict, dict]:
         )
         .order_by()
     )
-    names = (*COUNTS, "answered", "accepted_ever")
 
     def combine(group: list[dict]) -> dict:
-        out = {name: sum(row[name] for row in group) for name in names}
+        out = {name: sum(row[name] for row in group) for name in COUNTS}
         out["median_days"] = percentile_median([d for row in group for d in row["days"]])
         return out
 
