@@ -25,7 +25,9 @@ def _shape(page):
     )
 
 
-@pytest.mark.parametrize("number", [None, "", "1", 2, "3", "4", "99", "0", "-2", "abc", 2.0])
+@pytest.mark.parametrize(
+    "number", [None, "", "1", 2, "3", "4", "99", "0", "-2", "abc", 2.0, "9" * 30, "1e9"]
+)
 def test_same_pages_as_django(number):
     for i in range(7):
         SlspFactory(official_name=f"Pagination {i}")

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "window_total"
+MAX_PAGE = 1_000_000
 
 
 class CountedPaginator(Paginator):
@@ -30,7 +31,8 @@ class CountedPaginator(Paginator):
             number = int(number or 1)
         except (TypeError, ValueError):
             return None
-        if number < 1:
+        # Past any real list (and past PostgreSQL's bigint OFFSET): Django's checks.
+        if not 1 <= number <= MAX_PAGE:
             return None
         bottom = (number - 1) * self.per_page
         return list(
