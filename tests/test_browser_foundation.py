@@ -41,10 +41,14 @@ def test_coordinator_sees_every_slsp_and_sorts_the_register(live_server, world):
 def test_keyboard_only_login_on_a_tablet(live_server, world):
     with chromium_page(viewport={"width": 820, "height": 1180}) as page:
         page.goto(live_server.url + "/comptes/connexion/")
-        # The e-mail field has focus on load; type, tab to the password, submit with Enter.
+        # The e-mail field takes focus on load; type, tab to the password, submit with Enter.
+        # Chromium applies autofocus at its next rendering step, which may come after the
+        # load event on a busy machine: wait for it rather than type into nothing.
+        page.wait_for_function("document.activeElement && document.activeElement.type === 'email'")
         page.keyboard.type("ref.a@example.org")
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
+        assert page.get_by_label("Adresse e-mail").input_value() == "ref.a@example.org"
         page.keyboard.press("Enter")
         page.wait_for_load_state("networkidle")
         assert "SLSP A de test" in page.locator("main").inner_text()
