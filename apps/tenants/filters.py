@@ -2,8 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenants.models import Category, Household, HousingUnit, Member, search_key
-from apps.tenants.queries import last_tenancies
+from apps.tenants.models import (
+    Category,
+    Household,
+    HousingUnit,
+    LastTenancy,
+    Member,
+    search_key,
+)
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -36,30 +42,30 @@ class HouseholdFilter(django_filters.FilterSet):
         # Choices come from the user's own SLSPs only.
         self.filters["district"].extra["choices"] = [(d, d) for d in districts]
 
-    # Filters on the latest tenancy and on members are uncorrelated `pk__in` subqueries
-    # (run once), never the list's per-row annotations: the cost stays that of the
-    # matching rows, not of every household of the SLSP (bench/RESULTS.md).
+    # Filters read LastTenancy (each household's latest tenancy, kept by triggers) and
+    # members through uncorrelated `pk__in` subqueries, run once: the cost stays that of
+    # the matching rows, not of every household of the SLSP (bench/RESULTS.md). Both come
+    # from scoped managers: the request's SLSPs only.
 
     def search(self, queryset, name, value):
         wanted = search_key(value)
-        members = Member.objects.filter(search_key__contains=wanted).values("household_id")
-        # Units from the scoped manager: the request's SLSPs only, not the region's.
-        units = HousingUnit.objects.filter(search_key__contains=wanted)
-        at_address = last_tenancies().filter(unit__in=units)
+        members = Member.objects.filter(search_key__contains=wanted)
+        at_address = LastTenancy.objects.filter(
+            unit__in=HousingUnit.objects.filter(search_key__contains=wanted)
+        )
         return queryset.filter(
             Q(search_key__contains=wanted)
             | Q(pk__in=at_address.values("household_id"))
-            | Q(pk__in=members)
+            | Q(pk__in=members.values("household_id"))
         )
 
     def in_category(self, queryset, name, value):
         return queryset.filter(
-            pk__in=last_tenancies().filter(category=value).values("household_id")
+            pk__in=LastTenancy.objects.filter(category=value).values("household_id")
         )
 
     def in_district(self, queryset, name, value):
+        in_district = HousingUnit.objects.filter(district=value)
         return queryset.filter(
-            pk__in=last_tenancies()
-            .filter(unit__in=HousingUnit.objects.filter(district=value))
-            .values("household_id")
+            pk__in=LastTenancy.objects.filter(unit__in=in_district).values("household_id")
         )

@@ -125,6 +125,38 @@ class Tenancy(models.Model):
         return f"{self.household} — {self.unit}"
 
 
+class LastTenancy(models.Model):
+    """Each household's latest tenancy (by start date) with the columns the household
+    list shows and filters on, written only by the triggers on tenants_tenancy
+    (migration 0004). The list reads one small row per household instead of a
+    correlated subquery per column and per row, and its filters scan this table by SLSP
+    instead of every tenancy with an anti-join (bench/NOTES.md).
+
+    A table of its own, not columns of Household: a household saved from a stale
+    instance would write old values back. DO_NOTHING: the triggers remove the row when
+    the household's last tenancy goes, within the same statement."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.DO_NOTHING, primary_key=True, related_name="latest"
+    )
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.DO_NOTHING, related_name="+")
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.DO_NOTHING, related_name="+")
+    unit = models.ForeignKey(HousingUnit, on_delete=models.DO_NOTHING, related_name="+")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("dernier bail")
+        verbose_name_plural = _("derniers baux")
+        indexes = [models.Index(fields=["slsp", "category"], name="lasttenancy_slsp_category")]
+
+    def __str__(self):
+        return f"{self.household_id} → {self.tenancy_id}"
+
+
 class Member(models.Model):
     """A household member with minimal data: never a national register number."""
 

@@ -1,11 +1,11 @@
 """Reads of the tenants app: one visibility function per core model."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from apps.tenants.models import Category, Household, ImportJob, Member, Tenancy
+from apps.tenants.models import Household, ImportJob, LastTenancy, Member, Tenancy
 
 
 def households_for(user):
@@ -16,39 +16,22 @@ def households_for(user):
 
 
 def household_rows(user):
-    """Households with their current (or last) tenancy, in one query for the list."""
+    """Households with their latest tenancy (LastTenancy, kept by triggers): what the
+    list shows as one JSON row, read for the shown page only, and the start date it
+    may be sorted by."""
     today = timezone.localdate()
-    last = Tenancy.objects.filter(household=OuterRef("pk")).order_by("-start_date")
-    current = last.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-    rows = households_for(user).annotate(
-        address=Subquery(last.values("unit__address")[:1]),
-        commune=Subquery(last.values("unit__commune")[:1]),
-        district=Subquery(last.values("unit__district")[:1]),
-        category=Subquery(last.values("category")[:1]),
-        start_date=Subquery(last.values("start_date")[:1]),
-        current_start=Subquery(current.values("start_date")[:1]),
+    latest = LastTenancy.objects.filter(household=OuterRef("pk"))
+    shown = JSONObject(
+        address="unit__address",
+        commune="unit__commune",
+        district="unit__district",
+        category="category",
+        ended=ExpressionWrapper(Q(end_date__lt=today), output_field=BooleanField()),
     )
-    # The label in the request's language, computed by the database.
-    return rows.annotate(
-        category_label=Case(
-            *[When(category=value, then=Value(str(label))) for value, label in Category.choices],
-            default=Value(""),
-            output_field=CharField(),
-        )
+    return households_for(user).annotate(
+        tenancy=Subquery(latest.values(row=shown)),
+        start_date=Subquery(latest.values("start_date")),
     )
-
-
-def last_tenancies():
-    """Each household's latest tenancy (by start date): what the list shows and filters.
-
-    Filters go through `pk__in=last_tenancies()...values("household_id")`, an
-    uncorrelated subquery PostgreSQL runs once, instead of filtering on the list's
-    per-row annotations (one subquery per household: 3,000 of them in a large SLSP).
-    """
-    later = Tenancy.objects.filter(
-        household=OuterRef("household"), start_date__gt=OuterRef("start_date")
-    )
-    return Tenancy.objects.filter(~Exists(later))
 
 
 def tenancies_of(household):

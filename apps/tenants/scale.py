@@ -11,6 +11,7 @@ import datetime
 from apps.core.scale import copy_rows, next_id
 from apps.tenants import demo
 from apps.tenants.models import Category, Household, HousingUnit, Language, Member, Tenancy
+from apps.tenants.services import rebuild_last_tenancies
 
 # The demo's names and streets, with a few more so that 100,000 households vary more.
 LAST_NAMES = [
@@ -196,6 +197,8 @@ def seed(ctx):
         tenancies(),
         total=total + total // PREVIOUS_TENANCY_EVERY,
     )
+    # COPY ran with triggers off: fill each household's latest tenancy in one pass.
+    rebuild_last_tenancies()
 
     def members():
         for slsp, household_id, g, local in each():

@@ -91,3 +91,21 @@ def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
     job.save(update_fields=["status", "applied_at", "progress", "summary"])
     cache.delete(progress_key(job))
     return job
+
+
+def rebuild_last_tenancies() -> None:
+    """Recompute every household's LastTenancy. The triggers keep it exact; this is for
+    writes that bypass triggers (the scale seed's COPY under session_replication_role =
+    replica)."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE tenants_tenancy IN SHARE MODE")
+        cursor.execute("DELETE FROM tenants_lasttenancy")
+        cursor.execute(
+            "INSERT INTO tenants_lasttenancy "
+            "(household_id, tenancy_id, slsp_id, unit_id, category, start_date, end_date) "
+            "SELECT DISTINCT ON (household_id) "
+            "household_id, id, slsp_id, unit_id, category, start_date, end_date "
+            "FROM tenants_tenancy ORDER BY household_id, start_date DESC, id DESC"
+        )

@@ -12,7 +12,7 @@ from apps.slsps.queries import slsps_for
 from apps.tenants import importer, queries, services
 from apps.tenants.filters import HouseholdFilter
 from apps.tenants.forms import ImportApplyForm, ImportUploadForm
-from apps.tenants.models import ImportJob
+from apps.tenants.models import Category, ImportJob
 
 
 @login_required
@@ -25,7 +25,8 @@ def household_list(request):
         districts=queries.districts_for(request.user),
     )
     page = counted_page(filterset.qs, request.GET.get("page"), 50)
-    return render(request, "tenants/household_list.html", {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, "categories": dict(Category.choices)}
+    return render(request, "tenants/household_list.html", context)
 
 
 @login_required
