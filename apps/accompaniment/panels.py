@@ -12,8 +12,15 @@ def work_lists(request):
     user = request.user
     if not rules.has_perm("accompaniment.view_work_lists", user):
         return None
-    welcome, welcome_count = _first_and_total(queries.first_year_without_welcome(user))
-    stale, stale_count = _first_and_total(queries.stale_follow_ups(user))
+    # Only the columns the two short lists show.
+    welcome, welcome_count = _first_and_total(
+        queries.first_year_without_welcome(user).only("uuid", "display_name", "reference")
+    )
+    stale, stale_count = _first_and_total(
+        queries.stale_follow_ups(user).only(
+            "objective", "household__uuid", "household__display_name", "household__reference"
+        )
+    )
     return {
         "welcome": welcome,
         "welcome_count": welcome_count,

@@ -19,7 +19,10 @@ def referent(request):
         return None
     open_calls = [
         c
-        for c in queries.calls_for(user).filter(status=CallStatus.OPEN).order_by("closes_at")[:5]
+        for c in queries.calls_for(user)
+        .filter(status=CallStatus.OPEN)
+        .order_by("closes_at")
+        .only("uuid", "title", "status", "opens_at", "closes_at")[:5]
         if services.is_open_for_submission(c)
     ]
     return {"open_calls": open_calls, "dossiers": queries.my_dossiers(user).count()}

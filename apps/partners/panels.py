@@ -10,5 +10,11 @@ def expiring_agreements(request):
     user = request.user
     if not rules.has_perm("partners.view_expiring_agreements", user):
         return None
-    rows = list(queries.expiring_agreements_for(user).order_by("end_date", "pk")[:20])
+    rows = list(
+        queries.expiring_agreements_for(user)
+        .order_by("end_date", "pk")
+        .select_related(None)
+        .select_related("partner")
+        .only("uuid", "purpose", "end_date", "partner__name")[:20]
+    )
     return {"agreements": rows, "days": EXPIRY_WARNING_DAYS}

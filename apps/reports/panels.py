@@ -16,6 +16,7 @@ def semester_notice(request):
         queries.semester_reports_for(user)
         .filter(year=year, semester=semester, status=ReportStatus.DRAFT)
         .order_by("slsp__official_name")
+        .only("uuid", "slsp__official_name")
     )
     if not drafts:
         return None
