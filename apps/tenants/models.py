@@ -23,6 +23,11 @@ class Language(models.TextChoices):
     OTHER = "autre", _("Autre")
 
 
+def unit_label(address: str, postal_code: str, commune: str) -> str:
+    """How a housing unit is named on every page (its str(), and rows read as JSON)."""
+    return f"{address}, {postal_code} {commune}"
+
+
 class HousingUnit(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
@@ -49,7 +54,7 @@ class HousingUnit(models.Model):
         indexes = [models.Index(fields=["slsp", "district"], name="unit_slsp_district")]
 
     def __str__(self):
-        return f"{self.address}, {self.postal_code} {self.commune}"
+        return unit_label(self.address, self.postal_code, self.commune)
 
 
 class Household(models.Model):

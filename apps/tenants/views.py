@@ -32,7 +32,8 @@ def household_list(request):
 @login_required
 def household_detail(request, uuid):
     household = get_object_or_404(
-        queries.with_member_rows(queries.households_for(request.user)), uuid=uuid
+        queries.with_tenancy_rows(queries.with_member_rows(queries.households_for(request.user))),
+        uuid=uuid,
     )
     if not rules.has_perm("tenants.view_household", request.user, household):
         raise Http404
@@ -43,7 +44,7 @@ def household_detail(request, uuid):
     ]
     context = {
         "household": household,
-        "tenancies": queries.tenancies_of(household),
+        "tenancies": queries.tenancy_rows(household),
         "members": household.member_rows,
         "sections": sections,
     }

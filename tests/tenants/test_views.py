@@ -114,3 +114,61 @@ def test_household_page_lists_its_own_members_in_order(client_for, world):
         f"Amir {names[2]} (1980)",
     ]
     assert "Ailleurs" not in html
+
+
+def test_household_page_lists_its_tenancies_as_the_models_name_them(client_for, world):
+    """Tenancies are read as JSON rows in the household's query: the page must show what
+    the model instances showed (unit str, district, category label, dates), newest first,
+    escaped, and cost the same queries for 1 and 3 tenancies."""
+    import datetime
+
+    from apps.tenants.models import Category, Tenancy
+    from tests.tenants.factories import HousingUnitFactory, TenancyFactory
+
+    household = household_with_tenancy(world.slsp_a, start_date=datetime.date(2012, 3, 1))
+    client = client_for("referent_a")
+    url = reverse("tenants:household", kwargs={"uuid": household.uuid})
+    one = count_queries(client, url)
+    with scopes_disabled():
+        Tenancy.objects.filter(household=household).update(end_date=datetime.date(2019, 6, 30))
+        TenancyFactory(
+            slsp=world.slsp_a,
+            household=household,
+            unit=HousingUnitFactory(
+                slsp=world.slsp_a, address="Rue <des> Anges 4", district="", commune="Mons"
+            ),
+            start_date=datetime.date(2019, 7, 1),
+            end_date=datetime.date(2023, 12, 31),
+            category=Category.TRANSIT,
+            accompanied=True,
+            public="sortie d'hébergement",
+        )
+        TenancyFactory(
+            slsp=world.slsp_a,
+            household=household,
+            start_date=datetime.date(2024, 1, 1),
+            category=Category.SOCIAL_ASSIMILE,
+        )
+        tenancies = list(Tenancy.objects.filter(household=household).select_related("unit"))
+    assert count_queries(client, url) == one
+    html = client.get(url).content.decode()
+    section = html.split("<h2>Baux</h2>")[1].split("</section>")[0]
+    shown = [
+        [dd.split("</dd>")[0] for dd in block.split("<dd>")[1:]]
+        for block in section.split('<dl class="facts">')[1:]
+    ]
+    from django.utils.html import escape
+
+    expected = [
+        [
+            escape(str(t.unit)),
+            escape(t.unit.district) or "—",
+            escape(t.get_category_display()),
+            f"{t.start_date:%d/%m/%Y} → "
+            + (f"{t.end_date:%d/%m/%Y}" if t.end_date else "en cours"),
+            ("oui" if t.accompanied else "non") + (f" ({escape(t.public)})" if t.public else ""),
+        ]
+        for t in sorted(tenancies, key=lambda t: t.start_date, reverse=True)
+    ]
+    assert shown == expected
+    assert "Rue &lt;des&gt; Anges 4, 5000 Mons" in section
