@@ -23,6 +23,16 @@ class Sample(forms.Form):
         choices=[("1", "Un"), ("2", "Deux")], widget=forms.CheckboxSelectMultiple, required=False
     )
     multi = forms.MultipleChoiceField(choices=[("1", "Un"), ("2", "Deux")], required=False)
+    radio = forms.ChoiceField(
+        choices=[("Quartiers", [("n", "<Nord>"), ("s", "Sud")]), ("x", "Autre")],
+        widget=forms.RadioSelect(attrs={"class": "inline"}),
+        required=False,
+    )
+    ticks = forms.MultipleChoiceField(
+        choices=[("1", "L'un"), ("2", "Deux")],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-x": "y", "disabled": False}),
+        required=False,
+    )
     since = DateRangeField(required=False)  # django-filter's template: Django engine
     hidden = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -39,11 +49,14 @@ def _both(form):
 
 
 def test_same_html_as_django_templates_bound_with_errors():
-    form = Sample(data={"kind": "zzz", "grouped": "s", "many": ["2"], "multi": ["1", "2"]})
+    form = Sample(
+        data={"kind": "zzz", "grouped": "s", "many": ["2"], "multi": ["1", "2"], "radio": "s"}
+    )
     form.is_valid()
     expected, actual = _both(form)
     assert _normal(actual) == _normal(expected)
     assert '<option value="s" selected>Sud</option>' in actual
+    assert 'type="radio" name="radio" value="s" class="inline"' in actual
     assert "&lt;Impayés&gt;" in actual  # labels stay escaped
     assert "Sélectionnez un choix valide" in unescape(actual)
 

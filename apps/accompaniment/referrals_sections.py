@@ -5,6 +5,17 @@ import rules
 from apps.accompaniment import referrals_queries as queries
 from apps.accompaniment.sections import household_follow_ups
 
+REFERRAL_ROW_FIELDS = (
+    "uuid",
+    "status",
+    "sharing_stopped_at",
+    "proposed_at",
+    "sent_at",
+    "answered_at",
+    "outcome",
+    "partner__name",
+)
+
 
 def household_referrals(request, household):
     user = request.user
@@ -15,9 +26,13 @@ def household_referrals(request, household):
     open_follow_ups = [f for f in household_follow_ups(household) if f.is_open] if can_refer else []
     return {
         "household": household,
-        # The table shows the partner only: no join on agreement and follow-up.
+        # The table shows the partner only: no join on agreement and follow-up, and
+        # only the columns it shows.
         "referrals": list(
-            queries.referrals_of(household).select_related(None).select_related("partner")
+            queries.referrals_of(household)
+            .select_related(None)
+            .select_related("partner")
+            .only(*REFERRAL_ROW_FIELDS)
         ),
         "can_refer": can_refer,
         "open_follow_ups": open_follow_ups,
