@@ -442,7 +442,18 @@ def assign_balanced(call: Call, per_dossier: int, jurors, dossiers) -> BalancedR
     return BalancedResult(created=created, short=short)
 
 
+def _lock_assignment(assignment: Assignment) -> None:
+    """Take the assignment's row lock and reload what the checks read: a double click or
+    a second tab waits here, then sees the first request's write instead of repeating
+    it (two declarations, or scores created twice)."""
+    with scopes_disabled():
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()
+    assignment.refresh_from_db(fields=["conflict", "status"])
+
+
+@transaction.atomic
 def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) -> None:
+    _lock_assignment(assignment)
     _check_scoring_phase(assignment)
     if assignment.conflict != Assignment.Conflict.UNDECLARED:
         raise AssignmentRefused(_("La déclaration a déjà été faite."))
@@ -455,6 +466,7 @@ def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) ->
 @transaction.atomic
 def save_scores(assignment: Assignment, criteria, cleaned: dict, *, submit: bool) -> list[str]:
     """Store a draft; with `submit`, refuse (returning what is missing) unless complete."""
+    _lock_assignment(assignment)
     if assignment.is_submitted:
         raise AssignmentRefused(_("Cette évaluation a déjà été remise."))
     _check_scoring_phase(assignment)
