@@ -31,6 +31,7 @@ from apps.calls.models import (
     DossierStatus,
     DossierVersion,
 )
+from apps.core.pagination import counted_page
 from apps.core.uploads import safe_download_name, serve_stored_file
 from apps.slsps.models import Slsp
 
@@ -575,4 +576,6 @@ def results_pdf(request, uuid):
 @login_required
 def library(request):
     _require(request, "calls.view_library")
-    return render(request, "calls/library.html", {"dossiers": queries.library_for(request.user)})
+    # Selected dossiers add up call after call: a page at a time, newest calls first.
+    page = counted_page(queries.library_for(request.user), request.GET.get("page"), 20)
+    return render(request, "calls/library.html", {"page": page})

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.pagination import counted_page
 from apps.core.uploads import serve_stored_file
 from apps.reports import documents, queries, regional_report, services
 from apps.reports.forms import EvaluationForm, SemesterChoiceForm, SemesterRequestForm
@@ -54,7 +55,9 @@ def semester_list(request, form=None):
     reports = queries.semester_reports_for(request.user).order_by(
         "slsp__official_name", "-year", "-semester", "-version"
     )
-    return render(request, "reports/semester_list.html", {"reports": reports, "form": form})
+    # Two semesters a year, each with its versions: a page at a time, newest first per SLSP.
+    page = counted_page(reports, request.GET.get("page"), 30)
+    return render(request, "reports/semester_list.html", {"page": page, "form": form})
 
 
 @login_required

@@ -354,3 +354,24 @@ def test_hostile_input_to_the_report_forms_never_answers_5xx(world, client_for):
         assert response.status_code < 500
 
     run()
+
+
+def test_report_list_pages_through_the_versions(world, client_for):
+    """Thirty reports a page, newest semester first within an SLSP."""
+    with scope(slsp=[world.slsp_a.pk]):
+        for year in range(2000, 2016):
+            for semester in (1, 2):
+                SemesterReport.objects.create(slsp=world.slsp_a, year=year, semester=semester)
+    client = client_for("referent_a")
+    url = reverse("reports:semester_list")
+
+    def rows(**params):
+        html = client.get(url, params).content.decode()
+        return [row.split("</tr>")[0] for row in html.split("<tr><td>")[1:]], html
+
+    first, html = rows()
+    second, _ = rows(page=2)
+    assert "Page 1 sur 2" in html
+    assert len(first) == 30 and len(second) == 2
+    assert "S2 2015" in first[0] and "S1 2000" in second[-1]
+    assert rows(page="x")[0] == first and rows(page=9)[0] == second
