@@ -263,6 +263,50 @@ def send_referral(referral, user, *, recipient_email="", base_url) -> Referral:
     return referral
 
 
+# The link a partner needs at each status: to answer, then to report the outcome.
+LINK_FOR_STATUS = {
+    ReferralStatus.SENT: LinkPurpose.ANSWER,
+    ReferralStatus.ACCEPTED: LinkPurpose.OUTCOME,
+    ReferralStatus.IN_PROGRESS: LinkPurpose.OUTCOME,
+}
+
+
+@transaction.atomic
+def resend_link(referral, user, *, recipient_email="", base_url) -> ReferralLink:
+    """A new link for the partner (an e-mail lost, another contact): the previous link of
+    the same purpose stops working. Consent and agreement are checked again, as when
+    the referral was sent."""
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    purpose = LINK_FOR_STATUS.get(referral.status)
+    if purpose is None:
+        raise ValidationError(
+            _("Aucun lien à renvoyer pour une orientation « %(status)s ».")
+            % {"status": referral.get_status_display()}
+        )
+    if referral.sharing_stopped_at is not None:
+        raise ValidationError(_("Le partage de cette orientation a été arrêté."))
+    check_sharing(referral.household, referral.partner)
+    recipient = (
+        (recipient_email or "").strip() or referral.recipient_email or default_recipient(referral)
+    )
+    if not recipient:
+        raise ValidationError(
+            _("Aucune adresse e-mail connue pour ce partenaire : indiquez-en une.")
+        )
+    if recipient != referral.recipient_email:
+        referral.recipient_email = recipient
+        referral.save(update_fields=["recipient_email"])
+    link = _issue_link(referral, purpose, recipient, base_url)
+    _event(
+        referral,
+        "",
+        referral.status,
+        user=user,
+        note=_("Lien renvoyé à %(email)s") % {"email": recipient},
+    )
+    return link
+
+
 class LinkRefused(Exception):
     """A link that does nothing: `reason` is shown to the partner (French)."""
 

@@ -87,6 +87,9 @@ def referral_detail(request, uuid):
         "send_form": SendForm(initial={"recipient_email": referrals.default_recipient(referral)})
         if can_refer and referral.status == ReferralStatus.PROPOSED
         else None,
+        "resend_form": SendForm(initial={"recipient_email": referral.recipient_email})
+        if can_refer and referral.sharing and referral.status in referrals.LINK_FOR_STATUS
+        else None,
         "answer_form": RecordAnswerForm()
         if can_refer and referral.sharing and referral.status != ReferralStatus.PROPOSED
         else None,
@@ -114,6 +117,32 @@ def referral_send(request, uuid):
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, _("Orientation envoyée : le partenaire a reçu son lien."))
+    return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+
+
+@login_required
+@require_POST
+def referral_resend(request, uuid):
+    referral = _referral(request, uuid, "accompaniment.refer")
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(form))
+    else:
+        try:
+            link = referrals.resend_link(
+                referral,
+                request.user,
+                recipient_email=form.cleaned_data["recipient_email"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Nouveau lien envoyé à %(email)s ; le précédent ne fonctionne plus.")
+                % {"email": link.recipient_email},
+            )
     return redirect("accompaniment:referral_detail", uuid=referral.uuid)
 
 

@@ -49,6 +49,11 @@ urlpatterns += [
     path("orientation/<uuid:uuid>/", referral_views.referral_detail, name="referral_detail"),
     path("orientation/<uuid:uuid>/envoyer/", referral_views.referral_send, name="referral_send"),
     path(
+        "orientation/<uuid:uuid>/renvoyer-lien/",
+        referral_views.referral_resend,
+        name="referral_resend",
+    ),
+    path(
         "orientation/<uuid:uuid>/statut/",
         referral_views.referral_transition,
         name="referral_transition",

@@ -255,3 +255,73 @@ def test_partner_directory_page_shows_referral_statistics(world, user):
     coordinator = world.client_for("coordinateur").get(url).content.decode()
     assert "Orientations de la région vers ce partenaire" in coordinator
     assert "&lt; 5" in coordinator
+
+
+def test_resend_link_replaces_the_previous_one(
+    world, user, client, django_capture_on_commit_callbacks
+):
+    from apps.accompaniment.models import LinkPurpose, ReferralLink
+
+    setup = referral_setup(world.slsp_a, user)
+    proposed = make_referral(setup, user)
+    detail = reverse("accompaniment:referral_detail", kwargs={"uuid": proposed.uuid})
+    assert "Renvoyer le lien" not in client.get(detail).content.decode()  # nothing sent yet
+    resend = reverse("accompaniment:referral_resend", kwargs={"uuid": proposed.uuid})
+    response = client.post(resend, {"recipient_email": ""}, follow=True)
+    assert "Aucun lien à renvoyer pour une orientation « Proposée »" in unescape(
+        response.content.decode()
+    )
+    referral = sent_referral(setup, user)
+    with scopes_disabled():
+        first = ReferralLink.objects.get(referral=referral)
+    detail = reverse("accompaniment:referral_detail", kwargs={"uuid": referral.uuid})
+    resend = reverse("accompaniment:referral_resend", kwargs={"uuid": referral.uuid})
+    assert "Renvoyer le lien" in client.get(detail).content.decode()
+    # Bad e-mail: refused in French, no new link, no mail.
+    sent_before = len(mail.outbox)
+    response = client.post(resend, {"recipient_email": "pas-une-adresse"}, follow=True)
+    assert "adresse de courriel valide" in response.content.decode()
+    with scopes_disabled():
+        assert ReferralLink.objects.filter(referral=referral).count() == 1
+    assert len(mail.outbox) == sent_before
+    # To another contact: a new answer link by e-mail, the first one revoked.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend, {"recipient_email": "autre@example.be"}, follow=True)
+    assert "Nouveau lien envoyé à autre@example.be" in unescape(response.content.decode())
+    assert mail.outbox[-1].to == ["autre@example.be"]
+    with scopes_disabled():
+        first.refresh_from_db()
+        links = ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True)
+        assert first.revoked_at is not None
+        assert [(link.purpose, link.recipient_email) for link in links] == [
+            (LinkPurpose.ANSWER, "autre@example.be")
+        ]
+        referral.refresh_from_db()
+        assert referral.recipient_email == "autre@example.be"
+        assert referral.status == ReferralStatus.SENT
+        assert ReferralEvent.objects.filter(referral=referral, note__contains="renvoyé").exists()
+    # Once accepted, the partner's next link reports the outcome.
+    with scopes_disabled():
+        referrals.transition(referral, ReferralStatus.ACCEPTED, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(resend, {"recipient_email": ""})
+    with scopes_disabled():
+        assert ReferralLink.objects.get(referral=referral, revoked_at__isnull=True).purpose == (
+            LinkPurpose.OUTCOME
+        )
+    assert mail.outbox[-1].to == ["autre@example.be"]
+
+
+def test_resend_link_checks_consent_again(world, user, client):
+    from apps.accompaniment.models import ReferralLink
+
+    setup = referral_setup(world.slsp_a, user)
+    referral = sent_referral(setup, user)
+    with scopes_disabled():
+        setup.consent.share_with.clear()
+    resend = reverse("accompaniment:referral_resend", kwargs={"uuid": referral.uuid})
+    response = client.post(resend, {"recipient_email": "autre@example.be"}, follow=True)
+    assert "consent" in unescape(response.content.decode()).lower()
+    with scopes_disabled():
+        assert ReferralLink.objects.filter(referral=referral).count() == 1
+        assert Referral.objects.get(pk=referral.pk).recipient_email != "autre@example.be"

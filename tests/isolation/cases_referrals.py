@@ -55,6 +55,13 @@ CASES = [
         kwargs=_uuid(_proposed),
     ),
     UrlCase(
+        "accompaniment:referral_resend",
+        expect(ok=ACTORS, status=302),
+        method="post",
+        kwargs=_uuid(_sent),
+        data=lambda w: {"recipient_email": "autre@example.be"},
+    ),
+    UrlCase(
         "accompaniment:referral_transition",
         expect(ok=ACTORS, status=302),
         method="post",
