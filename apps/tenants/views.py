@@ -31,10 +31,7 @@ def household_list(request):
 
 @login_required
 def household_detail(request, uuid):
-    household = get_object_or_404(
-        queries.with_tenancy_rows(queries.with_member_rows(queries.households_for(request.user))),
-        uuid=uuid,
-    )
+    household = get_object_or_404(queries.households_for(request.user), uuid=uuid)
     if not rules.has_perm("tenants.view_household", request.user, household):
         raise Http404
     log_access(request, household)
@@ -45,7 +42,7 @@ def household_detail(request, uuid):
     context = {
         "household": household,
         "tenancies": queries.tenancy_rows(household),
-        "members": household.member_rows,
+        "members": queries.member_rows(household),
         "sections": sections,
     }
     return render(request, "tenants/household_detail.html", context)
