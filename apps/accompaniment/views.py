@@ -30,6 +30,7 @@ from apps.accompaniment.queries import (
     works_of,
 )
 from apps.accounts.services import log_access
+from apps.core.forms import posted
 from apps.core.pagination import CountedPaginator
 from apps.tenants.queries import districts_for, households_for
 
@@ -245,7 +246,7 @@ def moment_sensitive(request, uuid):
     )
     if not rules.has_perm("accompaniment.read_sensitive", request.user, moment):
         raise Http404
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(posted(request))
     revealed = request.method == "POST" and form.is_valid()
     if revealed:
         log_access(request, moment, reason=form.cleaned_data["reason"])

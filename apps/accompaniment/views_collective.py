@@ -15,6 +15,7 @@ from apps.accompaniment import queries_collective as queries
 from apps.accompaniment import services_collective as services
 from apps.accompaniment.filters_collective import CollectiveActionFilter
 from apps.accompaniment.forms_collective import ActionSessionForm, CollectiveActionForm, OutcomeForm
+from apps.core.forms import posted
 from apps.slsps.queries import slsps_for
 
 PAGE_SIZE = 25
@@ -80,7 +81,7 @@ def collective_create(request):
     if not slsps:
         raise Http404
     partners = queries.network_partners_of(request.user, [s.pk for s in slsps])
-    form = CollectiveActionForm(request.POST or None, slsps=slsps, partners=partners)
+    form = CollectiveActionForm(posted(request), slsps=slsps, partners=partners)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         slsp = next(s for s in slsps if s.pk == data.pop("slsp"))
@@ -107,7 +108,7 @@ def collective_edit(request, uuid):
         "end_date": action.end_date,
         "partners": current,
     }
-    form = CollectiveActionForm(request.POST or None, partners=partners, initial=initial)
+    form = CollectiveActionForm(posted(request), partners=partners, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save_or_refuse(form, lambda: services.update_action(action, **form.cleaned_data))
         if saved is not None:
@@ -124,7 +125,7 @@ def collective_edit(request, uuid):
 @login_required
 def session_add(request, uuid):
     action = _action(request, uuid)
-    form = ActionSessionForm(request.POST or None)
+    form = ActionSessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         session = _save_or_refuse(
             form, lambda: services.log_session(action, request.user, **form.cleaned_data)
@@ -143,7 +144,7 @@ def session_add(request, uuid):
 @login_required
 def outcome_record(request, uuid):
     action = _action(request, uuid)
-    form = OutcomeForm(request.POST or None, initial={"outcome": action.outcome})
+    form = OutcomeForm(posted(request), initial={"outcome": action.outcome})
     if request.method == "POST" and form.is_valid():
         saved = _save_or_refuse(
             form, lambda: services.record_outcome(action, outcome=form.cleaned_data["outcome"])

@@ -26,6 +26,7 @@ from apps.accounts.forms import (
     OtpTokenForm,
     ReauthenticationForm,
 )
+from apps.core.forms import posted
 
 logger = logging.getLogger("apps.accounts.auth")
 
@@ -98,7 +99,7 @@ def login_otp(request):
         return redirect("accounts:login_enrol")
     if (locked := _locked(request, user)) is not None:
         return locked
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
             return _finish_login(request, user, backend, next_url, device)
@@ -118,7 +119,7 @@ def login_enrol(request):
     if (locked := _locked(request, user)) is not None:
         return locked
     device = otp.pending_device(user)
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
             otp.confirm_enrolment(user, device)
@@ -177,7 +178,7 @@ def reauthenticate(request):
     next_url = _safe_next(request, request.GET.get("next", ""), reverse("accounts:security"))
     if (locked := _locked(request, user)) is not None:
         return locked
-    form = ReauthenticationForm(request.POST or None, with_token=device is not None)
+    form = ReauthenticationForm(posted(request), with_token=device is not None)
     if request.method == "POST" and form.is_valid():
         # authenticate() goes through django-axes: failures count towards the lockout.
         checked = authenticate(request, username=user.email, password=form.cleaned_data["password"])
@@ -226,7 +227,7 @@ def otp_enrol(request):
     """Enrol (or replace) the second factor; the old one works until the new is confirmed."""
     user = request.user
     device = otp.pending_device(user)
-    form = OtpTokenForm(request.POST or None)
+    form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
             otp.confirm_enrolment(user, device)
@@ -260,7 +261,7 @@ def otp_disable(request):
 
 @recent_auth_required
 def email_change(request):
-    form = EmailChangeForm(request.POST or None, initial={"email": request.user.email})
+    form = EmailChangeForm(posted(request), initial={"email": request.user.email})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_email(request.user, form.cleaned_data["email"])

@@ -31,14 +31,10 @@ from apps.calls.models import (
     DossierStatus,
     DossierVersion,
 )
+from apps.core.forms import posted
 from apps.core.pagination import counted_page
 from apps.core.uploads import safe_download_name, serve_stored_file
 from apps.slsps.models import Slsp
-
-
-def _posted(request):
-    # An empty POST is still a submission: bound, so it shows the form's errors.
-    return request.POST if request.method == "POST" else None
 
 
 def _files(request):
@@ -91,8 +87,8 @@ def index(request):
 @login_required
 def call_create(request):
     _require(request, "calls.manage_calls")
-    form = CallForm(_posted(request))
-    formset = CriterionFormSet(_posted(request), prefix="criteria")
+    form = CallForm(posted(request))
+    formset = CriterionFormSet(posted(request), prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         call = services.save_call(form, formset)
         messages.success(request, _("L'appel a été créé (brouillon)."))
@@ -106,8 +102,8 @@ def call_edit(request, uuid):
     if call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
         messages.error(request, _("Un appel clôturé ne se modifie plus."))
         return redirect("calls:call_detail", uuid=call.uuid)
-    form = CallForm(_posted(request), instance=call)
-    formset = CriterionFormSet(_posted(request), instance=call, prefix="criteria")
+    form = CallForm(posted(request), instance=call)
+    formset = CriterionFormSet(posted(request), instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         services.save_call(form, formset)
         messages.success(request, _("L'appel a été enregistré."))
@@ -180,7 +176,7 @@ def dossier_create(request, uuid):
     if not services.is_open_for_submission(call):
         messages.error(request, _("Cet appel n'accepte pas de dossier en ce moment."))
         return redirect("calls:call_detail", uuid=call.uuid)
-    form = DossierCreateForm(_posted(request), call=call, lead_slsps=lead_slsps)
+    form = DossierCreateForm(posted(request), call=call, lead_slsps=lead_slsps)
     if request.method == "POST" and form.is_valid():
         dossier = services.create_dossier(call, form.cleaned_data["lead_slsp"], request.user, form)
         messages.success(request, _("Le dossier a été créé. Ajoutez ses actions et son budget."))
@@ -224,7 +220,7 @@ def dossier_edit(request, uuid):
     if refused:
         return refused
     form = DossierForm(
-        _posted(request), instance=dossier, call=dossier.call, lead_slsp_id=dossier.lead_slsp_id
+        posted(request), instance=dossier, call=dossier.call, lead_slsp_id=dossier.lead_slsp_id
     )
     if request.method == "POST" and form.is_valid():
         services.update_dossier(dossier, form)
@@ -239,7 +235,7 @@ def _lines(request, uuid, formset_class, title, prefix):
     dossier, refused = _editable_dossier(request, uuid)
     if refused:
         return refused
-    formset = formset_class(_posted(request), instance=dossier, prefix=prefix)
+    formset = formset_class(posted(request), instance=dossier, prefix=prefix)
     if request.method == "POST" and formset.is_valid():
         services.save_lines(formset)
         messages.success(request, _("Les modifications ont été enregistrées."))
@@ -266,7 +262,7 @@ def attachment_add(request, uuid):
     dossier, refused = _editable_dossier(request, uuid)
     if refused:
         return refused
-    form = AttachmentForm(_posted(request), _files(request))
+    form = AttachmentForm(posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
         services.add_attachment(
             dossier, request.user, form.cleaned_data["title"], form.cleaned_data["file"]
@@ -347,7 +343,7 @@ def jury_assign(request, uuid):
         .prefetch_related(queries.applicants_prefetch())
         .order_by("title")
     )
-    form = AssignForm(_posted(request), jurors=services.jurors(), dossiers=dossiers)
+    form = AssignForm(posted(request), jurors=services.jurors(), dossiers=dossiers)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign(form.cleaned_data["dossier"], form.cleaned_data["juror"])
@@ -421,7 +417,7 @@ def conflict(request, uuid):
         raise Http404
     if assignment.conflict == Assignment.Conflict.NONE:
         return redirect("calls:score", uuid=assignment.uuid)
-    form = ConflictForm(_posted(request))
+    form = ConflictForm(posted(request))
     if request.method == "POST" and form.is_valid():
         has_conflict = form.cleaned_data["has_conflict"]
         try:
@@ -457,7 +453,7 @@ def score(request, uuid):
     criteria = list(Criterion.objects.filter(call=dossier.call).order_by("position", "pk"))
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(
-        _posted(request),
+        posted(request),
         criteria=criteria,
         scores=existing,
         initial={"overall_comment": assignment.overall_comment},
@@ -543,7 +539,7 @@ def decision(request, uuid):
         if current
         else {}
     )
-    form = DecisionForm(_posted(request), dossier=dossier, initial=initial)
+    form = DecisionForm(posted(request), dossier=dossier, initial=initial)
     open_for_decision = dossier.call.status == CallStatus.DELIBERATION
     if request.method == "POST":
         if not open_for_decision:

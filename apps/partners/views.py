@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import posted
 from apps.core.pagination import counted_page
 from apps.core.registry import registry
 from apps.core.uploads import serve_stored_file
@@ -140,7 +141,7 @@ def create(request):
 def edit(request, uuid):
     _require(request, "partners.change_partner")
     partner = _partner(request, uuid)
-    form = PartnerForm(request.POST or None, instance=partner, check_duplicates=False)
+    form = PartnerForm(posted(request), instance=partner, check_duplicates=False)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Les informations du partenaire ont été enregistrées."))
@@ -152,7 +153,7 @@ def edit(request, uuid):
 def contact_add(request, uuid):
     _require(request, "partners.change_partnercontact")
     partner = _partner(request, uuid)
-    form = PartnerContactForm(request.POST or None)
+    form = PartnerContactForm(posted(request))
     if request.method == "POST" and form.is_valid():
         contact = form.save(commit=False)
         contact.partner = partner
@@ -171,7 +172,7 @@ def contact_edit(request, uuid):
         ),
         uuid=uuid,
     )
-    form = PartnerContactForm(request.POST or None, instance=contact)
+    form = PartnerContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Le contact a été modifié."))
@@ -235,7 +236,7 @@ def merge(request, uuid):
     candidates = queries.find_similar(
         duplicate.name, duplicate.type, duplicate.commune, exclude_pk=duplicate.pk, limit=20
     )
-    form = MergeForm(request.POST or None, candidates=candidates)
+    form = MergeForm(posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         keep = form.cleaned_data["keep"]
         try:
@@ -307,7 +308,7 @@ def agreement_create(request):
     if request.GET.get("partenaire"):
         initial["partner"] = request.GET["partenaire"]
     form = AgreementForm(
-        request.POST or None,
+        posted(request),
         request.FILES or None,
         slsps=slsps,
         partners=partners,
@@ -325,7 +326,7 @@ def agreement_create(request):
 def agreement_edit(request, uuid):
     agreement = _agreement(request, uuid)
     _require(request, "partners.change_agreement", agreement)
-    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    form = AgreementForm(posted(request), request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         services.save_agreement(form, user=request.user)
         messages.success(request, _("La convention a été modifiée."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role
+from apps.core.forms import posted
 from apps.slsps import queries, services
 from apps.slsps.forms import (
     AttendanceForm,
@@ -69,9 +70,9 @@ def strategies(request, uuid):
 
 
 def _strategy_form(request, slsp, strategy=None):
-    form = StrategyForm(request.POST or None, instance=strategy, slsp=slsp)
+    form = StrategyForm(posted(request), instance=strategy, slsp=slsp)
     formset = StrategyItemFormSet(
-        request.POST or None,
+        posted(request),
         instance=strategy,
         queryset=StrategyItem.objects.order_by("kind", "order", "pk"),
         prefix="items",
@@ -146,7 +147,7 @@ def _event(request, uuid):
 @login_required
 def event_create(request):
     _require(request.user, "slsps.manage_network")
-    form = NetworkEventForm(request.POST or None)
+    form = NetworkEventForm(posted(request))
     if request.method == "POST" and form.is_valid():
         event = services.save_network_event(form)
         messages.success(request, _("L'activité a été ajoutée au calendrier du réseau."))
@@ -158,7 +159,7 @@ def event_create(request):
 def event_edit(request, uuid):
     _require(request.user, "slsps.manage_network")
     event = _event(request, uuid)
-    form = NetworkEventForm(request.POST or None, instance=event)
+    form = NetworkEventForm(posted(request), instance=event)
     if request.method == "POST" and form.is_valid():
         services.save_network_event(form)
         messages.success(request, _("L'activité a été enregistrée."))
@@ -194,7 +195,7 @@ def event_attendance(request, uuid):
     event = _event(request, uuid)
     current = dict(event.attendances.values_list("person_id", "present"))
     form = AttendanceForm(
-        request.POST or None, memberships=list(queries.referent_memberships()), current=current
+        posted(request), memberships=list(queries.referent_memberships()), current=current
     )
     if request.method == "POST":
         if form.is_valid():
@@ -247,7 +248,7 @@ def practice_create(request):
     slsps = _author_slsps(request.user)
     if not slsps:
         raise Http404
-    form = GoodPracticeForm(request.POST or None, slsps=slsps)
+    form = GoodPracticeForm(posted(request), slsps=slsps)
     if request.method == "POST" and form.is_valid():
         sheet = services.save_good_practice(form, request.user)
         messages.success(request, _("La fiche a été enregistrée."))
@@ -275,7 +276,7 @@ def practice_edit(request, uuid):
     _require(request.user, "slsps.change_good_practice", sheet)
     # The SLSP of a sheet does not change once written.
     slsps = Slsp.objects.filter(pk=sheet.slsp_id)
-    form = GoodPracticeForm(request.POST or None, instance=sheet, slsps=slsps)
+    form = GoodPracticeForm(posted(request), instance=sheet, slsps=slsps)
     if request.method == "POST" and form.is_valid():
         services.save_good_practice(form, request.user)
         messages.success(request, _("La fiche a été enregistrée."))

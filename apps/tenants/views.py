@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import log_access
+from apps.core.forms import posted
 from apps.core.pagination import counted_page
 from apps.core.registry import registry
 from apps.slsps.queries import slsps_for
@@ -57,7 +58,7 @@ def import_upload(request):
     if not rules.has_perm("tenants.import_export", request.user):
         raise Http404
     slsps = list(_referent_slsps(request.user))
-    form = ImportUploadForm(request.POST or None, request.FILES or None, slsps=slsps)
+    form = ImportUploadForm(posted(request), request.FILES or None, slsps=slsps)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
