@@ -19,9 +19,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("persona", "url_name", "model"), CASES)
-def test_an_empty_submission_shows_the_errors_and_saves_nothing(
-    world, persona, url_name, model
-):
+def test_an_empty_submission_shows_the_errors_and_saves_nothing(world, persona, url_name, model):
     from django_scopes import scopes_disabled
 
     client = world.client_for(persona)

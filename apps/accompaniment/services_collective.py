@@ -110,10 +110,7 @@ def update_action(action: CollectiveAction, *, partners=(), **data) -> Collectiv
     return action
 
 
-@transaction.atomic
-def log_session(
-    action: CollectiveAction, user, *, date, participants, tenants, volunteers=0, note=""
-) -> ActionSession:
+def _check_session(action: CollectiveAction, date, participants, tenants, volunteers) -> None:
     """Attendance is counted after the session: no future date, within the action."""
     if date > timezone.localdate():
         raise ValidationError(_("Une séance ne peut pas être datée dans le futur."))
@@ -125,6 +122,13 @@ def log_session(
         raise ValidationError(
             _("Le nombre de locataires ne peut pas dépasser le nombre de participants.")
         )
+
+
+@transaction.atomic
+def log_session(
+    action: CollectiveAction, user, *, date, participants, tenants, volunteers=0, note=""
+) -> ActionSession:
+    _check_session(action, date, participants, tenants, volunteers)
     return ActionSession.objects.create(
         action=action,
         slsp_id=action.slsp_id,
@@ -135,6 +139,28 @@ def log_session(
         note=note.strip(),
         created_by=user,
     )
+
+
+@transaction.atomic
+def update_session(
+    session: ActionSession, *, date, participants, tenants, volunteers=0, note=""
+) -> ActionSession:
+    """A corrected session (a miscounted attendance, a wrong date): the same rules as
+    when it was logged."""
+    session = ActionSession.objects.select_for_update().select_related("action").get(pk=session.pk)
+    _check_session(session.action, date, participants, tenants, volunteers)
+    session.date = date
+    session.participants = participants
+    session.tenants = tenants
+    session.volunteers = volunteers
+    session.note = note.strip()
+    session.save(update_fields=["date", "participants", "tenants", "volunteers", "note"])
+    return session
+
+
+def delete_session(session: ActionSession) -> None:
+    """A session logged by mistake (twice, or on the wrong action)."""
+    ActionSession.objects.filter(pk=session.pk).delete()
 
 
 @transaction.atomic

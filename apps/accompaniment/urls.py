@@ -34,6 +34,16 @@ urlpatterns += [
     ),
     path("actions-collectives/<uuid:uuid>/seance/", collective.session_add, name="session_add"),
     path(
+        "actions-collectives/seances/<uuid:uuid>/modifier/",
+        collective.session_edit,
+        name="session_edit",
+    ),
+    path(
+        "actions-collectives/seances/<uuid:uuid>/supprimer/",
+        collective.session_delete,
+        name="session_delete",
+    ),
+    path(
         "actions-collectives/<uuid:uuid>/resultat/",
         collective.outcome_record,
         name="outcome_record",

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.accompaniment import queries_collective as queries
 from apps.accompaniment import services_collective as services
@@ -139,6 +140,49 @@ def session_add(request, uuid):
     return render(
         request, "accompaniment/collective/session_form.html", {"form": form, "action": action}
     )
+
+
+def _session(request, uuid):
+    session = get_object_or_404(
+        queries.action_sessions_for(request.user).select_related("action"), uuid=uuid
+    )
+    _require(request, "accompaniment.change_collective_action", session.action)
+    return session
+
+
+@login_required
+def session_edit(request, uuid):
+    session = _session(request, uuid)
+    action = session.action
+    initial = {
+        "date": session.date,
+        "participants": session.participants,
+        "tenants": session.tenants,
+        "volunteers": session.volunteers,
+        "note": session.note,
+    }
+    form = ActionSessionForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_refuse(form, lambda: services.update_session(session, **form.cleaned_data))
+        if saved is not None:
+            messages.success(
+                request,
+                _("Séance du %(date)s modifiée.") % {"date": f"{saved.date:%d/%m/%Y}"},
+            )
+            return redirect("accompaniment:collective_detail", uuid=action.uuid)
+    context = {"form": form, "action": action, "session": session}
+    return render(request, "accompaniment/collective/session_form.html", context)
+
+
+@login_required
+@require_POST
+def session_delete(request, uuid):
+    session = _session(request, uuid)
+    services.delete_session(session)
+    messages.success(
+        request, _("Séance du %(date)s supprimée.") % {"date": f"{session.date:%d/%m/%Y}"}
+    )
+    return redirect("accompaniment:collective_detail", uuid=session.action.uuid)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django_scopes import scope, scopes_disabled
 from apps.accompaniment import services_collective as services
 from apps.accompaniment.models_collective import ActionSession, CollectiveAction, CollectiveKind
 from apps.accompaniment.queries_collective import (
+    collective_action_rows,
     collective_actions_by_slsp,
     collective_actions_for,
 )
@@ -509,3 +510,121 @@ def test_seed_demo_gives_every_demo_slsp_collective_actions():
             assert {p.pk for p in action.partners.all()} <= network
         assert CollectiveAction.objects.exclude(outcome="").exists()
         assert CollectiveAction.objects.filter(end_date__gt=TODAY).exists()  # ongoing ones
+
+
+# --- Correcting and deleting a session ---
+
+SESSION_BAD_INPUT = [
+    (
+        {"participants": "10", "tenants": "12"},
+        "Le nombre de locataires ne peut pas dépasser le nombre de participants.",
+    ),
+    (
+        {"date": (TODAY + datetime.timedelta(days=3)).isoformat()},
+        "Une séance ne peut pas être datée dans le futur.",
+    ),
+    (
+        {"date": (LAST_YEAR - datetime.timedelta(days=3)).isoformat()},
+        "La date de la séance sort de la période de l'action.",
+    ),
+    ({"participants": ""}, "Ce champ est obligatoire."),
+]
+
+
+def _logged_session(world, action, **counts):
+    with in_scope(world):
+        return services.log_session(
+            action,
+            world.users["referent_a"],
+            date=TODAY,
+            **({"participants": 20, "tenants": 15, "volunteers": 2} | counts),
+        )
+
+
+def test_session_corrected_through_its_form(world, client_for):
+    action = make_action(world)
+    session = _logged_session(world, action)
+    client = client_for("referent_a")
+    detail = reverse("accompaniment:collective_detail", kwargs={"uuid": action.uuid})
+    edit = reverse("accompaniment:session_edit", kwargs={"uuid": session.uuid})
+    assert edit in client.get(detail).content.decode()
+    page = client.get(edit).content.decode()
+    assert 'value="20"' in page and 'value="15"' in page  # the current counts
+    yesterday = TODAY - datetime.timedelta(days=1)
+    response = client.post(
+        edit,
+        {
+            "date": yesterday.isoformat(),
+            "participants": "25",
+            "tenants": "19",
+            "volunteers": "",
+            "note": "  Recomptés  ",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == detail
+    with scopes_disabled():
+        session.refresh_from_db()
+    assert (session.date, session.participants, session.tenants, session.volunteers) == (
+        yesterday,
+        25,
+        19,
+        0,
+    )
+    assert session.note == "Recomptés"
+    with in_scope(world):
+        row = collective_action_rows(world.users["referent_a"]).get(pk=action.pk)
+    assert row.participants_total == 25
+
+
+@pytest.mark.parametrize(("data", "message"), SESSION_BAD_INPUT)
+def test_session_correction_bad_input_changes_nothing(world, client_for, data, message):
+    action = make_action(world)
+    session = _logged_session(world, action)
+    url = reverse("accompaniment:session_edit", kwargs={"uuid": session.uuid})
+    post = {"date": TODAY.isoformat(), "participants": "10", "tenants": "5", "volunteers": "0"}
+    response = client_for("referent_a").post(url, post | data)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    with scopes_disabled():
+        session.refresh_from_db()
+    assert (session.participants, session.tenants) == (20, 15)
+
+
+def test_session_deleted_and_totals_follow(world, client_for):
+    action = make_action(world)
+    kept = _logged_session(world, action)
+    twice = _logged_session(world, action, participants=7, tenants=7)
+    client = client_for("referent_a")
+    delete = reverse("accompaniment:session_delete", kwargs={"uuid": twice.uuid})
+    assert client.get(delete).status_code == 405  # a link never deletes
+    response = client.post(delete, follow=True)
+    assert "supprimée" in response.content.decode()
+    with scopes_disabled():
+        assert list(ActionSession.objects.filter(action=action)) == [kept]
+    with in_scope(world):
+        row = collective_action_rows(world.users["referent_a"]).get(pk=action.pk)
+    assert row.participants_total == 20
+    # Another SLSP's référent cannot reach it; the direction reads but does not act.
+    for persona in ("referent_b", "direction_a"):
+        url = reverse("accompaniment:session_edit", kwargs={"uuid": kept.uuid})
+        assert client_for(persona).get(url).status_code == 404, persona
+        delete = reverse("accompaniment:session_delete", kwargs={"uuid": kept.uuid})
+        assert client_for(persona).post(delete).status_code == 404, persona
+    assert count_rows() == (1, 1)
+
+
+def test_session_form_query_count_does_not_grow_with_sessions(world, client_for):
+    action = make_action(world)
+    session = _logged_session(world, action)
+    url = reverse("accompaniment:session_edit", kwargs={"uuid": session.uuid})
+    client = client_for("referent_a")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    one = count()
+    for _ in range(5):
+        _logged_session(world, action)
+    assert count() == one

@@ -41,6 +41,11 @@ def _action(w):
     return w.objects["collective_action"]
 
 
+def _session(w):
+    with scopes_disabled():
+        return ActionSession.objects.filter(action=_action(w)).order_by("pk").first()
+
+
 def _network(w):
     # The create form then offers a partner (covered by the fuzz test).
     _action(w)
@@ -69,6 +74,17 @@ CASES = [
         "accompaniment:session_add",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _action(w).uuid},
+    ),
+    UrlCase(
+        "accompaniment:session_edit",
+        expect(ok=ACTORS),
+        kwargs=lambda w: {"uuid": _session(w).uuid},
+    ),
+    UrlCase(
+        "accompaniment:session_delete",
+        expect(ok=ACTORS, status=302),
+        method="post",
+        kwargs=lambda w: {"uuid": _session(w).uuid},
     ),
     UrlCase(
         "accompaniment:outcome_record",
