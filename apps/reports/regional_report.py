@@ -83,11 +83,15 @@ def request(year: int, semester: int, user) -> RegionalReport:
 
 
 def start(regional_id: int):
-    """Claim the build; returns (year, semester, SLSP ids) or None when already handled."""
+    """Claim the build; returns (year, semester, SLSP ids) or None when already handled
+    or gone (deleted while the task waited in the queue)."""
     from apps.slsps.models import Slsp
 
     with transaction.atomic():
-        report = RegionalReport.objects.select_for_update().get(pk=regional_id)
+        report = RegionalReport.objects.select_for_update().filter(pk=regional_id).first()
+        if report is None:
+            logger.warning("regional report %s no longer exists: nothing to build", regional_id)
+            return None
         if report.status != BuildStatus.QUEUED:
             return None
         ids = list(Slsp.objects.order_by("official_name").values_list("pk", flat=True))

@@ -264,9 +264,13 @@ def _set_progress(build_id: int, percent: int) -> None:
 
 
 def _claim(build_id: int) -> ReportBuild | None:
-    """Mark the build as running; None when it is already finished (a redelivery)."""
+    """Mark the build as running; None when it is already finished (a redelivery) or
+    gone (its report deleted while the task waited in the queue)."""
     with transaction.atomic():
-        build = ReportBuild.objects.select_for_update().get(pk=build_id)
+        build = ReportBuild.objects.select_for_update().filter(pk=build_id).first()
+        if build is None:
+            logger.warning("report build %s no longer exists: nothing to build", build_id)
+            return None
         if build.status in (BuildStatus.READY, BuildStatus.FAILED):
             return None
         build.status = BuildStatus.BUILDING
@@ -285,13 +289,13 @@ def _test_pause() -> None:
         time.sleep(pause)
 
 
-def run_build(build_id: int) -> ReportBuild:
+def run_build(build_id: int) -> ReportBuild | None:
     """Compute the indicators (drafts), render the PDF, store it with its checksum."""
     from apps.reports import documents
 
     build = _claim(build_id)
     if build is None:
-        return ReportBuild.objects.get(pk=build_id)
+        return ReportBuild.objects.filter(pk=build_id).first()
     report = SemesterReport.objects.select_related("slsp").get(pk=build.report_id)
     try:
         if report.is_draft:

@@ -14,7 +14,8 @@ def build_semester_report(build_id: int, slsp_id: int) -> str:
     from apps.reports import services
 
     with scope(slsp=[slsp_id]):
-        return services.run_build(build_id).status
+        build = services.run_build(build_id)
+    return build.status if build is not None else "gone"
 
 
 @shared_task(name="reports.build_semester_drafts")
