@@ -10,7 +10,11 @@ def my_slsps(request):
     user = request.user
     if not user.slsp_ids():
         return None
-    slsps = list(queries.slsps_for(user).filter(pk__in=user.slsp_ids()))
+    slsps = list(
+        queries.slsps_for(user)
+        .filter(pk__in=user.slsp_ids())
+        .only("uuid", "official_name", "head_office_commune", "province", "housing_units")
+    )
     return {
         "slsps": [
             {"slsp": slsp, "posts": list(queries.referent_posts_for(user, slsp))} for slsp in slsps
