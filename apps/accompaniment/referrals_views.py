@@ -98,16 +98,16 @@ def referral_detail(request, uuid):
     return render(request, "accompaniment/referrals/detail.html", context)
 
 
-@login_required
-@require_POST
-def referral_send(request, uuid):
+def _send_form(request, uuid, send, success):
+    """The send and resend buttons: the partner's e-mail, a service that issues the link,
+    a message, back to the referral. A refused rule or a bad address changes nothing."""
     referral = _referral(request, uuid, "accompaniment.refer")
     form = SendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _error_text(form))
     else:
         try:
-            referrals.send_referral(
+            result = send(
                 referral,
                 request.user,
                 recipient_email=form.cleaned_data["recipient_email"],
@@ -116,34 +116,33 @@ def referral_send(request, uuid):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("Orientation envoyée : le partenaire a reçu son lien."))
+            messages.success(request, success(result))
     return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+
+
+@login_required
+@require_POST
+def referral_send(request, uuid):
+    return _send_form(
+        request,
+        uuid,
+        referrals.send_referral,
+        lambda sent: _("Orientation envoyée : le partenaire a reçu son lien."),
+    )
 
 
 @login_required
 @require_POST
 def referral_resend(request, uuid):
-    referral = _referral(request, uuid, "accompaniment.refer")
-    form = SendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _error_text(form))
-    else:
-        try:
-            link = referrals.resend_link(
-                referral,
-                request.user,
-                recipient_email=form.cleaned_data["recipient_email"],
-                base_url=_base_url(request),
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(
-                request,
-                _("Nouveau lien envoyé à %(email)s ; le précédent ne fonctionne plus.")
-                % {"email": link.recipient_email},
-            )
-    return redirect("accompaniment:referral_detail", uuid=referral.uuid)
+    return _send_form(
+        request,
+        uuid,
+        referrals.resend_link,
+        lambda link: (
+            _("Nouveau lien envoyé à %(email)s ; le précédent ne fonctionne plus.")
+            % {"email": link.recipient_email}
+        ),
+    )
 
 
 @login_required
