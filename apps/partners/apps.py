@@ -9,9 +9,16 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
         from django.conf import settings
+        from django.db.models.signals import post_delete, post_save
 
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
         from apps.partners import panels, queries
+        from apps.partners.models import Partner
+
+        for signal, uid in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                queries.forget_commune_choices, sender=Partner, dispatch_uid=f"communes-{uid}"
+            )
 
         registry.add_nav(
             NavItem(_("Partenaires"), "partners:directory", "partners.view_directory", order=40)

@@ -6,6 +6,8 @@ import datetime
 import difflib
 
 import rules
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -59,13 +61,30 @@ def directory_rows(user):
         )
 
 
+# The directory filter's communes: the same for every user and read on every directory
+# page (4 ms over 3,000 partners). A partner's save or delete drops the entry (signals in
+# apps.py); it also expires, for writes that bypass signals (COPY, bulk updates).
+COMMUNES_CACHE_KEY = "partners:commune-choices"
+COMMUNES_CACHE_SECONDS = 300
+
+
 def commune_choices() -> list[tuple[str, str]]:
-    """Every commune a partner sits in or serves, for the directory filter (one query)."""
+    """Every commune a partner sits in or serves, for the directory filter."""
+    return cache.get_or_set(COMMUNES_CACHE_KEY, _commune_choices, COMMUNES_CACHE_SECONDS)
+
+
+def forget_commune_choices(**_signal) -> None:
+    cache.delete(COMMUNES_CACHE_KEY)
+    # Again once committed: a page read between the write and its commit cached the old list.
+    transaction.on_commit(lambda: cache.delete(COMMUNES_CACHE_KEY))
+
+
+def _commune_choices() -> list[tuple[str, str]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT c FROM ("
+            "SELECT c FROM ("
             " SELECT commune AS c FROM partners_partner WHERE commune <> ''"
             " UNION SELECT unnest(communes_served) FROM partners_partner) AS communes"
             " ORDER BY c"

@@ -195,3 +195,31 @@ def test_create_search_with_bad_input_is_a_form_error(world, client_for):
     assert response.status_code == 200
     assert set(response.context["search"].errors) == {"name", "type", "commune"}
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_commune_choices_are_cached_and_follow_partner_writes(world, client_for):
+    """The filter's communes come from the cache after the first page; creating,
+    changing or deleting a partner shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def communes(client):
+        response = client.get(reverse("partners:directory"))
+        return [value for value, _label in response.context["filter"].form["commune"].field.choices]
+
+    client = client_for("referent_a")
+    PartnerFactory(name="CPAS d'Andenne", type="cpas", commune="Andenne")
+    assert "Andenne" in communes(client)
+    with CaptureQueriesContext(connection) as ctx:
+        communes(client)
+    assert not [q for q in ctx.captured_queries if "unnest(communes_served)" in q["sql"]]
+    with scopes_disabled():
+        ciney = PartnerFactory(name="AIS Condroz", type="ais", commune="Ciney")
+    assert "Ciney" in communes(client)
+    with scopes_disabled():
+        ciney.communes_served = ["Havelange"]
+        ciney.save()
+    assert "Havelange" in communes(client)
+    with scopes_disabled():
+        ciney.delete()
+    assert "Ciney" not in communes(client) and "Havelange" not in communes(client)
