@@ -26,10 +26,10 @@ from apps.accompaniment.referrals_forms import (
     ReferralForm,
     SendForm,
 )
-from apps.accompaniment.views import _error_text  # one wording of form errors for the app
 from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
 from apps.core.charts import hbar_chart
+from apps.core.forms import error_text
 from apps.partners.queries import agreements_for, partners_for
 from apps.slsps.queries import slsps_for
 from apps.tenants.models import Member, Tenancy
@@ -104,7 +104,7 @@ def _send_form(request, uuid, send, success):
     referral = _referral(request, uuid, "accompaniment.refer")
     form = SendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _error_text(form))
+        messages.error(request, error_text(form))
     else:
         try:
             result = send(
@@ -114,7 +114,7 @@ def _send_form(request, uuid, send, success):
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, success(result))
     return redirect("accompaniment:referral_detail", uuid=referral.uuid)
@@ -151,7 +151,7 @@ def referral_transition(request, uuid):
     referral = _referral(request, uuid, "accompaniment.refer")
     form = RecordAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _error_text(form))
+        messages.error(request, error_text(form))
     else:
         data = form.cleaned_data
         try:
@@ -164,7 +164,7 @@ def referral_transition(request, uuid):
                 outcome_note=data["note"] if data["status"] == ReferralStatus.CLOSED else "",
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Statut de l'orientation mis à jour."))
     return redirect("accompaniment:referral_detail", uuid=referral.uuid)
@@ -370,7 +370,7 @@ def referral_link(request, uuid, token):
                         base_url=_base_url(request),
                     )
                 except ValidationError as exc:
-                    error = _error_text(exc)
+                    error = error_text(exc)
                 else:
                     _log_access(request, link, referral, data["action"])
                     context = {"referral": referral, "action": data["action"]}
@@ -378,7 +378,7 @@ def referral_link(request, uuid, token):
                         render(request, "accompaniment/referrals/link_done.html", context)
                     )
             else:
-                error = _error_text(form)
+                error = error_text(form)
         referrals.log_link_use(link, ReferralLinkUse.Action.VIEW)
         _log_access(request, link, referral, "view")
         referral = (

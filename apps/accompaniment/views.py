@@ -30,7 +30,7 @@ from apps.accompaniment.queries import (
     works_of,
 )
 from apps.accounts.services import log_access
-from apps.core.forms import posted
+from apps.core.forms import error_text, posted
 from apps.core.pagination import CountedPaginator
 from apps.tenants.queries import districts_for, households_for
 
@@ -48,18 +48,8 @@ def _back(household):
     return redirect("tenants:household", uuid=household.uuid)
 
 
-def _error_text(form_or_error) -> str:
-    if isinstance(form_or_error, ValidationError):
-        return " ".join(form_or_error.messages)
-    return " ".join(
-        f"{form_or_error.fields[f].label if f in form_or_error.fields else ''} : {e}".strip(" :")
-        for f, errors in form_or_error.errors.items()
-        for e in errors
-    )
-
-
 def _refuse(request, form_or_error):
-    messages.error(request, _error_text(form_or_error))
+    messages.error(request, error_text(form_or_error))
 
 
 def _form_page(request, household, form, action, title, submit):
@@ -206,7 +196,7 @@ def moment_create(request, uuid):
     if _wants_json(request):
         # Progressive enhancement: static/js/accompaniment.js confirms in place.
         if error is not None:
-            return JsonResponse({"ok": False, "message": _error_text(error)}, status=400)
+            return JsonResponse({"ok": False, "message": error_text(error)}, status=400)
         # The same row as the household page's timeline (sections.moment_rows).
         rows = sections.moment_rows(
             timeline_moments(household).filter(pk=moment.pk), can_read_sensitive=True

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.forms import error_text
 from apps.core.pagination import counted_page
 from apps.core.uploads import serve_stored_file
 from apps.reports import documents, queries, regional_report, services
@@ -36,11 +37,7 @@ def _report(request, uuid, perm="reports.view_semester_report"):
 
 
 def _errors(request, error) -> None:
-    if isinstance(error, ValidationError):
-        text = " ".join(error.messages)
-    else:
-        text = " ".join(str(e) for errors in error.errors.values() for e in errors)
-    messages.error(request, text)
+    messages.error(request, error_text(error))
 
 
 # --- Semestrial reports ------------------------------------------------------
