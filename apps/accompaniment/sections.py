@@ -1,10 +1,7 @@
 """The accompaniment part of the household page (registered on the tenants page)."""
 
-import uuid
-
 import rules
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from apps.accompaniment import queries
@@ -14,19 +11,10 @@ from apps.accompaniment.forms import (
     ObjectiveStatusForm,
 )
 from apps.accompaniment.models import Moment, Objective
+from apps.core.jinja2env import uuid_url_maker
 
 TIMELINE_LIMIT = 200
 DATE_FORMAT = "%d/%m/%Y"  # the templates' date:"d/m/Y"
-
-_SENTINEL = uuid.UUID(int=0)
-
-
-def uuid_url(name: str):
-    """A function uuid -> URL of `name`, from a single reverse(): reversing once per row
-    was a large part of rendering long lists."""
-    pattern = reverse(name, kwargs={"uuid": _SENTINEL})
-    head, tail = pattern.split(str(_SENTINEL))
-    return lambda value: f"{head}{value}{tail}"
 
 
 def household_follow_ups(household) -> list:
@@ -46,7 +34,7 @@ def with_objective_rows(follow_ups) -> None:
     """Give each follow-up `objective_rows` (text, status label, status form's URL) from
     the objectives its query brought (queries.follow_ups_of): no prefetch query."""
     statuses = {k: str(v) for k, v in Objective._meta.get_field("status").flatchoices}
-    status_url = uuid_url("accompaniment:objective_status")
+    status_url = uuid_url_maker("accompaniment:objective_status")
     for follow_up in follow_ups:
         follow_up.objective_rows = [
             {
@@ -64,7 +52,7 @@ def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
     rows = list(rows)
     kinds = {k: str(v) for k, v in Moment._meta.get_field("kind").flatchoices}
     sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
-    sensitive_url = uuid_url("accompaniment:moment_sensitive")
+    sensitive_url = uuid_url_maker("accompaniment:moment_sensitive")
     user_model = get_user_model()
     with_ = gettext("avec")
     authors: dict[int, str] = {}

@@ -31,6 +31,7 @@ from apps.accompaniment.queries import (
 )
 from apps.accounts.services import log_access
 from apps.core.forms import error_text, posted
+from apps.core.jinja2env import uuid_url_maker
 from apps.core.pagination import CountedPaginator
 from apps.tenants.queries import districts_for, households_for
 
@@ -268,7 +269,7 @@ def _follow_up_list_rows(follow_ups) -> list[dict]:
     """The page's rows with their display values computed once (dates, labels, one
     reverse() for every household link): per-row template lookups, filters and {% url %}
     were most of the list's time."""
-    household_url = sections.uuid_url("tenants:household")
+    household_url = uuid_url_maker("tenants:household")
     domains: dict[str, str] = {}
     day = sections.DATE_FORMAT
     rows = []
