@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import Role
@@ -52,6 +53,9 @@ def build_world() -> World:
         }
         ReferentPostFactory(slsp=slsp_a, person=users["referent_a"])
         ReferentPostFactory(slsp=slsp_b, person=users["referent_b"])
+        # Their roles need a second factor: enrolled, as in real life (browser sign-ins).
+        for persona in ("coordinateur", "admin"):
+            TOTPDevice.objects.create(user=users[persona], name="test", confirmed=True)
     return World(slsp_a=slsp_a, slsp_b=slsp_b, users=users)
 
 
@@ -63,6 +67,38 @@ def world(db) -> World:
 @pytest.fixture
 def client_for(world):
     return world.client_for
+
+
+def pass_second_factor(client: Client, user) -> None:
+    """Mark the client's session as having given the one-time code, as django_otp.login
+    does at sign-in, for a user whose role needs it (with their device, made if none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from apps.accounts import otp
+
+    if not otp.is_required_for(user):
+        return
+    device = otp.confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`force_login` skips the whole sign-in, password and second factor alike; the
+    per-request check (SessionSecurityMiddleware) would otherwise send every coordinator
+    and administrator test client to the code step. Tests of that check build their
+    unverified sessions by granting the role after force_login."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +183,14 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         except ProcessLookupError:
             break
         time.sleep(0.1)
+
+
+@pytest.fixture(autouse=True)
+def _deliver_emails_in_process(request, monkeypatch):
+    """Queued e-mails are delivered in the test's own process when its transaction
+    commits, so `mail.outbox` shows them; tests marked `worker` use the real worker."""
+    if request.node.get_closest_marker("worker"):
+        return
+    from apps.core import mail
+
+    monkeypatch.setattr(mail, "_enqueue", mail.deliver)

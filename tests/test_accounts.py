@@ -66,9 +66,12 @@ def test_lockout_after_repeated_failures_by_username_and_ip(client):
     assert other.status_code == 302
 
 
-def test_password_reset_sends_a_french_email_with_a_working_link(client):
+def test_password_reset_sends_a_french_email_with_a_working_link(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="oubli@example.org")
-    response = client.post(reverse("accounts:password_reset"), {"email": "oubli@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "oubli@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -86,8 +89,11 @@ def test_password_reset_sends_a_french_email_with_a_working_link(client):
     assert user.check_password(new_password)
 
 
-def test_password_reset_for_unknown_email_reveals_nothing(client):
-    response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.org"})
+def test_password_reset_for_unknown_email_reveals_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
 

@@ -1,8 +1,11 @@
 import copy
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.mail import queue_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -64,3 +67,38 @@ class EmailChangeForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The code e-mailed before a first enrolment (eight digits)."""
+
+    email_code = forms.CharField(
+        label=_("Code reçu par e-mail"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Reset e-mails go through the outbox like every message: a slow or absent mail
+    server delays the e-mail but never the page, whose answer stays the same."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        queue_email(subject=subject, body=body, to=[to_email])

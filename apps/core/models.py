@@ -14,3 +14,36 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class OutboundEmail(models.Model):
+    """An e-mail waiting for, or accepted by, the mail server.
+
+    Messages are stored before they are sent so that an SMTP outage never fails the
+    request that produced them and a lost broker message is sent by the next sweep.
+    The body may name a tenant: it is emptied once the server has accepted it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec de l'envoi")
+
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("contenu"), blank=True)
+    to = models.JSONField(_("destinataires"), default=list)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    last_error = models.CharField(_("dernière erreur"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail sortant")
+        verbose_name_plural = _("e-mails sortants")
+        indexes = [models.Index(fields=["status", "created_at"], name="core_outbound_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_status_display()})"
