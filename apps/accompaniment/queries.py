@@ -88,9 +88,11 @@ def follow_ups_for(user):
 
 
 def moments_for(user):
+    """The user's moments, without the text of their sensitive notes: only
+    apps.accompaniment.sensitive.reveal reads it (for a reader allowed, with a reason)."""
     if not user.is_authenticated:
         return Moment.objects.none()
-    return Moment.objects.filter(slsp_id__in=user.slsp_ids())
+    return Moment.objects.filter(slsp_id__in=user.slsp_ids()).defer("sensitive_note")
 
 
 def objectives_for(user):

@@ -4,7 +4,7 @@ import rules
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
-from apps.accompaniment import queries
+from apps.accompaniment import queries, sensitive
 from apps.accompaniment.forms import (
     CloseFollowUpForm,
     MomentForm,
@@ -121,7 +121,7 @@ def household_accompaniment(request, household):
     user = request.user
     follow_ups = household_follow_ups(household)
     with_objective_rows(follow_ups)
-    can_read_sensitive = rules.has_perm("accompaniment.read_sensitive", user, household)
+    can_read_sensitive = sensitive.may_read_sensitive(user, household)
     moments = moment_rows(queries.timeline_moments(household)[:TIMELINE_LIMIT], can_read_sensitive)
     can_act = rules.has_perm("accompaniment.act_for", user, household)
     # The network (about 50 partners) is given to the moment form as plain choices: the

@@ -1,17 +1,19 @@
 """Lists and work lists, and the POST actions of the household page (each returns to it
 with a message; logging a moment also answers fetch() with JSON to confirm in place)."""
 
+from uuid import UUID
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accompaniment import queries, sections, services
+from apps.accompaniment import queries, sections, sensitive, services
 from apps.accompaniment.filters import FollowUpFilter
 from apps.accompaniment.forms import (
     BreakGlassForm,
@@ -200,7 +202,8 @@ def moment_create(request, uuid):
             return JsonResponse({"ok": False, "message": error_text(error)}, status=400)
         # The same row as the household page's timeline (sections.moment_rows).
         rows = sections.moment_rows(
-            timeline_moments(household).filter(pk=moment.pk), can_read_sensitive=True
+            timeline_moments(household).filter(pk=moment.pk),
+            can_read_sensitive=sensitive.may_read_sensitive(request.user, household),
         )
         html = render_to_string("accompaniment/timeline.html", {"events": rows}, using="jinja2")
         return JsonResponse({"ok": True, "message": _("Moment enregistré."), "html": html})
@@ -229,21 +232,27 @@ def objective_status(request, uuid):
 
 
 @login_required
-def moment_sensitive(request, uuid):
+def moment_sensitive(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Break glass: a health or violence note is shown only after a reason, which is logged."""
     moment = get_object_or_404(
         queries.moments_for(request.user).exclude(sensitivity="").select_related("household"),
         uuid=uuid,
     )
-    if not rules.has_perm("accompaniment.read_sensitive", request.user, moment):
+    if not sensitive.may_read_sensitive(request.user, moment):
         raise Http404
     form = BreakGlassForm(posted(request))
-    revealed = request.method == "POST" and form.is_valid()
-    if revealed:
-        log_access(request, moment, reason=form.cleaned_data["reason"])
+    note = None
+    if request.method == "POST" and form.is_valid():
+        note = sensitive.reveal(request, [moment], reason=form.cleaned_data["reason"])[moment.pk]
     else:
         log_access(request, moment.household)
-    context = {"moment": moment, "household": moment.household, "form": form, "revealed": revealed}
+    context = {
+        "moment": moment,
+        "household": moment.household,
+        "form": form,
+        "revealed": note is not None,
+        "note": note,
+    }
     return render(request, "accompaniment/moment_sensitive.html", context)
 
 

@@ -79,7 +79,9 @@ can_act_for = is_referent_of | rules.predicate(
 )
 rules.add_perm("accompaniment.act_for", can_act_for)
 rules.add_perm("accompaniment.view_follow_ups", has_slsp_role)
-# Health and violence notes: only those who accompany, after a logged reason.
+# Health and violence notes: only those who accompany, after a logged reason. Outputs do
+# not ask this permission directly: they go through apps.accompaniment.sensitive
+# (may_read_sensitive, and reveal which logs each note read with its reason).
 rules.add_perm("accompaniment.read_sensitive", can_act_for)
 
 

@@ -11,13 +11,19 @@ model does not silently change what the history holds.
 """
 
 import pghistory
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.accompaniment.models import Consent, FollowUp, Moment, Referral
+from apps.accompaniment.sensitive import SENSITIVE_FIELDS
 from apps.calls.models import Score
 from apps.partners.models import Agreement
 
 
 def _track(model, fields):
+    # The history is shown to readers who may not read sensitive notes (and kept for
+    # years, append-only): it never holds their text.
+    if set(fields) & set(SENSITIVE_FIELDS.get(model, ())):
+        raise ImproperlyConfigured(f"{model.__name__}: the history may not copy a sensitive note")
     return pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),

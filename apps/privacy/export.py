@@ -3,6 +3,10 @@
 One dictionary (`household_export`) feeds both formats, so the PDF never shows less
 than the JSON. Nothing is stored: the files are built for the request and streamed,
 so no copy outlives the data it was made from (erasure has no export file to chase).
+
+Sensitive notes obey the one rule of `apps.accompaniment.sensitive`: the export holds
+the text only of the notes `reveal` returned (the reader may read them, asked for them,
+and each read is logged with the reason); every other note is `WITHHELD`.
 """
 
 from __future__ import annotations
@@ -11,12 +15,16 @@ import datetime
 import decimal
 import json
 import uuid
+from collections.abc import Callable, Mapping
 
 from django.db import models
 from django.utils import timezone
 
+from apps.accompaniment.models import Moment
+from apps.accompaniment.sensitive import WITHHELD
 from apps.core.pdf import render_pdf
 from apps.privacy import queries
+from apps.tenants.models import Household
 
 FORMAT = "slsp-referent/export-menage/1"
 
@@ -37,11 +45,24 @@ def _value(value):
     return value
 
 
-def household_export(household) -> dict:
+# Given the household's moments, returns the sensitive notes the export may hold (by pk).
+Disclose = Callable[[list[Moment]], Mapping[int, str]]
+
+
+def _sensitive_note(moment: Moment, notes: Mapping[int, str]) -> str:
+    if not moment.sensitivity:
+        return ""
+    return notes.get(moment.pk, str(WITHHELD))
+
+
+def household_export(household: Household, *, disclose: Disclose | None = None) -> dict:
+    """Everything held about the household; sensitive notes only as `disclose` allows."""
     data = queries.household_dossier(household)
+    notes = disclose(data["moments"]) if disclose is not None else {}
     return {
         "format": FORMAT,
         "genere_le": timezone.localtime().isoformat(),
+        "notes_sensibles_incluses": bool(notes),
         "slsp": {"uuid": str(household.slsp.uuid), "nom": str(household.slsp)},
         "menage": {
             "uuid": str(household.uuid),
@@ -135,7 +156,8 @@ def household_export(household) -> dict:
                 "participants": m.participants,
                 "note": m.note,
                 "note_sensible_nature": m.sensitivity,
-                "note_sensible": m.sensitive_note,
+                "note_sensible_nature_libelle": str(m.get_sensitivity_display()),
+                "note_sensible": _sensitive_note(m, notes),
             }
             for m in data["moments"]
         ],
@@ -185,14 +207,15 @@ def household_export(household) -> dict:
     }
 
 
-def export_json(household) -> bytes:
-    return json.dumps(household_export(household), ensure_ascii=False, indent=2).encode()
+def export_json(household: Household, *, disclose: Disclose | None = None) -> bytes:
+    data = household_export(household, disclose=disclose)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
-def export_pdf(household) -> bytes:
+def export_pdf(household: Household, *, disclose: Disclose | None = None) -> bytes:
     return render_pdf(
         "privacy/pdf/household_export.html",
-        {"export": household_export(household), "household": household},
+        {"export": household_export(household, disclose=disclose), "household": household},
     )
 
 

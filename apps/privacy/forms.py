@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
 class ExportForm(forms.Form):
-    """Exporting shows everything, sensitive notes included: a reason is logged first."""
+    """The export's reason is logged; sensitive notes are included only on request, by
+    someone who may read them (apps.accompaniment.sensitive), and each one is then logged
+    as a sensitive read with the same reason."""
 
     FORMATS = [("pdf", _("PDF")), ("json", _("JSON"))]
 
@@ -17,3 +21,18 @@ class ExportForm(forms.Form):
             "Ce motif est enregistré dans le journal des accès."
         ),
     )
+    include_sensitive = forms.BooleanField(
+        label=_("Inclure les notes sensibles (santé, violences)"),
+        required=False,
+        help_text=_(
+            "Sans cette case, chaque note sensible est remplacée par « Note sensible "
+            "(non incluse) ». Avec elle, la lecture de chaque note est enregistrée dans le "
+            "journal des accès avec le motif ci-dessus."
+        ),
+    )
+
+    def __init__(self, *args: Any, may_include_sensitive: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without the right, the option does not exist: a forged field is ignored.
+        if not may_include_sensitive:
+            del self.fields["include_sensitive"]

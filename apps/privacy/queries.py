@@ -108,7 +108,9 @@ def household_dossier(household) -> dict:
             .order_by("opened_on", "pk")
         ),
         "moments": list(
+            # The text of sensitive notes is read only by apps.accompaniment.sensitive.
             Moment.objects.filter(household=household)
+            .defer("sensitive_note")
             .select_related("author", "follow_up")
             .prefetch_related("partners")
             .order_by("date", "pk")

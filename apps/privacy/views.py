@@ -1,12 +1,16 @@
 """The direction's access log, and a household's export (right of access)."""
 
+import functools
+from uuid import UUID
+
 import rules
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from apps.accompaniment import sensitive
 from apps.accounts.services import log_access
 from apps.privacy import export, queries
 from apps.privacy.filters import AccessLogFilter
@@ -31,18 +35,27 @@ def access_log(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def household_export(request, uuid):
+def household_export(request: HttpRequest, uuid: UUID) -> HttpResponse:
     household = get_object_or_404(households_for(request.user).select_related("slsp"), uuid=uuid)
     if not rules.has_perm("privacy.export_household", request.user, household):
         raise Http404
-    form = ExportForm(request.POST if request.method == "POST" else None)
+    form = ExportForm(
+        request.POST if request.method == "POST" else None,
+        may_include_sensitive=sensitive.may_read_sensitive(request.user, household),
+    )
     if request.method == "POST" and form.is_valid():
-        log_access(request, household, reason=form.cleaned_data["reason"])
+        reason = form.cleaned_data["reason"]
+        log_access(request, household, reason=reason)
+        disclose = None
+        if form.cleaned_data.get("include_sensitive"):
+            # Break glass for every note the export holds, with the export's reason.
+            disclose = functools.partial(sensitive.reveal, request, reason=reason)
         kind = form.cleaned_data["format"]
         if kind == "json":
-            body, content_type = export.export_json(household), "application/json"
+            body = export.export_json(household, disclose=disclose)
+            content_type = "application/json"
         else:
-            body, content_type = export.export_pdf(household), "application/pdf"
+            body, content_type = export.export_pdf(household, disclose=disclose), "application/pdf"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{export.filename(household, kind)}"'

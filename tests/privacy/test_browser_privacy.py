@@ -39,6 +39,7 @@ def test_referent_downloads_the_household_export(live_server, world):
         page.get_by_role("link", name="Exporter toutes les données de ce ménage").click()
         page.get_by_label("Format").select_option("json")
         page.get_by_label("Motif de l'export").fill("Demande d'accès du locataire")
+        page.get_by_label("Inclure les notes sensibles (santé, violences)").check()
         page.screenshot(path=SCREENSHOTS / "privacy-export.png", full_page=True)
         with page.expect_download() as info:
             page.get_by_role("button", name="Télécharger").click()

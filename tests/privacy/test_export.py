@@ -34,7 +34,9 @@ def url(household):
 
 def test_json_export_holds_everything_and_is_logged(world, client_for, household):
     before = AccessLog.objects.count()
-    response = client_for("referent_a").post(url(household), {"format": "json", "reason": WHY})
+    response = client_for("referent_a").post(
+        url(household), {"format": "json", "reason": WHY, "include_sensitive": "on"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
@@ -62,9 +64,10 @@ def test_json_export_holds_everything_and_is_logged(world, client_for, household
     assert referral["donnees_partagees"] == ["identite", "impayes"]
     assert referral["historique"][0]["vers"] == "proposed"
     assert REASON in {a["motif"] for a in data["journal_des_acces"]}
-    # The export itself is in the access log, with its reason.
-    logged = AccessLog.objects.order_by("-pk").first()
-    assert AccessLog.objects.count() == before + 1
+    # The export itself is in the access log, with its reason, and so is the sensitive
+    # note it holds (tests/privacy/test_sensitive_notes.py checks those rows).
+    logged = AccessLog.objects.filter(object_type="tenants.household").order_by("-pk").first()
+    assert AccessLog.objects.count() == before + 2
     assert (logged.subject_household, logged.reason, logged.view_name) == (
         household.pk,
         WHY,
@@ -81,7 +84,9 @@ def test_pdf_export_opens_and_shows_the_same_data(world, client_for, household):
     text = " ".join(text.split())
     for expected in (FIRST_NAME, LAST_NAME, CONSENT_NOTE, MOMENT_NOTE, REFERRAL_REASON):
         assert expected in text, expected
-    assert "Suivi psychiatrique" in text
+    # The direction may not read sensitive notes: the PDF holds the neutral mention only.
+    assert "Suivi psychiatrique" not in text
+    assert "Note sensible (non incluse)" in text
     assert "Données détenues sur un ménage" in text
     assert household.reference in text
 

@@ -190,7 +190,7 @@ def test_main_flows_log_ids_never_names_or_notes(world, client_for, caplog):
     assert created.status_code == 302, created.content.decode()[:2000]
     exported = client.post(
         reverse("privacy:household_export", kwargs={"uuid": household.uuid}),
-        {"format": "json", "reason": secrets["reason"]},
+        {"format": "json", "reason": secrets["reason"], "include_sensitive": "on"},
     )
     assert secrets["sensitive"] in exported.content.decode()
     from apps.privacy import services
