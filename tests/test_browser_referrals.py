@@ -42,7 +42,12 @@ def _more_referrals(world):
                 referral = referrals.propose_referral(
                     setup.follow_up, user, partner=setup.partner, reason="Demande d'aide"
                 )
-                referral = referrals.send_referral(referral, user, base_url="http://t/")
+                referral = referrals.send_referral(
+                    referral,
+                    user,
+                    recipient_email=referrals.default_recipient(referral),
+                    base_url="http://t/",
+                )
                 Referral.objects.filter(pk=referral.pk).update(
                     sent_at=timezone.now() - datetime.timedelta(days=3 + 4 * step + index)
                 )
@@ -123,6 +128,7 @@ def test_referent_refers_and_partner_accepts_through_its_link(live_server, world
         assert page.get_by_label("E-mail du partenaire").input_value() == (
             "claire.martin@cpas-gembloux.be"
         )
+        page.get_by_label("Je confirme que le lien doit être envoyé à cette adresse.").check()
         page.get_by_role("button", name="Envoyer l'orientation").click()
         page.wait_for_load_state("networkidle")
         assert "Orientation envoyée" in page.locator(".messages").inner_text()

@@ -248,6 +248,9 @@ class ReferralLinkUse(models.Model):
         REFUSED = "refused", _("Tentative refusée")
 
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    # Named on every row: the household's access history, export and erasure find the
+    # partner's reads without walking link → referral.
+    household = models.ForeignKey("tenants.Household", on_delete=models.CASCADE, related_name="+")
     link = models.ForeignKey(ReferralLink, on_delete=models.CASCADE, related_name="uses")
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=10, choices=Action.choices)

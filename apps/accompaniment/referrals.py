@@ -10,7 +10,6 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +29,7 @@ from apps.accompaniment.models import (
     ReferralStatus,
     SharedData,
 )
+from apps.core.mail import queue_email
 from apps.partners.queries import sharing_agreement_for
 
 logger = logging.getLogger(__name__)
@@ -204,17 +204,28 @@ def link_path(link: ReferralLink) -> str:
 
 
 def default_recipient(referral) -> str:
-    """The partner's address for referrals: an agreement contact, else the partner's own."""
-    if referral.agreement_id:
-        email = (
-            referral.agreement.contacts.exclude(email="")
-            .order_by("name")
-            .values_list("email", flat=True)
-            .first()
+    """The address proposed (never used unconfirmed) for the partner's link: a contact of
+    the referral's agreement that the sending SLSP keeps itself. Never the directory's
+    records, which any SLSP may edit: empty when the SLSP keeps no such address."""
+    if not referral.agreement_id:
+        return ""
+    return (
+        referral.agreement.contacts.filter(slsp_id=referral.slsp_id)
+        .exclude(email="")
+        .order_by("name", "pk")
+        .values_list("email", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _confirmed_recipient(recipient_email: str) -> str:
+    recipient = (recipient_email or "").strip()
+    if not recipient:
+        raise ValidationError(
+            _("Indiquez et confirmez l'adresse e-mail du partenaire qui recevra le lien.")
         )
-        if email:
-            return email
-    return referral.partner.email
+    return recipient
 
 
 def _issue_link(referral, purpose, recipient, base_url) -> ReferralLink:
@@ -240,22 +251,16 @@ def _issue_link(referral, purpose, recipient, base_url) -> ReferralLink:
         subject = _("Orientation acceptée : signalez la prise en charge et le résultat (%(slsp)s)")
     subject = subject % {"slsp": referral.slsp.short_name or referral.slsp.official_name}
     body = render_to_string("accompaniment/referrals/email_link.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    )
+    queue_email(subject=subject, body=body, to=[recipient])
     return link
 
 
 @transaction.atomic
-def send_referral(referral, user, *, recipient_email="", base_url) -> Referral:
+def send_referral(referral, user, *, recipient_email: str, base_url: str) -> Referral:
     """Send a proposed referral: consent and agreement are checked again, then the
-    partner gets its signed link by e-mail."""
+    partner gets its signed link by e-mail, at the address the sender confirmed."""
+    recipient = _confirmed_recipient(recipient_email)
     check_sharing(referral.household, referral.partner)
-    recipient = (recipient_email or "").strip() or default_recipient(referral)
-    if not recipient:
-        raise ValidationError(
-            _("Aucune adresse e-mail connue pour ce partenaire : indiquez-en une.")
-        )
     referral = transition(referral, ReferralStatus.SENT, user=user)
     referral.recipient_email = recipient
     referral.save(update_fields=["recipient_email"])
@@ -272,7 +277,7 @@ LINK_FOR_STATUS = {
 
 
 @transaction.atomic
-def resend_link(referral, user, *, recipient_email="", base_url) -> ReferralLink:
+def resend_link(referral, user, *, recipient_email: str, base_url: str) -> ReferralLink:
     """A new link for the partner (an e-mail lost, another contact): the previous link of
     the same purpose stops working. Consent and agreement are checked again, as when
     the referral was sent."""
@@ -286,13 +291,7 @@ def resend_link(referral, user, *, recipient_email="", base_url) -> ReferralLink
     if referral.sharing_stopped_at is not None:
         raise ValidationError(_("Le partage de cette orientation a été arrêté."))
     check_sharing(referral.household, referral.partner)
-    recipient = (
-        (recipient_email or "").strip() or referral.recipient_email or default_recipient(referral)
-    )
-    if not recipient:
-        raise ValidationError(
-            _("Aucune adresse e-mail connue pour ce partenaire : indiquez-en une.")
-        )
+    recipient = _confirmed_recipient(recipient_email)
     if recipient != referral.recipient_email:
         referral.recipient_email = recipient
         referral.save(update_fields=["recipient_email"])
@@ -353,9 +352,13 @@ def open_link(referral_uuid, token: str) -> ReferralLink:
     return link
 
 
-def log_link_use(link, action, detail="") -> None:
+def log_link_use(link: ReferralLink, action: str, detail: str = "") -> None:
     ReferralLinkUse.objects.create(
-        slsp_id=link.slsp_id, link=link, action=action, detail=detail[:200]
+        slsp_id=link.slsp_id,
+        household_id=link.referral.household_id,
+        link=link,
+        action=action,
+        detail=detail[:200],
     )
 
 

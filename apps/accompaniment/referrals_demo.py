@@ -9,6 +9,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from apps.accompaniment import referrals as referrals_service
 from apps.accompaniment.models import (
     FollowUp,
     Referral,
@@ -89,6 +90,13 @@ def seed_referrals(ctx):
         )
         if not agreements:
             continue
+        # A link goes only to the SLSP's own agreement contacts (as in referrals.py).
+        recipients = {
+            a.pk: referrals_service.default_recipient(
+                Referral(slsp_id=slsp.pk, agreement=a, partner=a.partner)
+            )
+            for a in agreements
+        }
         follow_ups = list(
             FollowUp.objects.filter(slsp=slsp)
             .select_related("consent")
@@ -162,7 +170,7 @@ def seed_referrals(ctx):
                 if status
                 not in (ReferralStatus.PROPOSED, ReferralStatus.SENT, ReferralStatus.REFUSED)
                 else ("Hors de notre zone d'action" if status == ReferralStatus.REFUSED else ""),
-                recipient_email=partner.email or "",
+                recipient_email=recipients[agreement.pk],
                 created_by_id=follow_up.opened_by_id,
             )
             referrals.append(referral)

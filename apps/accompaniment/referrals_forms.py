@@ -41,10 +41,24 @@ class ReferralForm(forms.Form):
 
 
 class SendForm(forms.Form):
+    """The address that receives the partner's link, shown filled in and confirmed by
+    the sender: a link (with the household's data) never leaves unconfirmed."""
+
     recipient_email = forms.EmailField(
-        label=_("E-mail du partenaire"),
-        required=False,
-        help_text=_("Laissez vide pour utiliser le contact de la convention."),
+        label=_("E-mail du partenaire qui recevra le lien"),
+        error_messages={
+            "required": _("Indiquez l'adresse e-mail du partenaire qui recevra le lien.")
+        },
+        help_text=_(
+            "Proposée d'après les contacts de la convention propres à votre SLSP ; "
+            "vérifiez-la ou tapez-en une autre."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme que le lien doit être envoyé à cette adresse."),
+        error_messages={
+            "required": _("Cochez la case pour confirmer l'adresse qui recevra le lien.")
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
@@ -322,6 +323,9 @@ def _log_access(request, link, referral, action):
     AccessLog.objects.create(
         user=None,
         slsp_id=link.slsp_id,
+        # Named, so the household's access history, export and erasure include the
+        # partner's reads.
+        subject_household=referral.household_id,
         object_type="tenants.household",
         object_id=str(referral.household.uuid),
         view_name="accompaniment:referral_link",
@@ -331,12 +335,16 @@ def _log_access(request, link, referral, action):
 
 
 def _no_referrer(response):
-    # Same-origin at most: the token never leaves in a Referer header. ("no-referrer"
-    # would make browsers send "Origin: null" and the CSRF check refuse the answer.)
-    response["Referrer-Policy"] = "same-origin"
+    # The token is in the page's URL: no request made from the page (its styles, the
+    # answer it posts, a link followed) may carry it in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
+# No CSRF check: under "no-referrer" browsers post with "Origin: null", which the check
+# refuses. It would add nothing here: the request needs the secret, single-use token
+# in the URL, which a forging site does not have, and the page uses no session.
+@csrf_exempt
 @never_cache
 def referral_link(request, uuid, token):
     with scopes_disabled():

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from apps.partners.models import (
     Agreement,
@@ -46,12 +48,24 @@ class AgreementAdmin(admin.ModelAdmin):
     filter_horizontal = ["contacts"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by a job or a service, kept as a trace: read here, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
 @admin.register(AgreementAlert)
-class AgreementAlertAdmin(admin.ModelAdmin):
+class AgreementAlertAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "threshold_days", "sent_at", "recipients"]
 
 
 @admin.register(PartnerMerge)
-class PartnerMergeAdmin(admin.ModelAdmin):
+class PartnerMergeAdmin(ReadOnlyAdmin):
     list_display = ["merged_name", "kept", "merged_by", "merged_at"]
-    readonly_fields = ["kept", "merged_name", "merged_uuid", "moved", "merged_by", "merged_at"]

@@ -16,6 +16,7 @@ from apps.partners.models import (
     PartnerType,
     SlspPartner,
 )
+from apps.partners.services import own_copy
 
 # Cities that host a relais social urbain and a maison de justice in Wallonia.
 RELAIS_SOCIAUX = ["Charleroi", "Liège", "La Louvière", "Mons", "Namur", "Tournai", "Verviers"]
@@ -228,7 +229,10 @@ def _seed_agreements(slsp, local, regional, today, with_documents):
             },
         )
         if created:
-            agreement.contacts.set(partner.contacts.all()[:1])
+            # An agreement uses the SLSP's own copy of a directory contact.
+            agreement.contacts.set(
+                [own_copy(c, agreement.slsp_id) for c in partner.contacts.directory()[:1]]
+            )
         if created and with_documents and n < 3:
             content = _signed_pdf(agreement)
             agreement.document.save("convention.pdf", ContentFile(content), save=False)

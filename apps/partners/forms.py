@@ -1,5 +1,9 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import PDF, max_upload_bytes, validate_upload
@@ -24,6 +28,15 @@ class ContactsWidget(forms.CheckboxSelectMultiple):
         if instance is not None:
             option["attrs"]["data-partner"] = str(instance.partner.uuid)
         return option
+
+
+def contact_label(contact: PartnerContact) -> str:
+    owner = (
+        contact.slsp.short_name or contact.slsp.official_name
+        if contact.slsp_id
+        else _("annuaire, une copie propre à la SLSP sera faite")
+    )
+    return f"{contact} — {contact.partner.name} ({owner})"
 
 
 class PartnerSearchForm(forms.Form):
@@ -107,9 +120,43 @@ class PartnerForm(forms.ModelForm):
 
 
 class PartnerContactForm(forms.ModelForm):
+    """A contact; on creation, a référent chooses whether it goes into the shared
+    directory or stays its SLSP's own (the only kind an agreement uses)."""
+
+    owner = forms.TypedChoiceField(
+        label=_("Ce contact appartient à"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Un contact de l'annuaire régional peut être corrigé par toutes les SLSP ; un "
+            "contact propre à votre SLSP ne peut l'être que par ses référents. Les liens "
+            "envoyés aux partenaires ne partent que vers les contacts propres à la SLSP."
+        ),
+    )
+
     class Meta:
         model = PartnerContact
         fields = ["name", "function", "phone", "email"]
+
+    def __init__(self, *args: Any, owner_slsps: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner_slsps = list(owner_slsps)
+        if self.instance.pk or not owner_slsps:
+            del self.fields["owner"]
+            return
+        self.owner_slsps = {s.pk: s for s in owner_slsps}
+        self.fields["owner"].choices = [
+            ("", _("L'annuaire régional (partagé par toutes les SLSP)")),
+            *[(s.pk, _("Ma SLSP uniquement : %(slsp)s") % {"slsp": s}) for s in owner_slsps],
+        ]
+        self.fields["owner"].initial = owner_slsps[0].pk
+
+    def owner_slsp(self) -> Any:
+        """The SLSP chosen as owner, or None for the directory."""
+        owner = self.cleaned_data.get("owner") if "owner" in self.fields else None
+        return self.owner_slsps.get(owner) if owner is not None else None
 
     def clean(self):
         data = super().clean()
@@ -201,7 +248,14 @@ class AgreementForm(forms.ModelForm):
             )
             self.fields["partner"].to_field_name = "uuid"
             partner_ids = None
-        contacts = self.fields["contacts"].queryset.select_related("partner")
+        # The directory's contacts (copied into the SLSP's own on save) and the SLSP's
+        # own; never another SLSP's.
+        owner_ids = [self.instance.slsp_id] if self.instance.pk else [s.pk for s in slsps]
+        contacts = (
+            self.fields["contacts"]
+            .queryset.select_related("partner", "slsp")
+            .filter(Q(slsp__isnull=True) | Q(slsp_id__in=owner_ids))
+        )
         if partner_ids is not None:
             contacts = contacts.filter(partner_id__in=partner_ids)
         elif partners is not None:
@@ -209,7 +263,7 @@ class AgreementForm(forms.ModelForm):
         else:
             contacts = contacts.none()
         self.fields["contacts"].queryset = contacts.order_by("partner__name", "name")
-        self.fields["contacts"].label_from_instance = lambda c: f"{c} — {c.partner.name}"
+        self.fields["contacts"].label_from_instance = contact_label
         self.fields["document"].help_text = _(
             "PDF uniquement, %(limit)d Mo au maximum. Il n'est jamais publié : seules les "
             "personnes de votre SLSP peuvent le télécharger."
@@ -244,5 +298,14 @@ class AgreementForm(forms.ModelForm):
             self.add_error(
                 "contacts",
                 _("Choisissez uniquement des contacts du partenaire de la convention."),
+            )
+        slsp = data.get("slsp") or (self.instance.slsp if self.instance.pk else None)
+        if slsp is not None and any(c.slsp_id not in (None, slsp.pk) for c in contacts or ()):
+            self.add_error(
+                "contacts",
+                _(
+                    "Choisissez uniquement des contacts de l'annuaire ou de la SLSP de la "
+                    "convention."
+                ),
             )
         return data

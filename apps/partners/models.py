@@ -3,6 +3,7 @@ import re
 import unicodedata
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -93,12 +94,45 @@ class Partner(models.Model):
         return seen + [c for c in self.communes_served if c not in seen]
 
 
+class PartnerContactQuerySet(models.QuerySet):
+    def directory(self):
+        """Contacts of the regional directory, which any référent may edit."""
+        return self.filter(slsp__isnull=True)
+
+    def of_slsp(self, slsp_id: int):
+        """An SLSP's own contacts: only its référents change them."""
+        return self.filter(slsp_id=slsp_id)
+
+
 class PartnerContact(models.Model):
-    """A professional contact person at a partner (regional, like the directory)."""
+    """A professional contact person at a partner.
+
+    With no `slsp`, the contact belongs to the regional directory: every référent may
+    correct it. With an `slsp`, it is that SLSP's own copy, the only kind an agreement
+    uses, so the address a partner link goes to is never in a record another SLSP
+    can change.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partenaire")
+    )
+    slsp = models.ForeignKey(
+        "slsps.Slsp",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLSP propriétaire"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("copié de l'annuaire"),
     )
     name = models.CharField(_("nom"), max_length=150)
     function = models.CharField(_("fonction"), max_length=150, blank=True)
@@ -107,10 +141,20 @@ class PartnerContact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PartnerContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["name"]
+        constraints = [
+            # One copy of a directory contact per SLSP: agreements share it.
+            models.UniqueConstraint(
+                fields=["slsp", "copied_from"],
+                condition=Q(copied_from__isnull=False),
+                name="partnercontact_one_copy_per_slsp",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.function})" if self.function else self.name
@@ -271,11 +315,15 @@ class Agreement(models.Model):
 class AgreementAlert(models.Model):
     """An expiry alert already sent: at most one per agreement and threshold."""
 
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="alerts")
-    threshold_days = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    recipients = models.PositiveSmallIntegerField(default=0)
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.CASCADE, related_name="+", verbose_name=_("SLSP")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("convention")
+    )
+    threshold_days = models.PositiveSmallIntegerField(_("jours avant l'échéance"))
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
 
     objects = ScopedManager(slsp="slsp")
 
@@ -299,12 +347,16 @@ class PartnerMerge(models.Model):
         Partner, on_delete=models.CASCADE, related_name="merges", verbose_name=_("conservé")
     )
     merged_name = models.CharField(_("doublon fusionné"), max_length=200)
-    merged_uuid = models.UUIDField()
-    moved = models.JSONField(default=dict)
+    merged_uuid = models.UUIDField(_("identifiant du doublon"))
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("fusionné par"),
     )
-    merged_at = models.DateTimeField(default=timezone.now)
+    merged_at = models.DateTimeField(_("fusionné le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("fusion de partenaires")
@@ -313,3 +365,36 @@ class PartnerMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_name} → {self.kept}"
+
+
+# Change history of the directory (who, when, before/after), shown on the partner's page:
+# the directory is shared by every SLSP, so each correction must stay visible. Written by
+# PostgreSQL triggers (bulk updates and merges included), append-only like apps/audit.
+def _track(model, fields: list[str]) -> None:
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        fields=fields,
+        model_name=f"{model.__name__}History",
+        append_only=True,
+        obj_field=pghistory.ObjForeignKey(related_name="history"),
+    )(model)
+
+
+PARTNER_HISTORY_FIELDS = [
+    "name",
+    "type",
+    "communes_served",
+    "address",
+    "postal_code",
+    "commune",
+    "phone",
+    "email",
+    "website",
+    "description",
+]
+CONTACT_HISTORY_FIELDS = ["partner", "slsp", "name", "function", "phone", "email"]
+
+_track(Partner, PARTNER_HISTORY_FIELDS)
+_track(PartnerContact, CONTACT_HISTORY_FIELDS)

@@ -8,7 +8,7 @@ import difflib
 import rules
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -244,3 +244,29 @@ def active_agreements_by_slsp(slsp_ids) -> dict[int, int]:
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+# --- Contacts ---
+
+
+def contacts_for(user) -> QuerySet:
+    """Contacts the user may read: the directory's, and those of the user's own SLSPs
+    (another SLSP's own contacts are its business)."""
+    from apps.partners.models import PartnerContact
+
+    if not user.is_authenticated or not rules.has_perm("partners.view_directory", user):
+        return PartnerContact.objects.none()
+    return PartnerContact.objects.filter(Q(slsp__isnull=True) | Q(slsp_id__in=user.slsp_ids()))
+
+
+def editable_contacts_for(user) -> QuerySet:
+    """Contacts the user may change: the directory's (référents and coordinators), and
+    the own contacts of the SLSPs where the user is référent."""
+    from apps.partners.models import PartnerContact
+
+    if not user.is_authenticated:
+        return PartnerContact.objects.none()
+    allowed = Q(slsp_id__in=referent_slsp_ids(user))
+    if rules.has_perm("partners.change_partnercontact", user):
+        allowed |= Q(slsp__isnull=True)
+    return PartnerContact.objects.filter(allowed)

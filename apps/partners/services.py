@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,10 +12,12 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from pghistory.models import Event as HistoryEvent
 
+from apps.core.mail import queue_email
 from apps.partners.models import (
     Agreement,
     AgreementAlert,
     Partner,
+    PartnerContact,
     PartnerMerge,
     SlspPartner,
 )
@@ -59,6 +59,55 @@ def create_partner(form, *, link_to=None) -> Partner:
     return partner
 
 
+# --- Contacts ---
+
+
+@transaction.atomic
+def add_contact(form, partner: Partner, *, slsp=None) -> PartnerContact:
+    """A contact of the directory (no `slsp`) or an SLSP's own contact of the partner."""
+    contact = form.save(commit=False)
+    contact.partner = partner
+    contact.slsp = slsp
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def update_contact(form) -> PartnerContact:
+    # Owner and partner never change through the form: the history triggers record
+    # every other change with its author.
+    return form.save()
+
+
+def own_copy(contact: PartnerContact, slsp_id: int) -> PartnerContact:
+    """The SLSP's own copy of a directory contact (made once, then reused)."""
+    if contact.slsp_id == slsp_id:
+        return contact
+    if contact.slsp_id is not None:
+        raise ValueError("another SLSP's contact cannot be copied")
+    copy, _created = PartnerContact.objects.get_or_create(
+        slsp_id=slsp_id,
+        copied_from=contact,
+        defaults={
+            "partner_id": contact.partner_id,
+            "name": contact.name,
+            "function": contact.function,
+            "phone": contact.phone,
+            "email": contact.email,
+        },
+    )
+    return copy
+
+
+def _agreement_keeps_own_contacts(agreement: Agreement) -> None:
+    """Directory contacts chosen for an agreement are replaced by the SLSP's copies:
+    a partner link goes only to addresses the SLSP itself keeps."""
+    chosen = list(agreement.contacts.all())
+    owned = [own_copy(c, agreement.slsp_id) for c in chosen]
+    if [c.pk for c in owned] != [c.pk for c in chosen]:
+        agreement.contacts.set(owned)
+
+
 # --- Agreements ---
 
 
@@ -78,6 +127,7 @@ def save_agreement(form, *, user=None) -> Agreement:
         agreement.created_by = user
     agreement.save()
     form.save_m2m()
+    _agreement_keeps_own_contacts(agreement)
     if "document" in form.changed_data and replaced:
         # A replaced or removed signed document must not linger on disk.
         storage, name = replaced.storage, replaced.name
@@ -144,8 +194,7 @@ def send_expiry_alerts(slsp_id: int, today: datetime.date | None = None) -> int:
                     "end": agreement.end_date.strftime("%d/%m/%Y"),
                 }
                 body = render_to_string("partners/emails/expiry_alert.txt", context)
-                message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-                transaction.on_commit(lambda m=message: send_mass_mail([m]))
+                queue_email(subject=subject, body=body, to=recipients)
             sent += 1
     return sent
 

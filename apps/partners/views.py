@@ -2,7 +2,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from apps.partners.forms import (
     PartnerForm,
     PartnerSearchForm,
 )
-from apps.partners.models import PartnerContact
+from apps.partners.history import partner_history
 from apps.slsps.models import Slsp
 
 
@@ -74,15 +73,23 @@ def directory(request):
 @login_required
 def detail(request, uuid):
     _require(request, "partners.view_partner")
-    partner = get_object_or_404(
-        queries.partners_for(request.user).prefetch_related(
-            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name"))
-        ),
-        uuid=uuid,
-    )
+    partner = get_object_or_404(queries.partners_for(request.user), uuid=uuid)
     user = request.user
+    contacts = list(
+        queries.contacts_for(user).filter(partner=partner).select_related("slsp").order_by("name")
+    )
+    editable = set(
+        queries.editable_contacts_for(user).filter(partner=partner).values_list("pk", flat=True)
+    )
+    for contact in contacts:
+        contact.can_edit = contact.pk in editable
     context = {
         "partner": partner,
+        "directory_contacts": [c for c in contacts if c.slsp_id is None],
+        "own_contacts": [c for c in contacts if c.slsp_id is not None],
+        "history": partner_history(user, partner),
+        "can_add_contact": allowed(user, "partners.change_partnercontact")
+        or bool(queries.referent_slsp_ids(user)),
         "stats": queries.partner_statistics(user, partner),
         "can_edit": allowed(user, "partners.change_partner"),
         "can_merge": allowed(user, "partners.merge_partners"),
@@ -153,11 +160,9 @@ def edit(request, uuid):
 def contact_add(request, uuid):
     _require(request, "partners.change_partnercontact")
     partner = _partner(request, uuid)
-    form = PartnerContactForm(posted(request))
+    form = PartnerContactForm(posted(request), owner_slsps=_referent_slsps(request.user))
     if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.partner = partner
-        contact.save()
+        services.add_contact(form, partner, slsp=form.owner_slsp())
         messages.success(request, _("Le contact a été ajouté."))
         return redirect("partners:detail", uuid=partner.uuid)
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
@@ -166,15 +171,16 @@ def contact_add(request, uuid):
 @login_required
 def contact_edit(request, uuid):
     _require(request, "partners.change_partnercontact")
+    # Another SLSP's own contact answers 404, like anything outside the user's scope.
     contact = get_object_or_404(
-        PartnerContact.objects.select_related("partner").filter(
-            partner__in=queries.partners_for(request.user)
-        ),
+        queries.editable_contacts_for(request.user)
+        .select_related("partner", "slsp")
+        .filter(partner__in=queries.partners_for(request.user)),
         uuid=uuid,
     )
     form = PartnerContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_contact(form)
         messages.success(request, _("Le contact a été modifié."))
         return redirect("partners:detail", uuid=contact.partner.uuid)
     return render(

@@ -43,7 +43,10 @@ def partner_in_network(slsp, *, sharing=True, response_days=10, **partner_kwargs
                 shared_data="Identité, adresse" if sharing else "",
                 response_days=response_days,
             )
-            contact = PartnerContactFactory(partner=partner, email=f"accueil.{partner.pk}@cpas.be")
+            # The SLSP's own contact: the only kind an agreement sends links to.
+            contact = PartnerContactFactory(
+                partner=partner, slsp=slsp, email=f"accueil.{partner.pk}@cpas.be"
+            )
             agreement.contacts.add(contact)
     return partner, agreement
 
@@ -89,4 +92,9 @@ def make_referral(setup: Setup, user, *, shared=(SharedData.IDENTITY, SharedData
 def sent_referral(setup: Setup, user, **kwargs) -> Referral:
     referral = make_referral(setup, user, **kwargs)
     with scopes_disabled():
-        return referrals.send_referral(referral, user, base_url="http://testserver/")
+        return referrals.send_referral(
+            referral,
+            user,
+            recipient_email=referrals.default_recipient(referral),
+            base_url="http://testserver/",
+        )

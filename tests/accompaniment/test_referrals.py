@@ -78,7 +78,12 @@ def test_full_workflow_records_every_date_and_change(world, user):
     assert referral.status == ReferralStatus.PROPOSED
     assert referral.agreement == setup.agreement
     with scopes_disabled():
-        referral = referrals.send_referral(referral, user, base_url="http://testserver/")
+        referral = referrals.send_referral(
+            referral,
+            user,
+            recipient_email=referrals.default_recipient(referral),
+            base_url="http://testserver/",
+        )
         assert referral.recipient_email.startswith("accueil.")
         referral = referrals.transition(referral, ReferralStatus.ACCEPTED, user=user)
         referral = referrals.transition(referral, ReferralStatus.IN_PROGRESS, user=user)
@@ -167,7 +172,12 @@ def test_sending_checks_consent_again(world, user):
     with scopes_disabled():
         setup.consent.share_with.clear()
         with pytest.raises(ValidationError, match="consentement"):
-            referrals.send_referral(referral, user, base_url="http://testserver/")
+            referrals.send_referral(
+                referral,
+                user,
+                recipient_email=referrals.default_recipient(referral),
+                base_url="http://testserver/",
+            )
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.PROPOSED
         assert not ReferralLink.objects.exists()

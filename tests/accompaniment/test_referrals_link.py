@@ -69,7 +69,7 @@ def test_partner_accepts_then_reports_outcome(sent, django_capture_on_commit_cal
     assert member.first_name not in body  # composition was not chosen
     assert "<dt>Impayés</dt>" not in body  # arrears were not chosen
     assert "<dt>Adresse</dt>" in body
-    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Referrer-Policy"] == "no-referrer"
     assert "no-store" in page["Cache-Control"]
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -96,10 +96,14 @@ def test_send_then_record_answers_from_the_detail_page(
     assert "Envoyer l'orientation" in page
     send = reverse("accompaniment:referral_send", kwargs={"uuid": referral.uuid})
     # Bad e-mail: refused, still proposed, no mail.
-    response = client.post(send, {"recipient_email": "pas-une-adresse"}, follow=True)
+    response = client.post(
+        send, {"recipient_email": "pas-une-adresse", "confirm": "on"}, follow=True
+    )
     assert "adresse de courriel valide" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(send, {"recipient_email": "cpas@example.be"}, follow=True)
+        response = client.post(
+            send, {"recipient_email": "cpas@example.be", "confirm": "on"}, follow=True
+        )
     assert "Orientation envoyée" in response.content.decode()
     assert mail.outbox[-1].to == ["cpas@example.be"]
     move = reverse("accompaniment:referral_transition", kwargs={"uuid": referral.uuid})
@@ -165,7 +169,9 @@ def _rows(world, user, n):
             setup.partner = partner
             referral = make_referral(setup, user)
             if index % 3:
-                referral = referrals.send_referral(referral, user, base_url="http://t/")
+                referral = referrals.send_referral(
+                    referral, user, recipient_email="cpas@example.be", base_url="http://t/"
+                )
             if index % 3 == 2:
                 referrals.transition(referral, "accepted", user=user)
     return setup
@@ -267,7 +273,9 @@ def test_resend_link_replaces_the_previous_one(
     detail = reverse("accompaniment:referral_detail", kwargs={"uuid": proposed.uuid})
     assert "Renvoyer le lien" not in client.get(detail).content.decode()  # nothing sent yet
     resend = reverse("accompaniment:referral_resend", kwargs={"uuid": proposed.uuid})
-    response = client.post(resend, {"recipient_email": ""}, follow=True)
+    response = client.post(
+        resend, {"recipient_email": "cpas@example.be", "confirm": "on"}, follow=True
+    )
     assert "Aucun lien à renvoyer pour une orientation « Proposée »" in unescape(
         response.content.decode()
     )
@@ -279,14 +287,18 @@ def test_resend_link_replaces_the_previous_one(
     assert "Renvoyer le lien" in client.get(detail).content.decode()
     # Bad e-mail: refused in French, no new link, no mail.
     sent_before = len(mail.outbox)
-    response = client.post(resend, {"recipient_email": "pas-une-adresse"}, follow=True)
+    response = client.post(
+        resend, {"recipient_email": "pas-une-adresse", "confirm": "on"}, follow=True
+    )
     assert "adresse de courriel valide" in response.content.decode()
     with scopes_disabled():
         assert ReferralLink.objects.filter(referral=referral).count() == 1
     assert len(mail.outbox) == sent_before
     # To another contact: a new answer link by e-mail, the first one revoked.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(resend, {"recipient_email": "autre@example.be"}, follow=True)
+        response = client.post(
+            resend, {"recipient_email": "autre@example.be", "confirm": "on"}, follow=True
+        )
     assert "Nouveau lien envoyé à autre@example.be" in unescape(response.content.decode())
     assert mail.outbox[-1].to == ["autre@example.be"]
     with scopes_disabled():
@@ -304,7 +316,7 @@ def test_resend_link_replaces_the_previous_one(
     with scopes_disabled():
         referrals.transition(referral, ReferralStatus.ACCEPTED, user=user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(resend, {"recipient_email": ""})
+        client.post(resend, {"recipient_email": "autre@example.be", "confirm": "on"})
     with scopes_disabled():
         assert ReferralLink.objects.get(referral=referral, revoked_at__isnull=True).purpose == (
             LinkPurpose.OUTCOME
@@ -320,7 +332,9 @@ def test_resend_link_checks_consent_again(world, user, client):
     with scopes_disabled():
         setup.consent.share_with.clear()
     resend = reverse("accompaniment:referral_resend", kwargs={"uuid": referral.uuid})
-    response = client.post(resend, {"recipient_email": "autre@example.be"}, follow=True)
+    response = client.post(
+        resend, {"recipient_email": "autre@example.be", "confirm": "on"}, follow=True
+    )
     assert "consent" in unescape(response.content.decode()).lower()
     with scopes_disabled():
         assert ReferralLink.objects.filter(referral=referral).count() == 1

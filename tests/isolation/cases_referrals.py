@@ -59,7 +59,7 @@ CASES = [
         expect(ok=ACTORS, status=302),
         method="post",
         kwargs=_uuid(_sent),
-        data=lambda w: {"recipient_email": "autre@example.be"},
+        data=lambda w: {"recipient_email": "autre@example.be", "confirm": "on"},
     ),
     UrlCase(
         "accompaniment:referral_transition",

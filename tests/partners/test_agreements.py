@@ -70,7 +70,9 @@ def test_create_an_agreement_with_its_signed_pdf_and_download_it(world, client_f
     assert agreement.document.name.startswith("agreements/")
     assert "Convention" not in agreement.document.name
     assert agreement.document_size == len(pdf_bytes())
-    assert list(agreement.contacts.all()) == [contact]
+    # The directory contact became the SLSP's own copy (links go only to those).
+    (copy,) = agreement.contacts.all()
+    assert (copy.copied_from, copy.slsp, copy.email) == (contact, world.slsp_a, contact.email)
     download = client.get(reverse("partners:agreement_document", kwargs={"uuid": agreement.uuid}))
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
