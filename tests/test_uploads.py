@@ -1,6 +1,7 @@
 """The shared upload helper: type by content, size limit, safe names, private serving."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -121,3 +122,58 @@ def test_the_validator_is_usable_on_model_fields():
     with pytest.raises(ValidationError):
         validator(upload(b"not a pdf"))
     assert validator == uploads.UploadValidator(("pdf",))
+
+
+def zip_with(*members: tuple[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            archive.writestr(name, content)
+    buffer.seek(0)
+    return buffer
+
+
+ZIP_LIMITS = {"max_total_bytes": 50 * 1024 * 1024, "max_member_bytes": 20 * 1024 * 1024}
+
+
+def test_a_normal_archive_passes_and_lists_its_members():
+    text = " ".join(f"mot{i}" for i in range(300_000)).encode()  # ~3 MB, ratio ~5
+    members = uploads.check_zip_archive(zip_with(("a.xml", b"<a/>"), ("b.xml", text)), **ZIP_LIMITS)
+    assert [m.filename for m in members] == ["a.xml", "b.xml"]
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        # A decompression bomb: 10 MB of zeros in a few KB (ratio ~1000).
+        [("sheet.xml", b"\x00" * (10 * 1024 * 1024))],
+        # Under the ratio but over the member's limit once decompressed.
+        [("big.xml", b" ".join(str(i).encode() for i in range(5_000_000)))],
+        # Too many members.
+        [(f"m{i}.xml", b"<a/>") for i in range(1_001)],
+    ],
+    ids=["ratio", "member-size", "members"],
+)
+def test_archives_that_decompress_too_big_are_refused_before_inflating(members):
+    with pytest.raises(ValidationError) as excinfo:
+        uploads.check_zip_archive(
+            zip_with(*members), **{**ZIP_LIMITS, "max_member_bytes": 30_000_000}
+        )
+    assert excinfo.value.code == "zip_bomb"
+    assert "anormalement volumineux une fois décompressé" in excinfo.value.messages[0]
+
+
+def test_the_member_limit_may_depend_on_the_name():
+    archive = zip_with(("sheet.xml", b"1 " * 400_000), ("styles.xml", b"<a/>"))
+    limit = lambda name: 1_000_000 if name == "sheet.xml" else 100  # noqa: E731
+    assert len(uploads.check_zip_archive(archive, max_total_bytes=10**7, max_member_bytes=limit))
+    archive = zip_with(("sheet.xml", b"<a/>"), ("styles.xml", b"1 " * 400))
+    with pytest.raises(ValidationError):
+        uploads.check_zip_archive(archive, max_total_bytes=10**7, max_member_bytes=limit)
+
+
+def test_a_file_that_is_not_an_archive_is_refused_in_french():
+    with pytest.raises(ValidationError) as excinfo:
+        uploads.check_zip_archive(io.BytesIO(b"PK\x03\x04 broken"), **ZIP_LIMITS)
+    assert excinfo.value.code == "bad_zip"
+    assert "illisible" in excinfo.value.messages[0]

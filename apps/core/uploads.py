@@ -12,8 +12,10 @@ import logging
 import re
 import unicodedata
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,6 +67,59 @@ def _check_pdf(handle) -> None:
     finally:
         pypdf_logger.setLevel(level)
         handle.seek(0)
+
+
+# Past this ratio (uncompressed / compressed) a large member is a decompression bomb:
+# office files compress their XML 5 to 20 times, a bomb thousands of times.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR = 1024 * 1024  # small members may compress far better; they cost nothing
+
+
+def check_zip_archive(
+    handle: IO[bytes],
+    *,
+    max_total_bytes: int,
+    max_member_bytes: Callable[[str], int] | int,
+    max_members: int = 1000,
+    max_ratio: int = ZIP_MAX_RATIO,
+) -> list[zipfile.ZipInfo]:
+    """Refuse a ZIP archive (XLSX, DOCX…) whose members would decompress too big, BEFORE
+    anything inflates them; return its members.
+
+    The sizes come from the central directory. They can lie, but `zipfile` never yields
+    more than the declared `file_size` of a member, so they bound what a parser can read.
+    `max_member_bytes` is a number or a function of the member's name (a worksheet may
+    be larger than the styles that a reader loads whole)."""
+    refuse = ValidationError(
+        _(
+            "Ce fichier compressé est anormalement volumineux une fois décompressé : "
+            "il est refusé. Enregistrez-le à nouveau depuis votre tableur."
+        ),
+        code="zip_bomb",
+    )
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(
+            _("Ce fichier compressé est illisible ou endommagé."), code="bad_zip"
+        ) from exc
+    if len(members) > max_members:
+        raise refuse
+    total = 0
+    for member in members:
+        limit = (
+            max_member_bytes(member.filename) if callable(max_member_bytes) else max_member_bytes
+        )
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if (
+            member.file_size > limit
+            or total > max_total_bytes
+            or (member.file_size > ZIP_RATIO_FLOOR and ratio > max_ratio)
+        ):
+            raise refuse
+    return members
 
 
 @dataclass(frozen=True)

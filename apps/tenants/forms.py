@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+from apps.tenants import importer
 
 
 class ImportUploadForm(forms.Form):
@@ -24,8 +24,11 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 20 Mo."))
+        max_bytes = importer.limit("MAX_BYTES")
+        if upload.size > max_bytes:
+            raise forms.ValidationError(
+                _("Le fichier dépasse %(mb)s Mo.") % {"mb": max_bytes // (1024 * 1024)}
+            )
         return upload
 
 

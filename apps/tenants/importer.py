@@ -9,22 +9,31 @@ cost grows with the file, not with round trips.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime
 import io
+import pyexpat
 import re
+import time
 import unicodedata
+import zipfile
+import zlib
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.uploads import check_zip_archive
 from apps.tenants.models import Category, Household, HousingUnit, Language, Member, Tenancy
-
-MAX_ROWS = 200_000
 
 # Canonical column -> accepted header spellings (compared without accents or case).
 COLUMNS = {
@@ -76,33 +85,99 @@ HEADER_BY_KEY = {alias: column for column, aliases in COLUMNS.items() for alias 
 
 
 # --- reading ---------------------------------------------------------------------
+#
+# A file is read as a stream of lines and refused as soon as a limit is passed, never
+# after building everything: an export of one SLSP is ~25,000 lines (10,000 homes),
+# a hostile file can declare millions. Each limit can be tuned in the settings
+# (TENANTS_IMPORT_<NAME>).
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000  # lines with data (members)
+MAX_BLANK_LINES = 1_000  # blank lines tolerated on top (an export rarely has any)
+MAX_COLUMNS = 100  # columns read; anything further right is ignored
+MAX_LINE_CHARS = 10_000  # CSV: one physical line
+MAX_CELLS_PER_ROW = 1_000  # XLSX: cells written in one row element
+# XLSX members once decompressed: a worksheet streams, other parts are loaded whole.
+MAX_SHEET_BYTES = 150 * 1024 * 1024
+MAX_PART_BYTES = 24 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+READ_SECONDS = 15.0  # in a web request (gunicorn gives up at 30 s)
+WORKER_READ_SECONDS = 120.0  # in the worker, re-reading a file already accepted
 
 
-def read_rows(data: bytes, filename: str = "") -> list[dict]:
-    """Rows as dicts keyed by canonical column, from CSV (UTF-8 or cp1252, ; or ,) or XLSX."""
+def limit(name: str) -> Any:
+    return getattr(settings, f"TENANTS_IMPORT_{name}", globals()[name])
+
+
+class _Deadline:
+    """A monotonic deadline checked while iterating: a slow file is refused, not waited for."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise ImportFileError(
+                _(
+                    "Le fichier est trop long à lire (plus de %(s)s secondes) : enregistrez-le "
+                    "en CSV ou découpez-le en plusieurs fichiers."
+                )
+                % {"s": f"{self.seconds:g}"}
+            )
+
+
+def _too_many_lines() -> ImportFileError:
+    return ImportFileError(
+        _("Le fichier dépasse %(n)s lignes : découpez-le en plusieurs fichiers.")
+        % {"n": f"{limit('MAX_ROWS'):,}".replace(",", "\u202f")}
+    )
+
+
+def read_rows(data: bytes, filename: str = "", *, seconds: float | None = None) -> list[dict]:
+    """Rows as dicts keyed by canonical column, from CSV (UTF-8 or cp1252, ; or ,) or XLSX.
+
+    Refuses (ImportFileError, in French) a file over the size, line or column limits, a
+    decompression bomb, or one that takes longer than `seconds` to read."""
     if not data:
         raise ImportFileError(_("Le fichier est vide."))
-    raw = _read_xlsx(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
-    if not raw:
+    if len(data) > limit("MAX_BYTES"):
+        raise ImportFileError(
+            _("Le fichier dépasse %(mb)s Mo.") % {"mb": limit("MAX_BYTES") // (1024 * 1024)}
+        )
+    deadline = _Deadline(limit("READ_SECONDS") if seconds is None else seconds)
+    lines = _xlsx_lines(data, deadline) if data[:4] == b"PK\x03\x04" else _csv_lines(data, deadline)
+    with contextlib.closing(lines):
+        return _collect(lines, deadline)
+
+
+def _collect(lines: Iterator[Sequence[Any]], deadline: _Deadline) -> list[dict]:
+    first = next(lines, None)
+    if first is None:
         raise ImportFileError(_("Le fichier ne contient aucune ligne."))
-    header = [HEADER_BY_KEY.get(_key(h), "") for h in raw[0]]
+    header = [HEADER_BY_KEY.get(_key(h), "") for h in first]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
             _("Colonnes obligatoires absentes : %(cols)s. Vérifiez la ligne d'en-tête.")
             % {"cols": ", ".join(missing)}
         )
-    rows = []
-    for values in raw[1:]:
-        if not any(str(v).strip() for v in values):
+    max_rows = limit("MAX_ROWS")
+    max_lines = max_rows + limit("MAX_BLANK_LINES")
+    rows: list[dict] = []
+    for count, values in enumerate(lines, start=1):
+        deadline.check()
+        if count > max_lines:
+            raise _too_many_lines()
+        if not any(v is not None and str(v).strip() for v in values):
             continue
+        if len(rows) == max_rows:
+            raise _too_many_lines()
         rows.append({col: _cell(v) for col, v in zip(header, values, strict=False) if col})
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("Le fichier dépasse %(n)s lignes.") % {"n": MAX_ROWS})
     return rows
 
 
-def _cell(value) -> str:
+def _cell(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
     if value is None:
@@ -112,44 +187,165 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+_ENCODING_ERROR = gettext_lazy(
+    "Encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows (ANSI)."
+)
+
+
+def _csv_lines(data: bytes, deadline: _Deadline) -> Iterator[list[str]]:
+    """CSV rows, decoded and split as they are read (never the whole text in memory)."""
     if b"\x00" in data[:4096]:
-        raise ImportFileError(
-            _("Encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows (ANSI).")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else None
-    if text is None:
-        raise ImportFileError(
-            _("Encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows (ANSI).")
-        )
-    first_line = text.split("\n", 1)[0]
+        raise ImportFileError(str(_ENCODING_ERROR))
+    encoding = next((e for e in ("utf-8-sig", "cp1252") if _decodes(data, e, deadline)), None)
+    if encoding is None:
+        raise ImportFileError(str(_ENCODING_ERROR))
+    max_chars = limit("MAX_LINE_CHARS")
+    max_columns = limit("MAX_COLUMNS")
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = text.readline(max_chars + 1)
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+
+    def physical_lines() -> Iterator[str]:
+        line, number = first_line, 1
+        while line:
+            if len(line) > max_chars:
+                raise ImportFileError(
+                    _("La ligne %(n)s dépasse %(max)s caractères : le fichier est refusé.")
+                    % {"n": number, "max": max_chars}
+                )
+            yield line
+            line, number = text.readline(max_chars + 1), number + 1
+
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for row in csv.reader(physical_lines(), delimiter=delimiter):
+            yield row[:max_columns]
     except csv.Error as exc:
         raise ImportFileError(_("Le fichier CSV est mal formé : %(err)s") % {"err": exc}) from exc
 
 
-def _is_cp1252(data: bytes) -> bool:
+def _decodes(data: bytes, encoding: str, deadline: _Deadline) -> bool:
+    """Whether the bytes decode, checked by chunks so that no full copy of the text is built."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    chunk = 1024 * 1024
     try:
-        data.decode("cp1252")
+        for start in range(0, len(data), chunk):
+            deadline.check()
+            decoder.decode(data[start : start + chunk])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _sheet_part_limit(name: str) -> int:
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return limit("MAX_SHEET_BYTES")
+    return limit("MAX_PART_BYTES")
+
+
+def _xlsx_lines(data: bytes, deadline: _Deadline) -> Iterator[tuple]:
+    """XLSX rows, streamed. The archive's sizes and every XML part's rows are checked
+    before openpyxl opens it (openpyxl parses each sheet once when it opens the
+    workbook, to size it, if the sheet declares no dimension); then the declared
+    dimension is ignored and no row is padded past MAX_COLUMNS."""
     from openpyxl import load_workbook
 
     try:
+        check_zip_archive(
+            io.BytesIO(data),
+            max_total_bytes=limit("MAX_ARCHIVE_BYTES"),
+            max_member_bytes=_sheet_part_limit,
+        )
+    except ValidationError as exc:
+        raise ImportFileError(exc.messages[0]) from exc
+    _scan_archive(data, deadline)
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a corrupt archive
         raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        # The <dimension> is the writer's claim (A1:XFD1048576 makes openpyxl pad every
+        # row to 16,384 cells and invent a million empty rows): read what is there.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=limit("MAX_COLUMNS"))
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet fails half-way
+                raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
+            yield row
+    finally:
+        workbook.close()
+
+
+class _Refused(Exception):
+    pass
+
+
+def _scan_archive(data: bytes, deadline: _Deadline) -> None:
+    """Scan every XML part with expat (C speed, constant memory) before openpyxl builds
+    anything: a part with too many rows, a row with too many cells (openpyxl holds a
+    row whole) or a DOCTYPE (entity tricks; an XLSX part never has one) is refused in a
+    fraction of a second. A part is XML by its name or, whatever its name (a relation
+    may point anywhere), by its first byte."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                with archive.open(member) as source:
+                    head = source.read(64)
+                is_xml = member.filename.lower().endswith((".xml", ".rels", ".vml"))
+                if is_xml or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    _scan_part(archive, member, deadline)
+    except _Refused as exc:
+        raise ImportFileError(exc.args[0]) from None
+    except (
+        pyexpat.ExpatError,
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # a compression method zipfile cannot read
+    ) as exc:
+        raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
+
+
+def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Deadline) -> None:
+    max_lines = limit("MAX_ROWS") + limit("MAX_BLANK_LINES") + 1
+    max_cells = limit("MAX_CELLS_PER_ROW")
+    counts = {"rows": 0, "cells": 0}
+
+    def start(name: str, attributes: Any) -> None:
+        local = name.rpartition("}")[2]
+        if local == "row":
+            counts["rows"] += 1
+            counts["cells"] = 0
+            if counts["rows"] > max_lines:
+                raise _Refused(str(_too_many_lines()))
+        elif local == "c":
+            counts["cells"] += 1
+            if counts["cells"] > max_cells:
+                raise _Refused(
+                    _("Une ligne du classeur a plus de %(n)s cellules : le fichier est refusé.")
+                    % {"n": max_cells}
+                )
+
+    def no_doctype(*args: Any) -> None:
+        raise _Refused(_("Le classeur Excel est illisible."))
+
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_doctype
+    with archive.open(member) as source:
+        while chunk := source.read(256 * 1024):
+            deadline.check()
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
 
 
 # --- validating --------------------------------------------------------------------

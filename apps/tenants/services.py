@@ -1,8 +1,11 @@
-"""Writes of the tenants app: applying an import job (in the request or in a worker)."""
+"""Writes of the tenants app: creating, previewing and applying an import job (in the
+request or in a worker)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +31,72 @@ def job_progress(job) -> int:
     if job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED):
         return 100 if job.status == ImportJob.Status.APPLIED else job.progress
     return int(cache.get(progress_key(job), job.progress) or 0)
+
+
+# The preview page shows the dry run computed when the file came in: reading a large
+# file costs seconds, so a reload or a second tab must not read it again.
+PREVIEW_ROWS = 1000
+PREVIEW_TIMEOUT = 24 * 3600
+
+
+def preview_key(job: ImportJob) -> str:
+    return f"tenants:import-preview:{job.uuid}"
+
+
+@dataclass(frozen=True)
+class Preview:
+    summary: dict[str, int]
+    rows: list[importer.RowResult]  # the first PREVIEW_ROWS lines
+    to_end: list[str]
+
+
+def _store_preview(job: ImportJob, result: importer.ImportPlan) -> Preview:
+    preview = Preview(result.summary, result.rows[:PREVIEW_ROWS], result.to_end)
+    cache.set(
+        preview_key(job),
+        {
+            "summary": preview.summary,
+            "rows": [(r.line, r.reference, r.action, r.reasons) for r in preview.rows],
+            "to_end": preview.to_end,
+        },
+        timeout=PREVIEW_TIMEOUT,
+    )
+    return preview
+
+
+def create_import_job(
+    *, user: Any, slsp: Any, filename: str, data: bytes, full_export: bool
+) -> ImportJob:
+    """Read and dry-run an uploaded export, keep it as a job and cache its preview.
+
+    Raises importer.ImportFileError (nothing saved) when the file is refused."""
+    rows = importer.read_rows(data, filename)
+    result = importer.plan(slsp, rows, full=full_export)
+    job = ImportJob.objects.create(
+        slsp=slsp,
+        created_by=user,
+        filename=filename[:200],
+        data=data,
+        full_export=full_export,
+        summary=result.summary,
+    )
+    # Not deferred to the commit: an entry for a job rolled back is never read.
+    _store_preview(job, result)
+    return job
+
+
+def job_preview(job: ImportJob) -> Preview:
+    """The cached dry run of a job; read again (once, then cached) only when the cache
+    lost it. Raises importer.ImportFileError when the stored file cannot be read now."""
+    cached = cache.get(preview_key(job))
+    if cached is not None:
+        return Preview(
+            cached["summary"],
+            [importer.RowResult(*row) for row in cached["rows"]],
+            cached["to_end"],
+        )
+    rows = importer.read_rows(bytes(job.data), job.filename)
+    return _store_preview(job, importer.plan(job.slsp, rows, full=job.full_export))
 
 
 def row_count(job) -> int:
@@ -64,7 +133,9 @@ def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
         cache.set(progress_key(job), percent, timeout=3600)
 
     try:
-        rows = importer.read_rows(bytes(job.data), job.filename)
+        rows = importer.read_rows(
+            bytes(job.data), job.filename, seconds=importer.limit("WORKER_READ_SECONDS")
+        )
         result = importer.apply(
             job.slsp,
             rows,
@@ -81,6 +152,7 @@ def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
             "problème persiste, prévenez l'administrateur."
         )
         job.save(update_fields=["status", "error"])
+        cache.delete(preview_key(job))
         return job
     job.status = ImportJob.Status.APPLIED
     job.applied_at = timezone.now()
@@ -89,7 +161,7 @@ def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
         "ended": len(result.to_end) if job.full_export and job.confirm_end else 0
     }
     job.save(update_fields=["status", "applied_at", "progress", "summary"])
-    cache.delete(progress_key(job))
+    cache.delete_many([progress_key(job), preview_key(job)])
     return job
 
 

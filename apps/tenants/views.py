@@ -60,22 +60,19 @@ def import_upload(request):
     slsps = list(_referent_slsps(request.user))
     form = ImportUploadForm(posted(request), request.FILES or None, slsps=slsps)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
         try:
-            rows = importer.read_rows(data, form.cleaned_data["file"].name)
+            job = services.create_import_job(
+                user=request.user,
+                slsp=slsp,
+                filename=upload.name,
+                data=upload.read(),
+                full_export=form.cleaned_data["full_export"],
+            )
         except importer.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
-            result = importer.plan(slsp, rows, full=form.cleaned_data["full_export"])
-            job = ImportJob.objects.create(
-                slsp=slsp,
-                created_by=request.user,
-                filename=form.cleaned_data["file"].name[:200],
-                data=data,
-                full_export=form.cleaned_data["full_export"],
-                summary=result.summary,
-            )
             return redirect("tenants:import_preview", uuid=job.uuid)
     return render(request, "tenants/import_upload.html", {"form": form})
 
@@ -118,9 +115,12 @@ def import_preview(request, uuid):
         "progress": services.job_progress(job),
     }
     if job.status == ImportJob.Status.PREVIEWED:
-        rows = importer.read_rows(bytes(job.data), job.filename)
-        result = importer.plan(job.slsp, rows, full=job.full_export)
-        context |= {"plan": result, "summary": result.summary, "rows": result.rows[:1000]}
+        try:
+            preview = services.job_preview(job)
+        except importer.ImportFileError as exc:
+            context["read_error"] = str(exc)
+        else:
+            context |= {"summary": preview.summary, "rows": preview.rows, "to_end": preview.to_end}
     return render(request, "tenants/import_preview.html", context)
 
 

@@ -1,6 +1,7 @@
-"""Hostile input at scale (issue 8, item 7) on the two entry points the form fuzzer
-cannot reach with random fields: the rental-management import (a whole file) and the
-partner's public link (a token in the URL). Never a 500, never half-saved data.
+"""Hostile input at scale on the two entry points the form fuzzer cannot reach with
+random fields: the rental-management import (a whole file, its workbook structure
+included) and the partner's public link (a token in the URL). Never a 500, never
+half-saved data, never a large allocation.
 
 FUZZ_EXAMPLES raises the volume (default 15 per test, as tests/test_fuzz_forms.py)."""
 
@@ -84,6 +85,49 @@ def test_hostile_rental_exports_never_answer_500_nor_half_save(world):
             applied = client.post(preview, {"confirm_end": "on"})
             assert applied.status_code < 500
         household_invariants(world.slsp_a)
+
+    run()
+
+
+cell_refs = st.tuples(st.integers(1, 16_384), st.integers(1, 1_048_576))
+
+
+def test_hostile_workbook_structures_are_read_small_or_refused_in_french():
+    """Far cells, false dimensions, rows out of order or repeated: the reader either
+    returns at most MAX_ROWS rows of known columns or refuses with its French message,
+    never an exception of openpyxl's and never a large allocation."""
+    import tracemalloc
+
+    from apps.tenants import importer
+    from tests.tenants.test_import_limits import HEADER, column, row_xml, with_sheet
+
+    @FUZZ
+    @given(
+        dimension=st.sampled_from(["", "A1:XFD1048576", "A1048576:XFD1048576", "A1:A1", "Z"])
+        | st.builds(lambda a, b: f"A1:{column(a[0])}{b}", cell_refs, st.integers(1, 1_048_576)),
+        cells=st.lists(st.tuples(cell_refs, junk), max_size=8),
+    )
+    def run(dimension, cells):
+        parts = [row_xml(1, HEADER)]
+        for (col, row), value in cells:
+            text = "".join(c for c in value if c.isalnum())
+            parts.append(
+                f'<row r="{row}"><c r="{column(col)}{row}" t="inlineStr"><is><t>{text}</t>'
+                "</is></c></row>"
+            )
+        data = with_sheet(iter(parts), dimension=dimension)
+        tracemalloc.start()
+        try:
+            rows = importer.read_rows(data)
+        except importer.ImportFileError as exc:
+            assert str(exc)
+        else:
+            assert len(rows) <= importer.limit("MAX_ROWS")
+            assert all(set(r) <= set(COLUMNS) for r in rows)
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert peak < 50 * 1024 * 1024
 
     run()
 
