@@ -1,30 +1,72 @@
+import logging
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts import sessions
+from apps.accounts import otp, sessions
+
+logger = logging.getLogger("apps.accounts.auth")
 
 MESSAGES = {
     "idle": _("Votre session a expiré après une période d'inactivité. Veuillez vous reconnecter."),
     "absolute": _("Votre session a atteint sa durée maximale. Veuillez vous reconnecter."),
 }
+SECOND_FACTOR_MESSAGE = _(
+    "Votre rôle exige la double authentification : saisissez votre code pour continuer."
+)
 
 
 class SessionSecurityMiddleware:
-    """End signed-in sessions idle for too long or older than the absolute lifetime.
+    """End signed-in sessions idle for too long or older than the absolute lifetime, and
+    ask for the second factor on every request of a role that needs one.
 
-    It never looks at the second factor: that is enforced at sign-in (SECURITY.md).
+    The second-factor check is per request, not only at sign-in: a coordinator or
+    administrator role granted to a signed-in person takes effect on their next request,
+    and that request goes to the code step (or enrolment) instead of the page.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        if request.user.is_authenticated:
-            reason = sessions.expiry_reason(request.session)
-            if reason is not None:
-                logout(request)
-                messages.warning(request, MESSAGES[reason])
-                return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        reason = sessions.expiry_reason(request.session)
+        if reason is not None:
+            logout(request)
+            messages.warning(request, MESSAGES[reason])
+            return redirect_to_login(request.get_full_path())
+        # Session first: a verified session costs no query; else the roles held now.
+        if (
+            not otp.session_verified(request.session)
+            and otp.is_required_for(request.user)
+            and request.path != reverse("accounts:logout")
+        ):
+            return self._ask_for_the_second_factor(request)
+        token = sessions.CURRENT.set((request.user.pk, request.session.session_key or ""))
+        try:
+            return self.get_response(request)
+        finally:
+            sessions.CURRENT.reset(token)
+
+    def _ask_for_the_second_factor(self, request: HttpRequest) -> HttpResponse:
+        """Turn the session back into a pending sign-in waiting for the code."""
+        user = request.user._wrapped if hasattr(request.user, "_wrapped") else request.user
+        backend = request.session.get(BACKEND_SESSION_KEY)
+        # A refused POST is not replayed: the person comes back to the home page.
+        next_url = request.get_full_path() if request.method == "GET" else reverse("core:home")
+        logout(request)
+        if backend:
+            user.backend = backend
+        otp.start_pending(request, user, next_url)
+        messages.info(request, SECOND_FACTOR_MESSAGE)
+        logger.info("otp_required_mid_session", extra={"user_id": user.pk})
+        if otp.confirmed_device(user) is not None:
+            return redirect("accounts:login_otp")
+        return redirect("accounts:login_enrol")

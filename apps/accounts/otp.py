@@ -1,7 +1,9 @@
 """Second factor (TOTP, django-otp): who must have one, enrolment and verification.
 
-Enforced in the sign-in flow (views.LoginView and the two steps after it), not by a
-per-request middleware: see SECURITY.md.
+Asked in the sign-in flow (views.LoginView and the two steps after it) and enforced on
+every request by `middleware.SessionSecurityMiddleware`: a session that never gave a
+code is sent back to the code step as soon as its user holds a role that needs one,
+whenever the role was granted (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import sessions
@@ -23,6 +26,14 @@ PENDING = "slsp_pending_login"
 def is_required_for(user) -> bool:
     """Coordinators and administrators (role or superuser) must use a second factor."""
     return bool(user.is_superuser or user.has_role(Role.COORDINATEUR) or user.has_role(Role.ADMIN))
+
+
+def session_verified(session) -> bool:
+    """The session passed a second factor (django_otp.login stores the device there).
+
+    No query: the session is server-side and a sign-in as someone else flushes it.
+    """
+    return bool(session.get(DEVICE_ID_SESSION_KEY))
 
 
 def confirmed_device(user) -> TOTPDevice | None:

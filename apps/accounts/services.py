@@ -68,16 +68,35 @@ def track_session(user, session_key: str | None, *, replaces: str | None = None)
     UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
 
 
-def end_all_sessions(user) -> int:
-    """Delete every session the user opened; returns how many were tracked."""
+def end_all_sessions(user, *, keep: str | None = None) -> int:
+    """Delete every session the user opened but `keep`; returns how many were tracked."""
     from apps.accounts.models import UserSession
 
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    tracked = UserSession.objects.filter(user=user)
+    if keep:
+        tracked = tracked.exclude(session_key=keep)
+    keys = list(tracked.values_list("session_key", flat=True))
     store = _session_store()
     for key in keys:
         store(session_key=key).delete()
-    UserSession.objects.filter(user=user).delete()
+    tracked.delete()
     return len(keys)
+
+
+def end_other_sessions(user_id: int) -> int:
+    """After a change of roles: every session of the person ends, except the one making
+    the change when the person changes their own roles. Sessions live in the database,
+    so a rolled-back change ends nothing."""
+    from apps.accounts import sessions
+    from apps.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    ended = end_all_sessions(user, keep=sessions.current_key_of(user_id))
+    if ended:
+        logger.info("sessions_ended_role_change", extra={"user_id": user_id, "count": ended})
+    return ended
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ them (opened before this code) is stamped on its first request.
 
 from __future__ import annotations
 
+import contextvars
 import time
 
 from django.conf import settings
@@ -16,6 +17,20 @@ SEEN = "slsp_session_seen"
 AUTH_AT = "slsp_auth_at"
 # Activity is written back at most once a minute: no session write on every request.
 SEEN_RESOLUTION = 60
+
+
+# The (user id, session key) of the request being served, so that a role change made
+# by a person about themselves ends their other sessions but not the one in use.
+CURRENT: contextvars.ContextVar[tuple[int, str] | None] = contextvars.ContextVar(
+    "slsp_current_session", default=None
+)
+
+
+def current_key_of(user_id: int) -> str | None:
+    current = CURRENT.get()
+    if current is not None and current[0] == user_id:
+        return current[1]
+    return None
 
 
 def now() -> int:

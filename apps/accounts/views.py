@@ -9,9 +9,10 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -19,11 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import otp, services, sessions
+from apps.accounts import enrolment, otp, services, sessions, throttle
 from apps.accounts.forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
+    EnrolmentCodeForm,
     OtpTokenForm,
+    QueuedPasswordResetForm,
     ReauthenticationForm,
 )
 from apps.core.forms import posted
@@ -73,6 +76,7 @@ class LoginView(auth_views.LoginView):
 
 def _finish_login(request, user, backend, next_url, device):
     otp.clear_pending(request)
+    enrolment.clear(request.session)
     auth_login(request, user, backend=backend)
     import django_otp
 
@@ -118,6 +122,8 @@ def login_enrol(request):
         return redirect("accounts:login_otp")
     if (locked := _locked(request, user)) is not None:
         return locked
+    if (email_step := _enrolment_email_step(request, user, at_login=True)) is not None:
+        return email_step
     device = otp.pending_device(user)
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -131,6 +137,43 @@ def login_enrol(request):
         "accounts/otp_enrol.html",
         _enrol_context(device, form, at_login=True),
     )
+
+
+def _enrolment_email_step(request, user, *, at_login: bool) -> HttpResponse | None:
+    """Before a FIRST enrolment, the code e-mailed to the account; None once given.
+
+    The key and QR code are not shown, nor a device created, before it: the password
+    alone must not be enough to enrol an authenticator. Replacing a device needs no
+    e-mail (re-authentication asks for the current code).
+    """
+    if otp.confirmed_device(user) is not None or enrolment.has_passed(request.session, user):
+        return None
+    form = EnrolmentCodeForm(posted(request))
+    if request.method == "POST" and "resend" in request.POST:
+        if enrolment.send_code(user):
+            messages.success(request, _("Un nouveau code vient d'être envoyé."))
+        else:
+            messages.error(
+                request, _("Trop de codes envoyés. Réessayez dans une heure ou contactez l'aide.")
+            )
+        return redirect(request.path)
+    if request.method == "POST":
+        if form.is_valid():
+            if enrolment.check_code(user, form.cleaned_data["email_code"]):
+                enrolment.mark_passed(request.session, user)
+                return redirect(request.path)
+            _otp_failed(request, user)
+            form.add_error(
+                "email_code",
+                _(
+                    "Code incorrect ou expiré. Après plusieurs essais, le code ne vaut plus : "
+                    "demandez-en un nouveau."
+                ),
+            )
+    elif not enrolment.has_live_code(user):
+        enrolment.send_code(user)
+    context = {"form": form, "at_login": at_login, "minutes": enrolment.ttl() // 60}
+    return render(request, "accounts/enrol_email_code.html", context)
 
 
 def admin_login(request, extra_context=None):
@@ -226,11 +269,14 @@ def _enrol_context(device, form, *, at_login=False):
 def otp_enrol(request):
     """Enrol (or replace) the second factor; the old one works until the new is confirmed."""
     user = request.user
+    if (email_step := _enrolment_email_step(request, user, at_login=False)) is not None:
+        return email_step
     device = otp.pending_device(user)
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
             otp.confirm_enrolment(user, device)
+            enrolment.clear(request.session)
             import django_otp
 
             django_otp.login(request, device)
@@ -294,10 +340,21 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Same answer whatever happens; over the limits, no e-mail is sent."""
+        from axes.helpers import get_client_ip_address
+
+        email = form.cleaned_data["email"]
+        if throttle.password_reset_allowed(email, get_client_ip_address(self.request)):
+            return super().form_valid(form)
+        logger.info("password_reset_throttled")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -2,10 +2,12 @@
 
 import datetime
 import logging
+import re
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -13,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import services
 from apps.accounts.models import Role, UserSession
+from apps.core.mail import deliver_pending
 from tests.factories import PASSWORD, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +46,25 @@ def signed_in(client):
     return "_auth_user_id" in client.session
 
 
+def emailed_code(user) -> str:
+    """The enrolment code of the last message sent to `user` (sent as the worker would)."""
+    deliver_pending()
+    message = [m for m in mail.outbox if m.to == [user.email]][-1]
+    return re.search(r"\b(\d{8})\b", message.body).group(1)
+
+
 @pytest.mark.parametrize("role", [Role.COORDINATEUR, Role.ADMIN])
 def test_coordinators_and_admins_enrol_before_the_session_exists(client, role):
     user = user_with_role(role)
     response = password_step(client, user)
     assert response["Location"] == reverse("accounts:login_enrol")
     assert not signed_in(client)
+    # First an e-mailed code: no key, no QR code, no device before it.
+    first = client.get(reverse("accounts:login_enrol")).content.decode()
+    assert "Code reçu par e-mail" in first and "<svg" not in first
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    given = client.post(reverse("accounts:login_enrol"), {"email_code": emailed_code(user)})
+    assert given["Location"] == reverse("accounts:login_enrol")
     page = client.get(reverse("accounts:login_enrol"))
     html = page.content.decode()
     assert "<svg" in html and "Clé secrète" in html
@@ -128,7 +144,7 @@ def test_the_admin_signs_in_through_our_login(client, world):
 
 
 def test_force_login_keeps_working_for_coordinators(world):
-    """Design constraint: no per-request second-factor check (see SECURITY.md)."""
+    """Tests' force_login passes the second factor too (tests/conftest.py)."""
     assert world.client_for("coordinateur").get(reverse("core:home")).status_code == 200
 
 
@@ -280,6 +296,9 @@ def test_enrol_replace_and_disable_for_a_referent(client):
     user = UserFactory()
     client.force_login(user)
     client.get(reverse("accounts:otp_enrol"))
+    assert not TOTPDevice.objects.filter(user=user).exists()  # the e-mailed code first
+    client.post(reverse("accounts:otp_enrol"), {"email_code": emailed_code(user)})
+    client.get(reverse("accounts:otp_enrol"))
     first = TOTPDevice.objects.get(user=user, confirmed=False)
     client.post(reverse("accounts:otp_enrol"), {"otp_token": code(first)})
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
@@ -333,7 +352,7 @@ def test_the_admin_does_not_show_someone_elses_totp_secret(world):
     """OTP_ADMIN_HIDE_SENSITIVE_DATA: no key field, no config page, no QR code."""
     device = with_device(UserFactory())
     admin = world.client_for("admin")
-    change = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    change = admin.get(reverse("admin:accounts_secondfactordevice_change", args=[device.pk]))
     assert change.status_code == 200
     assert device.key not in change.content.decode()
     for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
