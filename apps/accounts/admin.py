@@ -1,8 +1,23 @@
+"""The Django admin manages accounts, roles, the SLSP register and reference data.
+
+It speaks French and holds no tenant's data (see the other apps' admin modules).
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import AccessLog, Membership, User, UserSession
+
+admin.site.site_title = _("Administration SLSP Référent")
+admin.site.site_header = _("Administration SLSP Référent")
+admin.site.index_title = _("Administration SLSP Référent")
+
+# Rights are roles (memberships) checked by django-rules: Django's groups and
+# permissions are not used, and their names ("Can add …") are English.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,13 +32,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     list_filter = ["is_active", "is_staff", "memberships__role"]
+    filter_horizontal: tuple[str, ...] = ()
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
         (
             _("Droits"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {"fields": ("is_active", "is_staff", "is_superuser")},
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -75,3 +91,7 @@ class UserSessionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A deleted row would leave its session alive when the account is deactivated.
         return False
+
+
+# French admin screens for django-otp's and django-axes' models.
+from apps.accounts import admin_security  # noqa: E402,F401

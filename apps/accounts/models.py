@@ -1,5 +1,7 @@
 import uuid
 
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as AxesAccessLog
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -8,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Role(models.TextChoices):
@@ -234,3 +237,68 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code e-mailed before a first second-factor enrolment.
+
+    A stolen password alone must not let someone enrol their own authenticator: the
+    QR code and key are shown only after this code, sent to the account's address.
+    Only a keyed hash is stored; the code expires and allows a few attempts.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    code_hash = models.CharField(_("empreinte du code"), max_length=64)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+
+    class Meta:
+        verbose_name = _("code d'activation par e-mail")
+        verbose_name_plural = _("codes d'activation par e-mail")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecondFactorDevice(TOTPDevice):
+    """django-otp's TOTP devices under a French name in the Django admin (no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second facteur (TOTP)")
+        verbose_name_plural = _("seconds facteurs (TOTP)")
+
+
+# django-axes' records under French names (and French __str__) in the Django admin.
+class SignInAttempt(AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = _("tentative de connexion en cours")
+        verbose_name_plural = _("tentatives de connexion en cours")
+
+    def __str__(self):
+        return f"{self.username} — {timezone.localtime(self.attempt_time):%d/%m/%Y %H:%M}"
+
+
+class SignIn(AxesAccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("connexion")
+        verbose_name_plural = _("connexions")
+
+    def __str__(self):
+        return f"{self.username} — {timezone.localtime(self.attempt_time):%d/%m/%Y %H:%M}"
+
+
+class SignInFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
+
+    def __str__(self):
+        return f"{self.username} — {timezone.localtime(self.attempt_time):%d/%m/%Y %H:%M}"

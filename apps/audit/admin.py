@@ -1,25 +1,6 @@
-from django.contrib import admin
+"""The change history is not in the Django admin.
 
-from apps.audit.models import TRACKED
-from apps.audit.services import history_model
-
-
-class HistoryAdmin(admin.ModelAdmin):
-    """Read-only: the history is written by PostgreSQL triggers, never by hand."""
-
-    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
-    list_filter = ["pgh_label"]
-    date_hierarchy = "pgh_created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-for _model in TRACKED:
-    admin.site.register(history_model(_model), HistoryAdmin)
+Its rows copy consents, follow-ups, moment notes and referral reasons: personal data
+that are read only through the application's logged views. Agreements' and jury
+scores' histories stay in the database for audits run by hand.
+"""

@@ -180,10 +180,14 @@ class Dossier(models.Model):
     )
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     # Deny by default: with no SLSP scope open, a query raises.
     objects = ScopedManager(slsp="applicants__slsp")
@@ -226,9 +230,12 @@ class DossierApplicant(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="applicants")
     slsp = models.ForeignKey(
-        "slsps.Slsp", on_delete=models.PROTECT, related_name="call_applications"
+        "slsps.Slsp",
+        on_delete=models.PROTECT,
+        related_name="call_applications",
+        verbose_name=_("SLSP"),
     )
-    is_lead = models.BooleanField(default=False)
+    is_lead = models.BooleanField(_("SLSP porteuse"), default=False)
 
     objects = ScopedManager(slsp="slsp")
 
@@ -288,11 +295,15 @@ class Attachment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(_("fichier PDF"), upload_to=SafeUploadTo("calls"), max_length=200)
-    size = models.PositiveIntegerField(default=0, editable=False)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0, editable=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("annexe")
@@ -308,13 +319,19 @@ class DossierVersion(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    snapshot = models.JSONField()
-    submitted_at = models.DateTimeField()
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    snapshot = models.JSONField(_("contenu déposé"))
+    submitted_at = models.DateTimeField(_("déposée le"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
     )
-    receipt = models.FileField(upload_to=SafeUploadTo("calls/receipts"), max_length=200)
+    receipt = models.FileField(
+        _("accusé de réception"), upload_to=SafeUploadTo("calls/receipts"), max_length=200
+    )
 
     class Meta:
         verbose_name = _("version déposée")
@@ -343,7 +360,10 @@ class Assignment(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="assignments")
     juror = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jury_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="jury_assignments",
+        verbose_name=_("juré"),
     )
     conflict = models.CharField(
         _("conflit d'intérêts"),
@@ -352,11 +372,13 @@ class Assignment(models.Model):
         default=Conflict.UNDECLARED,
     )
     conflict_reason = models.CharField(_("motif du conflit"), max_length=500, blank=True)
-    declared_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    declared_at = models.DateTimeField(_("déclaré le"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
     overall_comment = models.TextField(_("commentaire général"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attribution au jury")
@@ -375,8 +397,15 @@ class Assignment(models.Model):
 
 
 class Score(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("attribution au jury"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("critère")
+    )
     value = models.DecimalField(_("note"), max_digits=5, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
 
@@ -410,9 +439,13 @@ class Decision(models.Model):
     )
     rationale = models.TextField(_("motivation"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("décidé par"),
     )
-    decided_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(_("décidé le"), auto_now=True)
 
     class Meta:
         verbose_name = _("décision")

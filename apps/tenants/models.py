@@ -30,7 +30,9 @@ def unit_label(address: str, postal_code: str, commune: str) -> str:
 
 class HousingUnit(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.CASCADE, related_name="+", verbose_name=_("SLSP")
+    )
     address = models.CharField(_("adresse"), max_length=250)
     postal_code = models.CharField(_("code postal"), max_length=4)
     commune = models.CharField(_("commune"), max_length=100)
@@ -246,7 +248,9 @@ class RenovationWorks(models.Model):
     """Renovation works on some units (or a whole district): who may need relocation."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    slsp = models.ForeignKey(
+        "slsps.Slsp", on_delete=models.CASCADE, related_name="+", verbose_name=_("SLSP")
+    )
     name = models.CharField(_("chantier"), max_length=200)
     kind = models.CharField(_("type de travaux"), max_length=20, choices=WorksKind.choices)
     district = models.CharField(
