@@ -28,4 +28,5 @@ RUN DEBUG=0 SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db REDIS_URL
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "slsp_referent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py masks signed-link tokens in the access and error logs.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "slsp_referent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

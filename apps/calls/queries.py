@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.rules import is_coordinator
 from apps.calls import scoring
 from apps.calls.models import (
     Assignment,
+    Attachment,
     Call,
     CallStatus,
     Criterion,
@@ -152,6 +153,32 @@ def juror_list(user):
         .annotate(co_applicants=Count("dossier__applicants") - 1)
         .order_by("dossier__call__closes_at", "dossier__title", "pk")
     )
+
+
+def attachments_for(user: User) -> QuerySet[Attachment]:
+    """Attachments the user may download: those of the dossiers they may open, except
+    that a juror gets a dossier's files only after declaring no conflict on it (an
+    undeclared assignment opens the declaration form, nothing else)."""
+    dossiers = dossiers_for(user)
+    if user.is_authenticated and not is_coordinator(user) and user.has_role(Role.JURY):
+        declared = Q(
+            Exists(
+                Assignment.objects.filter(
+                    dossier=OuterRef("pk"), juror=user, conflict=Assignment.Conflict.NONE
+                )
+            )
+        )
+        slsp_ids = user.slsp_ids()
+        if slsp_ids:
+            declared |= Q(
+                Exists(
+                    DossierApplicant.objects.with_scopes_disabled().filter(
+                        dossier=OuterRef("pk"), slsp_id__in=slsp_ids
+                    )
+                )
+            )
+        dossiers = dossiers.filter(declared)
+    return Attachment.objects.filter(dossier__in=dossiers)
 
 
 def dossier_detail(user, uuid):

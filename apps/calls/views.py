@@ -25,7 +25,6 @@ from apps.calls.forms import (
 )
 from apps.calls.models import (
     Assignment,
-    Attachment,
     CallStatus,
     Criterion,
     DossierStatus,
@@ -274,9 +273,7 @@ def attachment_add(request, uuid):
 
 @login_required
 def attachment_download(request, uuid):
-    attachment = get_object_or_404(
-        Attachment.objects.filter(dossier__in=queries.dossiers_for(request.user)), uuid=uuid
-    )
+    attachment = get_object_or_404(queries.attachments_for(request.user), uuid=uuid)
     return serve_stored_file(attachment.file, attachment.title)
 
 

@@ -1,4 +1,8 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django_scopes import scope, scopes_disabled
 
@@ -38,4 +42,24 @@ class NoStoreMiddleware:
         if request.user.is_authenticated or request.method == "POST":
             add_never_cache_headers(response)
             patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """`{"camera": [], "fullscreen": ["self"]}` → `camera=(), fullscreen=(self)`."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Every response refuses the browser features the application never uses (camera,
+    microphone, geolocation, payment, USB…), so injected or framed content cannot ask."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

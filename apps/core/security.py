@@ -5,6 +5,8 @@
 - `background_available()`: a cheap check, reused for a few seconds per process, that
   tells the templates whether Celery's broker answers.
 - `RedactPersonalDataFilter`: masks e-mail addresses in log lines (logs carry ids).
+- `RedactUrlTokensFilter` / `redact_url_tokens()`: masks the secret of the partner's
+  signed link and of the password-reset link in request lines (runserver, gunicorn).
 
 Imported by the logging configuration: no model imports at module level.
 """
@@ -123,4 +125,46 @@ class RedactPersonalDataFilter(logging.Filter):
         for key, value in list(vars(record).items()):
             if isinstance(value, str) and "@" in value and key not in {"msg", "pathname"}:
                 setattr(record, key, redact(value))
+        return True
+
+
+# --- Access logs never carry the secret part of a signed link -----------------
+
+# The partner's link (/accompagnement/partenaire/orientation/<uuid>/<token>/) and the
+# password-reset link (/comptes/mot-de-passe/reinitialiser/<uidb64>/<token>/) are
+# keys in themselves: whoever reads a log line could use them. The reset view swaps
+# its token for "set-password" after the first request; that marker is no secret.
+URL_TOKEN_RES = (
+    re.compile(r"(/partenaire/orientation/[0-9A-Fa-f-]{32,36}/)[^/\s?#\"]+"),
+    re.compile(r"(/mot-de-passe/reinitialiser/[^/\s?#\"]+/)(?!set-password(?:/|$))[^/\s?#\"]+"),
+)
+REDACTED_SEGMENT = "[masqué]"
+
+
+def redact_url_tokens(text: str) -> str:
+    for pattern in URL_TOKEN_RES:
+        text = pattern.sub(lambda m: m.group(1) + REDACTED_SEGMENT, text)
+    return text
+
+
+def _redact_value(value: object) -> object:
+    return redact_url_tokens(value) if isinstance(value, str) else value
+
+
+class RedactUrlTokensFilter(logging.Filter):
+    """Masks link tokens in a record's message, its arguments (runserver's request line
+    is an argument) and string `extra` fields."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_url_tokens(record.msg)
+        if isinstance(record.args, dict):
+            # In place: gunicorn passes a dict subclass whose lookups its format relies on.
+            for key, value in list(record.args.items()):
+                record.args[key] = _redact_value(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_redact_value(value) for value in record.args)
+        for key, value in list(vars(record).items()):
+            if isinstance(value, str) and key not in {"msg", "pathname"}:
+                setattr(record, key, redact_url_tokens(value))
         return True

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from apps.core.spreadsheets import safe_row, safe_rows
 from apps.reports import queries, regional
 from apps.reports.filters import RegionFilter
 
@@ -34,7 +35,7 @@ def region_csv(request):
     buffer = io.StringIO()
     # Semicolons and a BOM: what Excel expects in Belgium.
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(regional.export_rows(table))
+    writer.writerows(safe_rows(regional.export_rows(table)))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -50,7 +51,7 @@ def region_xlsx(request):
     sheet = workbook.active
     sheet.title = "SLSP"
     for line in regional.export_rows(table):
-        sheet.append(line)
+        sheet.append(safe_row(line))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files and error pages carry the header too.
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,6 +212,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds before an unanswering mail server counts as a failure (the task then retries).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="SLSP Référent <noreply@slsp-referent.local>"
 )
@@ -220,13 +224,45 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+# X-Forwarded-Proto is only believed when a TLS-terminating proxy, which overwrites it,
+# is declared in front of the app: otherwise any client could claim HTTPS.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
+# The __Host- prefix makes browsers refuse these cookies unless they are Secure, for "/"
+# and without Domain: a sibling subdomain cannot plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+# Browser features the application never uses, refused on every response.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 
 # Strict CSP: no inline script or style anywhere; templates load files only.
@@ -272,6 +308,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["core-send-pending-emails"] = {
+    "task": "core.send_pending_emails",
+    "schedule": timedelta(minutes=5),
+}
 # Retention (issue 8, SECURITY.md): a household's personal data are pseudonymised this
 # many years after its last tenancy ended; the job runs once a day.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
@@ -294,17 +334,23 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     # Defence in depth: an e-mail address that slips into a log line is masked.
-    "filters": {"redact_personal_data": {"()": "apps.core.security.RedactPersonalDataFilter"}},
+    # Signed-link tokens are masked in every line, runserver's request lines included.
+    "filters": {
+        "redact_personal_data": {"()": "apps.core.security.RedactPersonalDataFilter"},
+        "redact_url_tokens": {"()": "apps.core.security.RedactUrlTokensFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["redact_personal_data"],
+            "filters": ["redact_url_tokens", "redact_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's access log through the redacting handler (Django's own has no filter).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "pgserver": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
