@@ -55,7 +55,7 @@ def test_referent_creates_a_collective_action_and_logs_a_session(live_server, wo
         assert "École de devoirs du mercredi" in page.locator("main").inner_text()
 
     with scopes_disabled():
-        from apps.accompaniment.models_collective import CollectiveAction
+        from apps.collective.models import CollectiveAction
 
         action = CollectiveAction.objects.get()
         session = action.sessions.get()

@@ -10,7 +10,8 @@ from django.core import mail
 from django_scopes import scopes_disabled
 
 from apps.accompaniment import services
-from apps.accompaniment.models import Domain, Referral, ReferralStatus
+from apps.accompaniment.models import Domain
+from apps.referrals.models import Referral, ReferralStatus
 from tests.browser import SCREENSHOTS, chromium_page, login
 from tests.factories import PASSWORD
 from tests.partners.factories import PartnerContactFactory, PartnerFactory, SlspPartnerFactory
@@ -25,8 +26,8 @@ def _more_referrals(world):
     """A fuller network for the screenshot: several partner types and statuses."""
     from django.utils import timezone
 
-    from apps.accompaniment import referrals
-    from tests.accompaniment.referral_factories import partner_in_network, referral_setup
+    from apps.referrals import services as referrals
+    from tests.referrals.referral_factories import partner_in_network, referral_setup
 
     user = world.users["referent_a"]
     with scopes_disabled():

@@ -259,7 +259,3 @@ class MomentMonth(models.Model):
 
     def __str__(self):
         return f"{self.slsp_id} {self.month:%m/%Y}: {self.count}"
-
-
-from apps.accompaniment.models_collective import *  # noqa: E402,F401,F403
-from apps.accompaniment.models_referrals import *  # noqa: E402,F401,F403

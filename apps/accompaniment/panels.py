@@ -1,16 +1,16 @@
 """The référent's work lists on the home page."""
 
-import rules
 from django.db.models import Count, Window
 
 from apps.accompaniment import queries
+from apps.core.permissions import allowed
 
 LIMIT = 8
 
 
 def work_lists(request):
     user = request.user
-    if not rules.has_perm("accompaniment.view_work_lists", user):
+    if not allowed(user, "accompaniment.view_work_lists"):
         return None
     # Only the columns the two short lists show.
     welcome, welcome_count = _first_and_total(

@@ -9,9 +9,6 @@ valid on the opening day; a consent withdrawn closes its follow-up that same day
 import datetime
 
 from apps.accompaniment.models import (
-    ActionSession,
-    CollectiveAction,
-    CollectiveKind,
     Consent,
     Domain,
     FollowUp,
@@ -20,10 +17,6 @@ from apps.accompaniment.models import (
     Objective,
     ObjectiveStatus,
     Outcome,
-    Referral,
-    ReferralEvent,
-    ReferralOutcome,
-    ReferralStatus,
 )
 from apps.accompaniment.services import rebuild_moment_months
 from apps.core.scale import copy_rows, next_id, spread
@@ -199,8 +192,8 @@ def seed(ctx):
     )
     ctx.extra["follow_ups"] = follow_ups
     _seed_moments(ctx, follow_ups, slsp_ids)
-    _seed_referrals(ctx, rows)
-    _seed_collective(ctx, slsp_ids)
+    # The referrals seed (apps/referrals/scale.py) refers from these follow-ups.
+    ctx.extra["follow_up_rows"] = rows
 
 
 def _seed_moments(ctx, follow_ups, slsp_ids):
@@ -302,230 +295,3 @@ def _slsp_of_moment(first, follow_ups, per_follow_up, slsp_ids, alone):
         for _ in range(count):
             yield mid, sid
             mid += 1
-
-
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
-
-
-def _seed_referrals(ctx, rows):
-    """Referrals from follow-ups to partners the consent shares with, under the SLSP's
-    data-sharing agreement, proposed while the follow-up was open; the workflow's
-    events follow each one's status. A withdrawn consent stopped the sharing."""
-    network = ctx.extra.get("network", {})
-    agreements = ctx.extra.get("sharing_agreements", {})
-    total = ctx.counts["referrals"]
-    if not rows or not network:
-        return
-    per = spread(total, [1 + mix(r[0], 50) % 3 for r in rows])
-    first = next_id(Referral)
-    day = datetime.timedelta(days=1)
-    referrals = []  # (id, slsp, status, by_user, [(at, from, to)]) for the events
-    S = ReferralStatus
-
-    def rows_out():
-        rid = first
-        for (fid, sid, hid, cid, _domain, opened, author, closed, outcome), count in zip(
-            rows, per, strict=True
-        ):
-            end = closed or ctx.today
-            span = max(1, (end - opened).days)
-            choices = shared_partners(cid)
-            withdrawn = outcome == Outcome.CONSENT_WITHDRAWN
-            for j in range(count):
-                k = choices[j % len(choices)]
-                proposed = opened + day * (mix(rid, 51) % span)
-                steps = [("", S.PROPOSED, proposed)]
-                dates = {"sent_at": None, "answered_at": None, "started_at": None}
-                dates["closed_at"] = None
-                status, result, stopped = S.PROPOSED, "", None
-                # How far the workflow went: by the follow-up's end or by today.
-                room = (end - proposed).days
-                plan = [(S.SENT, "sent_at", 1), (S.ACCEPTED, "answered_at", 8)]
-                plan += [(S.IN_PROGRESS, "started_at", 15), (S.CLOSED, "closed_at", 60)]
-                if mix(rid, 52) % 8 == 0:
-                    plan = [(S.SENT, "sent_at", 1), (S.REFUSED, "answered_at", 10)]
-                for to, name, after in plan:
-                    if room < after:
-                        break
-                    steps.append((status, to, proposed + day * after))
-                    dates[name] = _at(proposed + day * after)
-                    status = to
-                if status == S.CLOSED:
-                    result = ReferralOutcome.REACHED if rid % 3 else ReferralOutcome.PARTIAL
-                if withdrawn and status in OPEN:
-                    steps.append((status, S.CLOSED, end))
-                    dates["closed_at"] = _at(end)
-                    status, result, stopped = S.CLOSED, ReferralOutcome.CONSENT_WITHDRAWN, end
-                referrals.append((rid, sid, author, steps))
-                yield (
-                    rid,
-                    ctx.uuid(),
-                    sid,
-                    fid,
-                    hid,
-                    network[sid][k],
-                    agreements[sid][k],
-                    "Orientation vers un service spécialisé du réseau.",
-                    ["identite", "composition"],
-                    status,
-                    _at(proposed),
-                    dates["sent_at"],
-                    dates["answered_at"],
-                    dates["started_at"],
-                    dates["closed_at"],
-                    result,
-                    "",
-                    "",
-                    "",
-                    _at(stopped) if stopped else None,
-                    author,
-                )
-                rid += 1
-
-    copy_rows(
-        ctx,
-        Referral,
-        [
-            "id",
-            "uuid",
-            "slsp",
-            "follow_up",
-            "household",
-            "partner",
-            "agreement",
-            "reason",
-            "shared_data",
-            "status",
-            "proposed_at",
-            "sent_at",
-            "answered_at",
-            "started_at",
-            "closed_at",
-            "outcome",
-            "outcome_note",
-            "answer_note",
-            "recipient_email",
-            "sharing_stopped_at",
-            "created_by",
-        ],
-        rows_out(),
-        total=total,
-    )
-    copy_rows(
-        ctx,
-        ReferralEvent,
-        ["slsp", "referral", "at", "from_status", "to_status", "by_user", "note"],
-        (
-            (sid, rid, _at(when), before, after, author, "")
-            for rid, sid, author, steps in referrals
-            for before, after, when in steps
-        ),
-    )
-
-
-OPEN = {"proposed", "sent", "accepted", "in_progress"}
-COLLECTIVE_TITLES = ["Fête des voisins", "Atelier cuisine", "École de devoirs", "Potager"]
-
-
-def _seed_collective(ctx, slsp_ids):
-    """Collective actions over five years with their sessions (counts, never names)."""
-    per_slsp = spread(ctx.counts["collective_actions"], [1] * len(slsp_ids))
-    network = ctx.extra.get("network", {})
-    kinds = list(CollectiveKind)
-    first = next_id(CollectiveAction)
-    actions = []
-    for sid, count in zip(slsp_ids, per_slsp, strict=True):
-        author = ctx.referents[sid][0]
-        for _ in range(count):
-            aid = first + len(actions)
-            start = ctx.days_ago(mix(aid, 60) % FIVE_YEARS)
-            length = 1 if mix(aid, 61) % 3 == 0 else 30 + mix(aid, 62) % 300
-            end = min(ctx.today, start + datetime.timedelta(days=length))
-            sessions = 1 if length == 1 else 2 + mix(aid, 63) % 10
-            actions.append((aid, sid, start, end, sessions, author))
-    copy_rows(
-        ctx,
-        CollectiveAction,
-        [
-            "id",
-            "uuid",
-            "slsp",
-            "kind",
-            "title",
-            "district",
-            "objective",
-            "start_date",
-            "end_date",
-            "outcome",
-            "outcome_recorded_on",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                aid,
-                ctx.uuid(),
-                sid,
-                kinds[aid % len(kinds)].value,
-                f"{COLLECTIVE_TITLES[aid % len(COLLECTIVE_TITLES)]} {aid - first + 1}",
-                f"Cité {1 + aid % 5:02d}",
-                "Créer du lien entre voisins et avec les services du quartier.",
-                start,
-                end,
-                "Bonne participation des locataires." if end < ctx.today else "",
-                end if end < ctx.today else None,
-                author,
-                ctx.now,
-                ctx.now,
-            )
-            for aid, sid, start, end, _sessions, author in actions
-        ),
-    )
-    copy_rows(
-        ctx,
-        CollectiveAction.partners.through,
-        ["collectiveaction", "partner"],
-        (
-            (aid, network[sid][aid % len(network[sid])])
-            for aid, sid, *_ in actions
-            if aid % 2 == 0 and network.get(sid)
-        ),
-    )
-
-    def sessions():
-        for aid, sid, start, end, count, author in actions:
-            span = max(1, (end - start).days)
-            for s in range(count):
-                participants = 5 + mix(aid, 70 + s) % 40
-                yield (
-                    ctx.uuid(),
-                    aid,
-                    sid,
-                    start + datetime.timedelta(days=span * s // count),
-                    participants,
-                    participants * 2 // 3,
-                    mix(aid, 90 + s) % 4,
-                    "",
-                    author,
-                    ctx.now,
-                )
-
-    copy_rows(
-        ctx,
-        ActionSession,
-        [
-            "uuid",
-            "action",
-            "slsp",
-            "date",
-            "participants",
-            "tenants",
-            "volunteers",
-            "note",
-            "created_by",
-            "created_at",
-        ],
-        sessions(),
-    )

@@ -1,6 +1,5 @@
 """The accompaniment part of the household page (registered on the tenants page)."""
 
-import rules
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
@@ -12,6 +11,7 @@ from apps.accompaniment.forms import (
 )
 from apps.accompaniment.models import Moment, Objective
 from apps.core.jinja2env import uuid_url_maker
+from apps.core.permissions import allowed
 
 TIMELINE_LIMIT = 200
 DATE_FORMAT = "%d/%m/%Y"  # the templates' date:"d/m/Y"
@@ -123,7 +123,7 @@ def household_accompaniment(request, household):
     with_objective_rows(follow_ups)
     can_read_sensitive = sensitive.may_read_sensitive(user, household)
     moments = moment_rows(queries.timeline_moments(household)[:TIMELINE_LIMIT], can_read_sensitive)
-    can_act = rules.has_perm("accompaniment.act_for", user, household)
+    can_act = allowed(user, "accompaniment.act_for", household)
     # The network (about 50 partners) is given to the moment form as plain choices: the
     # "no partner" notice then needs no second query. The consent and follow-up forms
     # are on their own pages (views.consent_form, views.follow_up_form).

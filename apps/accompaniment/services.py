@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accompaniment.hooks import run_consent_withdrawn
 from apps.accompaniment.models import (
     Consent,
     Domain,
@@ -17,7 +18,6 @@ from apps.accompaniment.models import (
     ObjectiveStatus,
     Outcome,
 )
-from apps.accompaniment.referrals import stop_sharing
 
 # Sent after a withdrawal commits: referrals (and anything sharing data) stop there.
 consent_withdrawn = django.dispatch.Signal()
@@ -163,8 +163,9 @@ def withdraw_consent(consent, *, on=None, user=None) -> Consent:
         follow_up.closed_on = max(on, follow_up.opened_on)
         follow_up.outcome = Outcome.CONSENT_WITHDRAWN
         follow_up.save(update_fields=["closed_on", "outcome"])
-    # Every open referral of the household that no consent covers any more stops sharing.
-    stop_sharing(consent.household, user=user, on=on)
+    # The apps above react in this same transaction (referrals stop sharing), so a
+    # failure there withdraws nothing.
+    run_consent_withdrawn(consent, user=user, on=on)
     transaction.on_commit(lambda: consent_withdrawn.send(sender=Consent, consent=consent))
     return consent
 

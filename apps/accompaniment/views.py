@@ -3,12 +3,10 @@ with a message; logging a moment also answers fetch() with JSON to confirm in pl
 
 from uuid import UUID
 
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,15 +33,15 @@ from apps.accounts.services import log_access
 from apps.core.forms import error_text, posted
 from apps.core.jinja2env import uuid_url_maker
 from apps.core.pagination import CountedPaginator
+from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.tenants.queries import districts_for, households_for
 
 WORK_LIST_LIMIT = 200
 
 
 def _household(request, uuid):
-    household = get_object_or_404(households_for(request.user), uuid=uuid)
-    if not rules.has_perm("accompaniment.act_for", request.user, household):
-        raise Http404
+    household = get_visible_or_404(households_for(request.user), uuid=uuid)
+    require(request.user, "accompaniment.act_for", household)
     return household
 
 
@@ -71,7 +69,6 @@ def _form_page(request, household, form, action, title, submit):
 
 # The consent and follow-up forms are rarely used: the household page links to them
 # rather than rendering them (with the whole partner network) on every visit.
-@login_required
 def consent_form(request, uuid):
     household = _household(request, uuid)
     return _form_page(
@@ -84,7 +81,6 @@ def consent_form(request, uuid):
     )
 
 
-@login_required
 def follow_up_form(request, uuid):
     household = _household(request, uuid)
     return _form_page(
@@ -97,7 +93,6 @@ def follow_up_form(request, uuid):
     )
 
 
-@login_required
 @require_POST
 def consent_create(request, uuid):
     household = _household(request, uuid)
@@ -114,14 +109,12 @@ def consent_create(request, uuid):
     return _back(household)
 
 
-@login_required
 @require_POST
 def consent_withdraw(request, uuid):
-    consent = get_object_or_404(
+    consent = get_visible_or_404(
         queries.consents_for(request.user).select_related("household"), uuid=uuid
     )
-    if not rules.has_perm("accompaniment.act_for", request.user, consent):
-        raise Http404
+    require(request.user, "accompaniment.act_for", consent)
     try:
         services.withdraw_consent(consent, user=request.user)
     except ValidationError as exc:
@@ -137,7 +130,6 @@ def consent_withdraw(request, uuid):
     return _back(consent.household)
 
 
-@login_required
 @require_POST
 def follow_up_create(request, uuid):
     household = _household(request, uuid)
@@ -156,12 +148,10 @@ def follow_up_create(request, uuid):
     return _back(household)
 
 
-@login_required
 @require_POST
 def follow_up_close(request, uuid):
-    follow_up = get_object_or_404(follow_ups_for(request.user), uuid=uuid)
-    if not rules.has_perm("accompaniment.act_for", request.user, follow_up):
-        raise Http404
+    follow_up = get_visible_or_404(follow_ups_for(request.user), uuid=uuid)
+    require(request.user, "accompaniment.act_for", follow_up)
     form = CloseFollowUpForm(request.POST)
     if not form.is_valid():
         _refuse(request, form)
@@ -179,7 +169,6 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@login_required
 @require_POST
 def moment_create(request, uuid):
     household = _household(request, uuid)
@@ -214,14 +203,12 @@ def moment_create(request, uuid):
     return _back(household)
 
 
-@login_required
 @require_POST
 def objective_status(request, uuid):
-    objective = get_object_or_404(
+    objective = get_visible_or_404(
         queries.objectives_for(request.user).select_related("follow_up__household"), uuid=uuid
     )
-    if not rules.has_perm("accompaniment.act_for", request.user, objective):
-        raise Http404
+    require(request.user, "accompaniment.act_for", objective)
     form = ObjectiveStatusForm(request.POST)
     if not form.is_valid():
         _refuse(request, form)
@@ -231,10 +218,9 @@ def objective_status(request, uuid):
     return _back(objective.follow_up.household)
 
 
-@login_required
 def moment_sensitive(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Break glass: a health or violence note is shown only after a reason, which is logged."""
-    moment = get_object_or_404(
+    moment = get_visible_or_404(
         queries.moments_for(request.user).exclude(sensitivity="").select_related("household"),
         uuid=uuid,
     )
@@ -256,10 +242,8 @@ def moment_sensitive(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "accompaniment/moment_sensitive.html", context)
 
 
-@login_required
+@permission_required("accompaniment.view_follow_ups")
 def follow_up_list(request):
-    if not rules.has_perm("accompaniment.view_follow_ups", request.user):
-        raise Http404
     filterset = FollowUpFilter(
         request.GET,
         queryset=queries.follow_up_rows(request.user).order_by("-opened_on", "-pk"),
@@ -308,10 +292,8 @@ def _follow_up_list_rows(follow_ups) -> list[dict]:
     return rows
 
 
-@login_required
+@permission_required("accompaniment.view_work_lists")
 def work_lists(request):
-    if not rules.has_perm("accompaniment.view_work_lists", request.user):
-        raise Http404
     welcome = queries.first_year_without_welcome(request.user)
     stale = queries.stale_follow_ups(request.user)
     works = queries.households_in_works(request.user)

@@ -13,10 +13,11 @@ model does not silently change what the history holds.
 import pghistory
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.accompaniment.models import Consent, FollowUp, Moment, Referral
+from apps.accompaniment.models import Consent, FollowUp, Moment
 from apps.accompaniment.sensitive import SENSITIVE_FIELDS
 from apps.calls.models import Score
 from apps.partners.models import Agreement
+from apps.referrals.models import Referral
 
 
 def _track(model, fields):

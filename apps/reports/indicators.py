@@ -173,7 +173,7 @@ def _welcome(result, slsp_id, start, end):
 
 
 def _referrals(result, slsp_id, start, end):
-    Referral = _model("accompaniment.Referral")
+    Referral = _model("referrals.Referral")
     if Referral is None:
         result.unavailable.append("referrals")
         result.referrals = {}
@@ -222,7 +222,7 @@ def _referrals(result, slsp_id, start, end):
 
 
 def _collective(result, slsp_id, start, end):
-    ActionSession = _model("accompaniment.ActionSession")
+    ActionSession = _model("collective.ActionSession")
     if ActionSession is None:
         result.unavailable.append("collective")
         result.collective = {}

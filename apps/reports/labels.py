@@ -63,10 +63,10 @@ def network_kind(code: str) -> str:
 
 def referral_statuses() -> dict:
     """Status code → label, in the order of the referral's life."""
-    found = _choices("accompaniment", "ReferralStatus")
+    found = _choices("referrals", "ReferralStatus")
     labels = {**REFERRAL_STATUS_FALLBACK, **found}
     return {code: str(label) for code, label in labels.items()}
 
 
 def referral_outcome(code: str) -> str:
-    return str(_choices("accompaniment", "ReferralOutcome").get(code, code))
+    return str(_choices("referrals", "ReferralOutcome").get(code, code))

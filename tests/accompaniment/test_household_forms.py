@@ -1,4 +1,4 @@
-"""Issue 7: the household page stays cheap on a large network.
+"""The household page stays cheap on a large network.
 
 The consent and follow-up forms are on their own pages (linked from the household page),
 the partner checkboxes render Django's exact markup without a template per box, and

@@ -1,4 +1,4 @@
-"""The queries rewritten for the regional scale (issue 7) give the same figures as a
+"""The queries rewritten for the regional scale give the same figures as a
 straightforward count in Python over factory-made data, at a constant number of queries."""
 
 import datetime
@@ -12,10 +12,11 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import queries, services
-from apps.accompaniment.models import Domain, FollowUp, Moment, MomentKind, Referral
-from apps.accompaniment.referrals_queries import referrals_this_semester_by_slsp
+from apps.accompaniment.models import Domain, FollowUp, Moment, MomentKind
+from apps.referrals.models import Referral
+from apps.referrals.queries import referrals_this_semester_by_slsp
 from apps.tenants.models import Household, Tenancy
-from tests.accompaniment.referral_factories import make_referral, referral_setup
+from tests.referrals.referral_factories import make_referral, referral_setup
 from tests.tenants.factories import TenancyFactory, household_with_tenancy
 
 pytestmark = pytest.mark.django_db

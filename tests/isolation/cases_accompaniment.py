@@ -1,4 +1,4 @@
-"""URL classification of individual accompaniment (issue 3): POST-only actions."""
+"""URL classification of individual accompaniment: POST-only actions."""
 
 import datetime
 

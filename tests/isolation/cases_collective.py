@@ -1,11 +1,11 @@
-"""URL classification of collective actions (issue 4, item 5): référents and
-accompagnateurs act, the direction reads, coordinators, jurors and admins get 404."""
+"""URL classification of collective actions: référents and accompagnateurs act,
+the direction reads, coordinators, jurors and admins get 404."""
 
 import datetime
 
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models_collective import ActionSession, CollectiveAction, CollectiveKind
+from apps.collective.models import ActionSession, CollectiveAction, CollectiveKind
 from tests.isolation.cases import STAFF_A, UrlCase, expect
 from tests.partners.factories import PartnerFactory, SlspPartnerFactory
 
@@ -53,41 +53,41 @@ def _network(w):
 
 
 CASES = [
-    UrlCase("accompaniment:collective_actions", expect(ok=(*STAFF_A, "referent_b"))),
+    UrlCase("collective:collective_actions", expect(ok=(*STAFF_A, "referent_b"))),
     UrlCase(
-        "accompaniment:collective_create",
+        "collective:collective_create",
         expect(ok=ACTORS_ANY_SLSP),
         kwargs=_network,
         note="the direction reads but does not create",
     ),
     UrlCase(
-        "accompaniment:collective_detail",
+        "collective:collective_detail",
         expect(ok=STAFF_A),
         kwargs=lambda w: {"uuid": _action(w).uuid},
     ),
     UrlCase(
-        "accompaniment:collective_edit",
+        "collective:collective_edit",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _action(w).uuid},
     ),
     UrlCase(
-        "accompaniment:session_add",
+        "collective:session_add",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _action(w).uuid},
     ),
     UrlCase(
-        "accompaniment:session_edit",
+        "collective:session_edit",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _session(w).uuid},
     ),
     UrlCase(
-        "accompaniment:session_delete",
+        "collective:session_delete",
         expect(ok=ACTORS, status=302),
         method="post",
         kwargs=lambda w: {"uuid": _session(w).uuid},
     ),
     UrlCase(
-        "accompaniment:outcome_record",
+        "collective:outcome_record",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _action(w).uuid},
     ),

@@ -1,4 +1,4 @@
-"""URL classification of the household page's on-demand forms (issue 7): GET pages that
+"""URL classification of the household page's on-demand forms: GET pages that
 show the consent and follow-up forms, for those who act for the household only."""
 
 from tests.isolation.cases import UrlCase, expect

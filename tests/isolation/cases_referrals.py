@@ -1,4 +1,4 @@
-"""URL classification of referrals, the partner's link and the network view (issue 4).
+"""URL classification of referrals, the partner's link and the network view.
 
 The partner's link is public: here with a forged token (everyone, signed in or not,
 gets the 404 'link not valid' page). Expired, reused, revoked and other-referral
@@ -7,8 +7,8 @@ tokens are requested by every persona in tests/isolation/test_referral_links.py.
 
 from django_scopes import scopes_disabled
 
-from tests.accompaniment.referral_factories import make_referral, referral_setup, sent_referral
 from tests.isolation.cases import STAFF_A, UrlCase, everyone, expect
+from tests.referrals.referral_factories import make_referral, referral_setup, sent_referral
 
 ACTORS = ("referent_a", "accompagnateur_a")
 
@@ -40,53 +40,53 @@ def _uuid(getter):
 
 
 CASES = [
-    UrlCase("accompaniment:referrals", expect(ok=(*STAFF_A, "referent_b"))),
+    UrlCase("referrals:referrals", expect(ok=(*STAFF_A, "referent_b"))),
     UrlCase(
-        "accompaniment:referral_create",
+        "referrals:referral_create",
         expect(ok=ACTORS),
         kwargs=_uuid(lambda w: _setup(w).follow_up),
         note="direction reads referrals but does not refer",
     ),
-    UrlCase("accompaniment:referral_detail", expect(ok=STAFF_A), kwargs=_uuid(_proposed)),
+    UrlCase("referrals:referral_detail", expect(ok=STAFF_A), kwargs=_uuid(_proposed)),
     UrlCase(
-        "accompaniment:referral_send",
+        "referrals:referral_send",
         expect(ok=ACTORS, status=302),
         method="post",
         kwargs=_uuid(_proposed),
     ),
     UrlCase(
-        "accompaniment:referral_resend",
+        "referrals:referral_resend",
         expect(ok=ACTORS, status=302),
         method="post",
         kwargs=_uuid(_sent),
         data=lambda w: {"recipient_email": "autre@example.be", "confirm": "on"},
     ),
     UrlCase(
-        "accompaniment:referral_transition",
+        "referrals:referral_transition",
         expect(ok=ACTORS, status=302),
         method="post",
         kwargs=_uuid(_sent),
         data=lambda w: {"status": "accepted"},
     ),
     UrlCase(
-        "accompaniment:referral_link",
+        "referrals:referral_link",
         everyone(404),
         kwargs=lambda w: {"uuid": _uuid(_sent)(w)["uuid"], "token": "forged:token:value"},
         note="public: a forged token shows the 'link not valid' page, never data",
     ),
     UrlCase(
-        "accompaniment:network",
+        "referrals:network",
         expect(ok=(*STAFF_A, "referent_b"), status=302, coordinateur=200),
         note="staff go to their SLSP's network; coordinators choose an SLSP",
     ),
     UrlCase(
-        "accompaniment:network_slsp",
+        "referrals:network_slsp",
         expect(ok=(*STAFF_A, "coordinateur")),
         kwargs=lambda w: {"uuid": w.slsp_a.uuid},
         note="the coordinator sees counts only (small counts suppressed)",
     ),
     UrlCase(
-        "accompaniment:partner_stats",
+        "referrals:partner_stats",
         expect(ok=(*STAFF_A, "referent_b", "coordinateur")),
         kwargs=_uuid(lambda w: _setup(w).partner),
         note="staff: their SLSP's referrals; coordinators: regional counts only",

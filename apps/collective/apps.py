@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CollectiveConfig(AppConfig):
+    """Collective and community actions, beside individual accompaniment."""
+
+    name = "apps.collective"
+    verbose_name = _("Actions collectives")
+
+    def ready(self) -> None:
+        from apps.collective import queries, rules  # noqa: F401  (rules registers the perms)
+        from apps.core.registry import NavItem, RegionalMetric, registry
+
+        registry.add_nav(
+            NavItem(
+                _("Actions collectives"),
+                "collective:collective_actions",
+                "collective.view_collective_actions",
+                26,
+            )
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "actions_collectives",
+                _("Actions collectives"),
+                queries.collective_actions_by_slsp,
+                27,
+            )
+        )

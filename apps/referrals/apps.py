@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    """Referrals to partners, the partner's signed link and the network statistics:
+    above individual accompaniment, which knows nothing of them."""
+
+    name = "apps.referrals"
+    verbose_name = _("Orientations")
+
+    def ready(self) -> None:
+        from apps.accompaniment.hooks import on_consent_withdrawn
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
+        from apps.referrals import queries, rules, sections, services  # noqa: F401
+
+        # A withdrawn consent stops every referral it covered, in the withdrawal's own
+        # transaction (apps.accompaniment.services.withdraw_consent).
+        on_consent_withdrawn.register(services.stop_sharing_on_withdrawal)
+
+        registry.add_nav(
+            NavItem(_("Orientations"), "referrals:referrals", "referrals.view_referrals", 28)
+        )
+        registry.add_nav(
+            NavItem(_("Réseau partenaires"), "referrals:network", "referrals.view_network", 29)
+        )
+        registry.add_household_section(
+            HomePanel("referrals/household_section.html", sections.household_referrals, order=110)
+        )
+        registry.add_partner_section(
+            HomePanel("referrals/partner_section.html", sections.partner_referrals)
+        )
+        registry.add_metric(
+            RegionalMetric(
+                "orientations",
+                _("Orientations ce semestre"),
+                queries.referrals_this_semester_by_slsp,
+                28,
+                True,
+            )
+        )
