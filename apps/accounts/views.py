@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
@@ -92,6 +92,7 @@ def _pending_or_restart(request):
     return pending
 
 
+@login_not_required
 def login_otp(request):
     """Second step of sign-in for people with a second factor."""
     pending = _pending_or_restart(request)
@@ -112,6 +113,7 @@ def login_otp(request):
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
+@login_not_required
 def login_enrol(request):
     """Coordinators and administrators without a second factor enrol before signing in."""
     pending = _pending_or_restart(request)
@@ -176,6 +178,7 @@ def _enrolment_email_step(request, user, *, at_login: bool) -> HttpResponse | No
     return render(request, "accounts/enrol_email_code.html", context)
 
 
+@login_not_required
 def admin_login(request, extra_context=None):
     """The Django admin signs in through our login (password, then second factor)."""
     if request.user.is_authenticated:
@@ -189,6 +192,9 @@ def admin_password_change(request, extra_context=None):
     return redirect("accounts:password_change")
 
 
+# Public: an expired session's "sign out" button lands on the login page, not on a
+# login form that would send the person back to sign out.
+@method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     pass
 
@@ -200,7 +206,6 @@ def recent_auth_required(view):
     """Changing the e-mail, the password or the second factor needs a recent sign-in."""
 
     @functools.wraps(view)
-    @login_required
     def wrapper(request, *args, **kwargs):
         if not sessions.authenticated_recently(request.session):
             # A refused POST is not replayed: the person comes back to the form.
@@ -214,7 +219,6 @@ def recent_auth_required(view):
     return wrapper
 
 
-@login_required
 def reauthenticate(request):
     user = request.user
     device = otp.confirmed_device(user)
@@ -240,7 +244,6 @@ def reauthenticate(request):
 # --- Account security page -------------------------------------------------
 
 
-@login_required
 def security(request):
     user = request.user
     return render(

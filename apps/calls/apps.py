@@ -7,7 +7,7 @@ class CallsConfig(AppConfig):
     verbose_name = _("Appels à projets")
 
     def ready(self):
-        from apps.calls import panels, queries
+        from apps.calls import panels, queries, rules  # noqa: F401  (rules: permissions)
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(NavItem(_("Appels à projets"), "calls:index", "calls.manage_calls", 60))

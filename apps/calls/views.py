@@ -1,8 +1,6 @@
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +30,7 @@ from apps.calls.models import (
 )
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
+from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.core.uploads import safe_download_name, serve_stored_file
 from apps.slsps.models import Slsp
 
@@ -40,25 +39,19 @@ def _files(request):
     return request.FILES if request.method == "POST" else None
 
 
-def _require(request, perm, obj=None):
-    # The rule itself, without the superuser bypass: the technical admin runs no call.
-    if not rules.has_perm(perm, request.user, obj):
-        raise Http404
-
-
 def _call(request, uuid, manage=False):
     if manage:
-        _require(request, "calls.manage_calls")
-    return get_object_or_404(queries.calls_for(request.user), uuid=uuid)
+        require(request.user, "calls.manage_calls")
+    return get_visible_or_404(queries.calls_for(request.user), uuid=uuid)
 
 
 def _dossier(request, uuid):
-    return get_object_or_404(queries.dossier_detail(request.user, uuid))
+    return get_visible_or_404(queries.dossier_detail(request.user, uuid))
 
 
 def _editable_dossier(request, uuid):
     dossier = _dossier(request, uuid)
-    _require(request, "calls.change_dossier", dossier)
+    require(request.user, "calls.change_dossier", dossier)
     if not dossier.is_editable:
         messages.error(request, _("Ce dossier a été déposé : il ne peut plus être modifié."))
         return dossier, redirect("calls:dossier_detail", uuid=dossier.uuid)
@@ -68,24 +61,22 @@ def _editable_dossier(request, uuid):
 # --- Calls ---
 
 
-@login_required
+@permission_required("calls.view_calls")
 def index(request):
-    _require(request, "calls.view_calls")
     calls = queries.calls_for(request.user).order_by("-opens_at")
     return render(
         request,
         "calls/index.html",
         {
             "calls": calls,
-            "can_manage": rules.has_perm("calls.manage_calls", request.user),
-            "can_draft": rules.has_perm("calls.draft_dossier", request.user),
+            "can_manage": allowed(request.user, "calls.manage_calls"),
+            "can_draft": allowed(request.user, "calls.draft_dossier"),
         },
     )
 
 
-@login_required
+@permission_required("calls.manage_calls")
 def call_create(request):
-    _require(request, "calls.manage_calls")
     form = CallForm(posted(request))
     formset = CriterionFormSet(posted(request), prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -95,7 +86,6 @@ def call_create(request):
     return render(request, "calls/call_form.html", {"form": form, "formset": formset})
 
 
-@login_required
 def call_edit(request, uuid):
     call = _call(request, uuid, manage=True)
     if call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
@@ -110,18 +100,17 @@ def call_edit(request, uuid):
     return render(request, "calls/call_form.html", {"form": form, "formset": formset, "call": call})
 
 
-@login_required
+@permission_required("calls.view_calls")
 def call_detail(request, uuid):
-    _require(request, "calls.view_calls")
     call = _call(request, uuid)
     user = request.user
-    manage = rules.has_perm("calls.manage_calls", user)
+    manage = allowed(user, "calls.manage_calls")
     context = {
         "call": call,
         "criteria": Criterion.objects.filter(call=call).order_by("position", "pk"),
         "manage": manage,
         "open_now": services.is_open_for_submission(call),
-        "can_draft": rules.has_perm("calls.draft_dossier", user),
+        "can_draft": allowed(user, "calls.draft_dossier"),
     }
     if manage:
         context["summary"] = queries.call_summary(call)
@@ -132,7 +121,6 @@ def call_detail(request, uuid):
     return render(request, "calls/call_detail.html", context)
 
 
-@login_required
 @require_POST
 def call_transition(request, uuid):
     call = _call(request, uuid, manage=True)
@@ -155,17 +143,15 @@ def call_transition(request, uuid):
 # --- Dossiers ---
 
 
-@login_required
+@permission_required("calls.view_my_dossiers")
 def my_dossiers(request):
-    _require(request, "calls.view_my_dossiers")
     return render(
         request, "calls/my_dossiers.html", {"dossiers": queries.my_dossiers(request.user)}
     )
 
 
-@login_required
+@permission_required("calls.draft_dossier")
 def dossier_create(request, uuid):
-    _require(request, "calls.draft_dossier")
     call = _call(request, uuid)
     lead_slsps = list(
         Slsp.objects.filter(pk__in=request.user.slsp_ids(roles={"referent"})).order_by("pk")
@@ -183,27 +169,26 @@ def dossier_create(request, uuid):
     return render(request, "calls/dossier_form.html", {"form": form, "call": call})
 
 
-@login_required
 def dossier_detail(request, uuid):
     user = request.user
     dossier = _dossier(request, uuid)
     is_applicant = bool(set(user.slsp_ids()) & set(dossier.applicant_slsp_ids()))
-    manage = rules.has_perm("calls.manage_calls", user)
+    manage = allowed(user, "calls.manage_calls")
     if not (is_applicant or manage):
         # A juror reads the dossier through their assignment, after declaring no conflict.
-        assignment = get_object_or_404(queries.assignments_for(user), dossier=dossier)
+        assignment = get_visible_or_404(queries.assignments_for(user), dossier=dossier)
         return redirect("calls:score", uuid=assignment.uuid)
     versions = list(DossierVersion.objects.filter(dossier=dossier).order_by("-number"))
     context = {
         "dossier": dossier,
         "versions": versions,
-        "can_edit": dossier.is_editable and rules.has_perm("calls.change_dossier", user, dossier),
+        "can_edit": dossier.is_editable and allowed(user, "calls.change_dossier", dossier),
         "can_withdraw": dossier.status == DossierStatus.SUBMITTED
         and services.is_open_for_submission(dossier.call)
-        and rules.has_perm("calls.change_dossier", user, dossier),
+        and allowed(user, "calls.change_dossier", dossier),
         "can_reopen": dossier.status == DossierStatus.WITHDRAWN
         and services.is_open_for_submission(dossier.call)
-        and rules.has_perm("calls.change_dossier", user, dossier),
+        and allowed(user, "calls.change_dossier", dossier),
         "manage": manage,
         "missing": services.missing_items(dossier) if dossier.is_editable else [],
         "open_now": services.is_open_for_submission(dossier.call),
@@ -213,7 +198,6 @@ def dossier_detail(request, uuid):
     return render(request, "calls/dossier_detail.html", context)
 
 
-@login_required
 def dossier_edit(request, uuid):
     dossier, refused = _editable_dossier(request, uuid)
     if refused:
@@ -246,17 +230,14 @@ def _lines(request, uuid, formset_class, title, prefix):
     )
 
 
-@login_required
 def dossier_actions(request, uuid):
     return _lines(request, uuid, ActionFormSet, _("Actions du projet"), "actions")
 
 
-@login_required
 def dossier_budget(request, uuid):
     return _lines(request, uuid, BudgetLineFormSet, _("Budget détaillé"), "budget")
 
 
-@login_required
 def attachment_add(request, uuid):
     dossier, refused = _editable_dossier(request, uuid)
     if refused:
@@ -271,17 +252,15 @@ def attachment_add(request, uuid):
     return render(request, "calls/attachment_form.html", {"dossier": dossier, "form": form})
 
 
-@login_required
 def attachment_download(request, uuid):
-    attachment = get_object_or_404(queries.attachments_for(request.user), uuid=uuid)
+    attachment = get_visible_or_404(queries.attachments_for(request.user), uuid=uuid)
     return serve_stored_file(attachment.file, attachment.title)
 
 
-@login_required
 @require_POST
 def dossier_submit(request, uuid):
     dossier = _dossier(request, uuid)
-    _require(request, "calls.change_dossier", dossier)
+    require(request.user, "calls.change_dossier", dossier)
     try:
         services.submit_dossier(dossier, request.user)
     except services.SubmissionRefused as refused:
@@ -295,11 +274,10 @@ def dossier_submit(request, uuid):
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
 
 
-@login_required
 @require_POST
 def dossier_withdraw(request, uuid):
     dossier = _dossier(request, uuid)
-    _require(request, "calls.change_dossier", dossier)
+    require(request.user, "calls.change_dossier", dossier)
     action = services.reopen_dossier if request.POST.get("reopen") else services.withdraw_dossier
     try:
         action(dossier)
@@ -310,17 +288,16 @@ def dossier_withdraw(request, uuid):
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
 
 
-@login_required
 def receipt(request, uuid):
     user = request.user
     # Applicants and coordinators; jurors read the dossier itself, not the receipt.
-    if rules.has_perm("calls.manage_calls", user):
+    if allowed(user, "calls.manage_calls"):
         dossiers = queries.dossiers_for(user)
     elif user.slsp_ids():
         dossiers = queries.my_dossiers(user)
     else:
         raise Http404
-    version = get_object_or_404(
+    version = get_visible_or_404(
         DossierVersion.objects.select_related("dossier").filter(dossier__in=dossiers.values("pk")),
         uuid=uuid,
     )
@@ -331,7 +308,6 @@ def receipt(request, uuid):
 # --- Jury ---
 
 
-@login_required
 def jury_assign(request, uuid):
     call = _call(request, uuid, manage=True)
     dossiers = (
@@ -361,7 +337,6 @@ def jury_assign(request, uuid):
     )
 
 
-@login_required
 @require_POST
 def assign_balanced(request, uuid):
     call = _call(request, uuid, manage=True)
@@ -392,22 +367,20 @@ def assign_balanced(request, uuid):
     return redirect("calls:jury_assign", uuid=call.uuid)
 
 
-@login_required
+@permission_required("calls.score")
 def jury_list(request):
-    _require(request, "calls.score")
     assignments = display.jury_rows(queries.juror_list(request.user))
     return render(request, "calls/jury_list.html", {"assignments": assignments})
 
 
 def _assignment(request, uuid):
-    _require(request, "calls.score")
-    return get_object_or_404(
+    require(request.user, "calls.score")
+    return get_visible_or_404(
         queries.assignments_for(request.user).select_related("dossier__call", "dossier__lead_slsp"),
         uuid=uuid,
     )
 
 
-@login_required
 def conflict(request, uuid):
     assignment = _assignment(request, uuid)
     if assignment.conflict == Assignment.Conflict.CONFLICT:
@@ -439,14 +412,13 @@ def conflict(request, uuid):
     )
 
 
-@login_required
 def score(request, uuid):
     assignment = _assignment(request, uuid)
     if assignment.conflict == Assignment.Conflict.CONFLICT:
         raise Http404
     if assignment.conflict == Assignment.Conflict.UNDECLARED:
         return redirect("calls:conflict", uuid=assignment.uuid)
-    dossier = get_object_or_404(queries.dossier_detail(request.user, assignment.dossier.uuid))
+    dossier = get_visible_or_404(queries.dossier_detail(request.user, assignment.dossier.uuid))
     criteria = list(Criterion.objects.filter(call=dossier.call).order_by("position", "pk"))
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(
@@ -488,7 +460,6 @@ def score(request, uuid):
 # --- Consolidation, deliberation, decisions ---
 
 
-@login_required
 def ranking(request, uuid):
     call = _call(request, uuid, manage=True)
     data = queries.ranking(call)
@@ -507,7 +478,6 @@ def ranking(request, uuid):
     )
 
 
-@login_required
 @require_POST
 def notes(request, uuid):
     call = _call(request, uuid, manage=True)
@@ -520,9 +490,8 @@ def notes(request, uuid):
     return redirect("calls:ranking", uuid=call.uuid)
 
 
-@login_required
+@permission_required("calls.manage_calls")
 def decision(request, uuid):
-    _require(request, "calls.manage_calls")
     dossier = _dossier(request, uuid)
     if dossier.status != DossierStatus.SUBMITTED:
         raise Http404
@@ -555,7 +524,6 @@ def decision(request, uuid):
     )
 
 
-@login_required
 def results_pdf(request, uuid):
     call = _call(request, uuid, manage=True)
     pdf = receipts.results_pdf(call, queries.ranking(call), queries.call_summary(call))
@@ -566,9 +534,8 @@ def results_pdf(request, uuid):
     return response
 
 
-@login_required
+@permission_required("calls.view_library")
 def library(request):
-    _require(request, "calls.view_library")
     # Selected dossiers add up call after call: a page at a time, newest calls first.
     page = counted_page(queries.library_for(request.user), request.GET.get("page"), 20)
     return render(request, "calls/library.html", {"page": page})

@@ -1,6 +1,6 @@
 import logging
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,6 @@ from apps.core.registry import registry
 logger = logging.getLogger(__name__)
 
 
-@login_required
 def home(request):
     panels = []
     for panel in registry.panels:
@@ -22,6 +21,7 @@ def home(request):
     return render(request, "core/home.html", {"panels": panels})
 
 
+@login_not_required
 @require_GET
 @never_cache
 def health_check(request):

@@ -12,7 +12,7 @@ class PartnersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.partners import panels, queries
+        from apps.partners import panels, queries, rules  # noqa: F401  (rules: permissions)
         from apps.partners.models import Partner
 
         for signal, uid in ((post_save, "save"), (post_delete, "delete")):

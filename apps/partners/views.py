@@ -1,14 +1,13 @@
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
+from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.core.registry import registry
 from apps.core.uploads import serve_stored_file
 from apps.partners import queries, services
@@ -25,17 +24,6 @@ from apps.partners.history import partner_history
 from apps.slsps.models import Slsp
 
 
-def allowed(user, perm, obj=None) -> bool:
-    """The rule itself, without Django's superuser bypass: the technical administrator
-    reads the directory but does not act for an SLSP or the SWL here."""
-    return rules.has_perm(perm, user, obj)
-
-
-def _require(request, perm, obj=None):
-    if not allowed(request.user, perm, obj):
-        raise Http404
-
-
 def _referent_slsps(user, required=False):
     """The SLSPs where the user is référent; `required`: none means 404 (even for a
     superuser, whose permission checks always pass but who works in no SLSP)."""
@@ -45,16 +33,11 @@ def _referent_slsps(user, required=False):
     return slsps
 
 
-def _partner(request, uuid):
-    return get_object_or_404(queries.partners_for(request.user), uuid=uuid)
-
-
 # --- Directory ---
 
 
-@login_required
+@permission_required("partners.view_directory")
 def directory(request):
-    _require(request, "partners.view_directory")
     rows = queries.directory_rows(request.user).order_by("name", "pk")
     filterset = DirectoryFilter(request.GET, queryset=rows, user=request.user)
     page = counted_page(filterset.qs, request.GET.get("page"), 50)
@@ -70,10 +53,9 @@ def directory(request):
     )
 
 
-@login_required
+@permission_required("partners.view_partner")
 def detail(request, uuid):
-    _require(request, "partners.view_partner")
-    partner = get_object_or_404(queries.partners_for(request.user), uuid=uuid)
+    partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     user = request.user
     contacts = list(
         queries.contacts_for(user).filter(partner=partner).select_related("slsp").order_by("name")
@@ -115,9 +97,8 @@ def detail(request, uuid):
     return render(request, "partners/detail.html", context)
 
 
-@login_required
+@permission_required("partners.add_partner")
 def create(request):
-    _require(request, "partners.add_partner")
     slsps = _referent_slsps(request.user)
     if request.method == "POST":
         form = PartnerForm(request.POST)
@@ -144,10 +125,9 @@ def create(request):
     return render(request, "partners/create.html", context)
 
 
-@login_required
+@permission_required("partners.change_partner")
 def edit(request, uuid):
-    _require(request, "partners.change_partner")
-    partner = _partner(request, uuid)
+    partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     form = PartnerForm(posted(request), instance=partner, check_duplicates=False)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -156,10 +136,9 @@ def edit(request, uuid):
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
-@login_required
+@permission_required("partners.change_partnercontact")
 def contact_add(request, uuid):
-    _require(request, "partners.change_partnercontact")
-    partner = _partner(request, uuid)
+    partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     form = PartnerContactForm(posted(request), owner_slsps=_referent_slsps(request.user))
     if request.method == "POST" and form.is_valid():
         services.add_contact(form, partner, slsp=form.owner_slsp())
@@ -168,11 +147,10 @@ def contact_add(request, uuid):
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
 
 
-@login_required
+@permission_required("partners.change_partnercontact")
 def contact_edit(request, uuid):
-    _require(request, "partners.change_partnercontact")
     # Another SLSP's own contact answers 404, like anything outside the user's scope.
-    contact = get_object_or_404(
+    contact = get_visible_or_404(
         queries.editable_contacts_for(request.user)
         .select_related("partner", "slsp")
         .filter(partner__in=queries.partners_for(request.user)),
@@ -190,18 +168,17 @@ def contact_edit(request, uuid):
     )
 
 
-@login_required
 @require_POST
+@permission_required("partners.link_partner")
 def link(request, uuid):
-    _require(request, "partners.link_partner")
-    partner = _partner(request, uuid)
+    partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     slsps = _referent_slsps(request.user, required=True)
     form = LinkForm(request.POST, slsps=slsps)
     if not form.is_valid():
         messages.error(request, _("Choisissez la SLSP à laquelle lier ce partenaire."))
         return redirect("partners:detail", uuid=partner.uuid)
     slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
-    _require(request, "partners.link_partner_to", slsp)
+    require(request.user, "partners.link_partner_to", slsp)
     _link, created = services.link_partner(slsp, partner, note=form.cleaned_data["note"])
     if created:
         messages.success(
@@ -214,18 +191,17 @@ def link(request, uuid):
     return redirect("partners:detail", uuid=partner.uuid)
 
 
-@login_required
 @require_POST
+@permission_required("partners.link_partner")
 def unlink(request, uuid):
-    _require(request, "partners.link_partner")
-    partner = _partner(request, uuid)
+    partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     slsps = _referent_slsps(request.user, required=True)
     form = LinkForm(request.POST, slsps=slsps)
     if not form.is_valid():
         messages.error(request, _("Choisissez la SLSP dont retirer ce partenaire."))
         return redirect("partners:detail", uuid=partner.uuid)
     slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
-    _require(request, "partners.link_partner_to", slsp)
+    require(request.user, "partners.link_partner_to", slsp)
     if services.unlink_partner(slsp, partner):
         messages.success(
             request,
@@ -235,10 +211,9 @@ def unlink(request, uuid):
     return redirect("partners:detail", uuid=partner.uuid)
 
 
-@login_required
+@permission_required("partners.merge_partners")
 def merge(request, uuid):
-    _require(request, "partners.merge_partners")
-    duplicate = _partner(request, uuid)
+    duplicate = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     candidates = queries.find_similar(
         duplicate.name, duplicate.type, duplicate.commune, exclude_pk=duplicate.pk, limit=20
     )
@@ -277,9 +252,8 @@ def merge(request, uuid):
 # --- Agreements ---
 
 
-@login_required
+@permission_required("partners.view_agreements")
 def agreements(request):
-    _require(request, "partners.view_agreements")
     if not request.user.slsp_ids():
         raise Http404
     rows = queries.agreements_for(request.user).order_by("end_date", "pk")
@@ -296,13 +270,8 @@ def agreements(request):
     )
 
 
-def _agreement(request, uuid):
-    return get_object_or_404(queries.agreements_for(request.user), uuid=uuid)
-
-
-@login_required
+@permission_required("partners.add_agreement")
 def agreement_create(request):
-    _require(request, "partners.add_agreement")
     slsps = _referent_slsps(request.user, required=True)
     partners = (
         queries.partners_for(request.user)
@@ -321,17 +290,16 @@ def agreement_create(request):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        _require(request, "partners.change_agreement", form.cleaned_data["slsp"])
+        require(request.user, "partners.change_agreement", form.cleaned_data["slsp"])
         agreement = services.save_agreement(form, user=request.user)
         messages.success(request, _("La convention a été enregistrée."))
         return redirect("partners:agreement_detail", uuid=agreement.uuid)
     return render(request, "partners/agreement_form.html", {"form": form})
 
 
-@login_required
 def agreement_edit(request, uuid):
-    agreement = _agreement(request, uuid)
-    _require(request, "partners.change_agreement", agreement)
+    agreement = get_visible_or_404(queries.agreements_for(request.user), uuid=uuid)
+    require(request.user, "partners.change_agreement", agreement)
     form = AgreementForm(posted(request), request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         services.save_agreement(form, user=request.user)
@@ -340,12 +308,11 @@ def agreement_edit(request, uuid):
     return render(request, "partners/agreement_form.html", {"form": form, "agreement": agreement})
 
 
-@login_required
 def agreement_detail(request, uuid):
-    agreement = get_object_or_404(
+    agreement = get_visible_or_404(
         queries.agreements_for(request.user).prefetch_related("contacts"), uuid=uuid
     )
-    _require(request, "partners.view_agreement", agreement)
+    require(request.user, "partners.view_agreement", agreement)
     return render(
         request,
         "partners/agreement_detail.html",
@@ -356,10 +323,9 @@ def agreement_detail(request, uuid):
     )
 
 
-@login_required
 def agreement_document(request, uuid):
-    agreement = _agreement(request, uuid)
-    _require(request, "partners.view_agreement_document", agreement)
+    agreement = get_visible_or_404(queries.agreements_for(request.user), uuid=uuid)
+    require(request.user, "partners.view_agreement_document", agreement)
     if not agreement.document:
         raise Http404
     try:

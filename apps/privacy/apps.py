@@ -10,7 +10,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import HomePanel, NavItem, registry
-        from apps.privacy import sections
+        from apps.privacy import rules, sections  # noqa: F401  (rules: permissions)
 
         registry.add_nav(
             NavItem(_("Journal des accès"), "privacy:access_log", "privacy.view_access_log", 90)

@@ -3,15 +3,15 @@
 import functools
 from uuid import UUID
 
-import rules
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from apps.accompaniment import sensitive
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import log_access
+from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.privacy import export, queries
 from apps.privacy.filters import AccessLogFilter
 from apps.privacy.forms import ExportForm
@@ -20,10 +20,8 @@ from apps.tenants.queries import households_for
 PAGE_SIZE = 50
 
 
-@login_required
+@permission_required("privacy.view_access_log")
 def access_log(request):
-    if not rules.has_perm("privacy.view_access_log", request.user):
-        raise Http404
     filterset = AccessLogFilter(
         request.GET,
         queryset=queries.access_log_for(request.user).order_by("-at", "-pk"),
@@ -33,12 +31,10 @@ def access_log(request):
     return render(request, "privacy/access_log.html", {"filter": filterset, "page": page})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def household_export(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    household = get_object_or_404(households_for(request.user).select_related("slsp"), uuid=uuid)
-    if not rules.has_perm("privacy.export_household", request.user, household):
-        raise Http404
+def household_export(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
+    household = get_visible_or_404(households_for(request.user).select_related("slsp"), uuid=uuid)
+    require(request.user, "privacy.export_household", household)
     form = ExportForm(
         request.POST if request.method == "POST" else None,
         may_include_sensitive=sensitive.may_read_sensitive(request.user, household),

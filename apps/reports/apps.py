@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.reports import panels, queries
+        from apps.reports import panels, queries, rules  # noqa: F401  (rules: permissions)
 
         registry.add_nav(
             NavItem(_("Vue régionale"), "reports:region", "reports.view_region", order=70)

@@ -1,25 +1,23 @@
 import csv
 import io
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
+from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.core.spreadsheets import safe_row, safe_rows
 from apps.reports import queries, regional
 from apps.reports.filters import RegionFilter
 
 
 def _table(request):
-    if not request.user.has_perm("reports.view_region"):
-        raise Http404
+    require(request.user, "reports.view_region")
     filterset = RegionFilter(request.GET, queryset=queries.region_slsps_for(request.user))
     table = regional.build_table(filterset.qs).sorted_by(request.GET.get("tri", "nom"))
     return filterset, table
 
 
-@login_required
 def region(request):
     filterset, table = _table(request)
     return render(
@@ -29,7 +27,6 @@ def region(request):
     )
 
 
-@login_required
 def region_csv(request):
     _, table = _table(request)
     buffer = io.StringIO()
@@ -41,7 +38,6 @@ def region_csv(request):
     return response
 
 
-@login_required
 def region_xlsx(request):
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -66,11 +62,9 @@ def region_xlsx(request):
     return response
 
 
-@login_required
+@permission_required("reports.view_region")
 def slsp_overview(request, uuid):
-    if not request.user.has_perm("reports.view_region"):
-        raise Http404
-    slsp = get_object_or_404(queries.region_slsps_for(request.user), uuid=uuid)
+    slsp = get_visible_or_404(queries.region_slsps_for(request.user), uuid=uuid)
     table = regional.build_table([slsp])
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
     context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}

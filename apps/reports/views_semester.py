@@ -1,22 +1,22 @@
 """Pages of the semestrial reports (SLSP staff) and of the regional report (coordinators).
 
-Thin: permissions from apps/accounts/rules.py, reads from queries.py, writes in
-services.py / regional_report.py. Objects outside the user's scope answer 404.
+Thin: permissions from rules.py (asked through apps.core.permissions), reads from
+queries.py, writes in services.py / regional_report.py. Objects outside the user's scope
+answer 404.
 """
 
 import logging
 
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.forms import error_text
 from apps.core.pagination import counted_page
+from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.core.uploads import serve_stored_file
 from apps.reports import documents, queries, regional_report, services
 from apps.reports.forms import EvaluationForm, SemesterChoiceForm, SemesterRequestForm
@@ -25,14 +25,9 @@ from apps.reports.models import BuildStatus
 logger = logging.getLogger(__name__)
 
 
-def _need(request, perm, obj=None):
-    if not rules.has_perm(perm, request.user, obj):
-        raise Http404
-
-
 def _report(request, uuid, perm="reports.view_semester_report"):
-    report = get_object_or_404(queries.semester_reports_for(request.user), uuid=uuid)
-    _need(request, perm, report)
+    report = get_visible_or_404(queries.semester_reports_for(request.user), uuid=uuid)
+    require(request.user, perm, report)
     return report
 
 
@@ -43,9 +38,8 @@ def _errors(request, error) -> None:
 # --- Semestrial reports ------------------------------------------------------
 
 
-@login_required
+@permission_required("reports.view_semester_reports")
 def semester_list(request, form=None):
-    _need(request, "reports.view_semester_reports")
     slsps = queries.writable_slsps_for(request.user)
     if form is None and slsps:
         form = SemesterRequestForm(slsps=slsps)
@@ -57,10 +51,9 @@ def semester_list(request, form=None):
     return render(request, "reports/semester_list.html", {"page": page, "form": form})
 
 
-@login_required
 @require_POST
+@permission_required("reports.view_semester_reports")
 def semester_request(request):
-    _need(request, "reports.view_semester_reports")
     slsps = queries.writable_slsps_for(request.user)
     if not slsps:
         raise Http404
@@ -68,7 +61,7 @@ def semester_request(request):
     if not form.is_valid():
         return semester_list(request, form=form)
     slsp = form.cleaned_data["slsp"]
-    _need(request, "reports.write_semester_report", slsp)
+    require(request.user, "reports.write_semester_report", slsp)
     try:
         report, _created = services.open_report(
             slsp, form.cleaned_data["year"], form.cleaned_data["semester"], request.user
@@ -82,12 +75,11 @@ def semester_request(request):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-@login_required
 def semester_detail(request, uuid):
     report = _report(request, uuid)
     builds = list(report.builds.all())
     active = next((b for b in builds if b.is_active), None)
-    can_write = rules.has_perm("reports.write_semester_report", request.user, report)
+    can_write = allowed(request.user, "reports.write_semester_report", report)
     form = None
     evaluations = list(report.evaluations.all())
     if report.is_draft and can_write:
@@ -108,13 +100,12 @@ def semester_detail(request, uuid):
             "view": documents.indicator_view(report.indicators),
             "can_write": can_write,
             "can_validate": report.is_draft
-            and rules.has_perm("reports.validate_semester_report", request.user, report),
+            and allowed(request.user, "reports.validate_semester_report", report),
             "is_latest": not any(v.version > report.version for v in versions),
         },
     )
 
 
-@login_required
 @require_POST
 def semester_evaluate(request, uuid):
     report = _report(request, uuid, "reports.write_semester_report")
@@ -135,7 +126,6 @@ def semester_evaluate(request, uuid):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-@login_required
 @require_POST
 def semester_build(request, uuid):
     report = _report(request, uuid, "reports.write_semester_report")
@@ -143,7 +133,6 @@ def semester_build(request, uuid):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-@login_required
 @require_POST
 def semester_validate(request, uuid):
     report = _report(request, uuid, "reports.validate_semester_report")
@@ -159,7 +148,6 @@ def semester_validate(request, uuid):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-@login_required
 @require_POST
 def semester_new_version(request, uuid):
     report = _report(request, uuid, "reports.write_semester_report")
@@ -175,8 +163,8 @@ def semester_new_version(request, uuid):
 
 
 def _build(request, uuid):
-    build = get_object_or_404(queries.report_builds_for(request.user), uuid=uuid)
-    _need(request, "reports.view_semester_report", build)
+    build = get_visible_or_404(queries.report_builds_for(request.user), uuid=uuid)
+    require(request.user, "reports.view_semester_report", build)
     return build
 
 
@@ -190,13 +178,11 @@ def _progress_payload(build) -> dict:
     }
 
 
-@login_required
 @require_GET
 def build_progress(request, uuid):
     return JsonResponse(_progress_payload(_build(request, uuid)))
 
 
-@login_required
 @require_GET
 def build_download(request, uuid):
     build = _build(request, uuid)
@@ -216,24 +202,22 @@ def build_download(request, uuid):
 
 
 def _regional(request, uuid):
-    _need(request, "reports.view_region")
-    return get_object_or_404(queries.regional_reports_for(request.user), uuid=uuid)
+    require(request.user, "reports.view_region")
+    return get_visible_or_404(queries.regional_reports_for(request.user), uuid=uuid)
 
 
-@login_required
+@permission_required("reports.view_region")
 def regional_list(request, form=None):
-    _need(request, "reports.view_region")
-    can_build = rules.has_perm("reports.build_regional_report", request.user)
+    can_build = allowed(request.user, "reports.build_regional_report")
     if form is None and can_build:
         form = SemesterChoiceForm()
     reports = queries.regional_reports_for(request.user)[:50]
     return render(request, "reports/regional_list.html", {"reports": reports, "form": form})
 
 
-@login_required
 @require_POST
+@permission_required("reports.build_regional_report")
 def regional_request(request):
-    _need(request, "reports.build_regional_report")
     form = SemesterChoiceForm(request.POST)
     if not form.is_valid():
         return regional_list(request, form=form)
@@ -243,19 +227,16 @@ def regional_request(request):
     return redirect("reports:regional_detail", uuid=report.uuid)
 
 
-@login_required
 def regional_detail(request, uuid):
     report = _regional(request, uuid)
     return render(request, "reports/regional_detail.html", {"report": report})
 
 
-@login_required
 @require_GET
 def regional_progress(request, uuid):
     return JsonResponse(_progress_payload(_regional(request, uuid)))
 
 
-@login_required
 @require_GET
 def regional_download(request, uuid):
     report = _regional(request, uuid)

@@ -8,7 +8,7 @@ class SlspsConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.slsps import panels, queries
+        from apps.slsps import panels, queries, rules  # noqa: F401  (rules: permissions)
 
         registry.add_nav(NavItem(_("Accueil"), "core:home", "core.view_home", order=0))
         registry.add_nav(NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10))

@@ -1,18 +1,17 @@
-"""Yearly action strategy and the référents' network (issue 6): thin views."""
+"""Yearly action strategy and the référents' network: thin views."""
 
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role
 from apps.core.forms import posted
+from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.slsps import queries, services
 from apps.slsps.forms import (
     AttendanceForm,
@@ -23,22 +22,9 @@ from apps.slsps.forms import (
 )
 from apps.slsps.models import Slsp, StrategyItem
 
-
-def _require(user, perm, obj=None):
-    # The rule itself, without Django's superuser bypass: the technical administrator
-    # does not write strategies or run the network.
-    if not rules.has_perm(perm, user, obj):
-        raise Http404
-
-
-def _slsp(request, uuid):
-    return get_object_or_404(queries.slsps_for(request.user), uuid=uuid)
-
-
 # --- Yearly action strategy ---
 
 
-@login_required
 def my_strategy(request):
     ids = request.user.slsp_ids()
     if not ids:
@@ -47,10 +33,9 @@ def my_strategy(request):
     return redirect("slsps:strategies", uuid=slsp.uuid)
 
 
-@login_required
 def strategies(request, uuid):
-    slsp = _slsp(request, uuid)
-    _require(request.user, "slsps.view_strategies", slsp)
+    slsp = get_visible_or_404(queries.slsps_for(request.user), uuid=uuid)
+    require(request.user, "slsps.view_strategies", slsp)
     items = StrategyItem.objects.order_by("kind", "order", "pk")
     rows = (
         queries.strategies_for(request.user)
@@ -64,7 +49,7 @@ def strategies(request, uuid):
         {
             "slsp": slsp,
             "strategies": rows,
-            "can_edit": rules.has_perm("slsps.change_strategy", request.user, slsp),
+            "can_edit": allowed(request.user, "slsps.change_strategy", slsp),
         },
     )
 
@@ -97,26 +82,23 @@ def _strategy_form(request, slsp, strategy=None):
     )
 
 
-@login_required
 def strategy_create(request, uuid):
-    slsp = _slsp(request, uuid)
-    _require(request.user, "slsps.change_strategy", slsp)
+    slsp = get_visible_or_404(queries.slsps_for(request.user), uuid=uuid)
+    require(request.user, "slsps.change_strategy", slsp)
     return _strategy_form(request, slsp)
 
 
-@login_required
 def strategy_edit(request, uuid):
-    strategy = get_object_or_404(queries.strategies_for(request.user), uuid=uuid)
-    _require(request.user, "slsps.change_strategy", strategy)
+    strategy = get_visible_or_404(queries.strategies_for(request.user), uuid=uuid)
+    require(request.user, "slsps.change_strategy", strategy)
     return _strategy_form(request, strategy.slsp, strategy)
 
 
 # --- Référents' network: calendar, events, attendance ---
 
 
-@login_required
+@permission_required("slsps.view_network")
 def network(request):
-    _require(request.user, "slsps.view_network")
     user = request.user
     events = queries.calendar_for(user).order_by("-date", "title", "pk")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -135,18 +117,13 @@ def network(request):
             "today": timezone.localdate(),
             "is_referent": user.has_role(Role.REFERENT),
             "mine": queries.my_attendance_this_year(user) if user.has_role(Role.REFERENT) else None,
-            "can_manage": rules.has_perm("slsps.manage_network", user),
+            "can_manage": allowed(user, "slsps.manage_network"),
         },
     )
 
 
-def _event(request, uuid):
-    return get_object_or_404(queries.network_events_for(request.user), uuid=uuid)
-
-
-@login_required
+@permission_required("slsps.manage_network")
 def event_create(request):
-    _require(request.user, "slsps.manage_network")
     form = NetworkEventForm(posted(request))
     if request.method == "POST" and form.is_valid():
         event = services.save_network_event(form)
@@ -155,10 +132,9 @@ def event_create(request):
     return render(request, "slsps/event_form.html", {"form": form})
 
 
-@login_required
+@permission_required("slsps.manage_network")
 def event_edit(request, uuid):
-    _require(request.user, "slsps.manage_network")
-    event = _event(request, uuid)
+    event = get_visible_or_404(queries.network_events_for(request.user), uuid=uuid)
     form = NetworkEventForm(posted(request), instance=event)
     if request.method == "POST" and form.is_valid():
         services.save_network_event(form)
@@ -167,10 +143,9 @@ def event_edit(request, uuid):
     return render(request, "slsps/event_form.html", {"form": form, "event": event})
 
 
-@login_required
+@permission_required("slsps.view_network")
 def event_detail(request, uuid):
-    _require(request.user, "slsps.view_network")
-    event = _event(request, uuid)
+    event = get_visible_or_404(queries.network_events_for(request.user), uuid=uuid)
     user = request.user
     attendances = (
         queries.attendances_for(user)
@@ -184,15 +159,14 @@ def event_detail(request, uuid):
         {
             "event": event,
             "attendances": attendances,
-            "can_manage": rules.has_perm("slsps.manage_network", user),
+            "can_manage": allowed(user, "slsps.manage_network"),
         },
     )
 
 
-@login_required
+@permission_required("slsps.manage_network")
 def event_attendance(request, uuid):
-    _require(request.user, "slsps.manage_network")
-    event = _event(request, uuid)
+    event = get_visible_or_404(queries.network_events_for(request.user), uuid=uuid)
     current = dict(event.attendances.values_list("person_id", "present"))
     form = AttendanceForm(
         posted(request), memberships=list(queries.referent_memberships()), current=current
@@ -225,9 +199,8 @@ def _author_slsps(user):
     )
 
 
-@login_required
+@permission_required("slsps.view_network")
 def practices(request):
-    _require(request.user, "slsps.view_network")
     user = request.user
     sheets = queries.good_practices_for(user).order_by("-published", "-updated_at", "pk")
     page = Paginator(sheets, 50).get_page(request.GET.get("page"))
@@ -236,15 +209,14 @@ def practices(request):
         "slsps/practices.html",
         {
             "page": page,
-            "can_add": rules.has_perm("slsps.add_good_practice", user),
-            "can_see_library": rules.has_perm("calls.view_library", user),
+            "can_add": allowed(user, "slsps.add_good_practice"),
+            "can_see_library": allowed(user, "calls.view_library"),
         },
     )
 
 
-@login_required
+@permission_required("slsps.add_good_practice")
 def practice_create(request):
-    _require(request.user, "slsps.add_good_practice")
     slsps = _author_slsps(request.user)
     if not slsps:
         raise Http404
@@ -256,24 +228,22 @@ def practice_create(request):
     return render(request, "slsps/practice_form.html", {"form": form})
 
 
-@login_required
+@permission_required("slsps.view_network")
 def practice_detail(request, uuid):
-    _require(request.user, "slsps.view_network")
-    sheet = get_object_or_404(queries.good_practices_for(request.user), uuid=uuid)
+    sheet = get_visible_or_404(queries.good_practices_for(request.user), uuid=uuid)
     return render(
         request,
         "slsps/practice_detail.html",
         {
             "sheet": sheet,
-            "can_edit": rules.has_perm("slsps.change_good_practice", request.user, sheet),
+            "can_edit": allowed(request.user, "slsps.change_good_practice", sheet),
         },
     )
 
 
-@login_required
 def practice_edit(request, uuid):
-    sheet = get_object_or_404(queries.good_practices_for(request.user), uuid=uuid)
-    _require(request.user, "slsps.change_good_practice", sheet)
+    sheet = get_visible_or_404(queries.good_practices_for(request.user), uuid=uuid)
+    require(request.user, "slsps.change_good_practice", sheet)
     # The SLSP of a sheet does not change once written.
     slsps = Slsp.objects.filter(pk=sheet.slsp_id)
     form = GoodPracticeForm(posted(request), instance=sheet, slsps=slsps)

@@ -8,6 +8,7 @@ class TenantsConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import NavItem, registry
+        from apps.tenants import rules  # noqa: F401  (registers the permissions)
 
         registry.add_nav(
             NavItem(_("Ménages"), "tenants:households", "tenants.view_households", order=20)

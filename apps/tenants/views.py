@@ -1,13 +1,12 @@
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import log_access
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
+from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.core.registry import registry
 from apps.slsps.queries import slsps_for
 from apps.tenants import importer, queries, services
@@ -16,10 +15,8 @@ from apps.tenants.forms import ImportApplyForm, ImportUploadForm
 from apps.tenants.models import Category, ImportJob
 
 
-@login_required
+@permission_required("tenants.view_households")
 def household_list(request):
-    if not rules.has_perm("tenants.view_households", request.user):
-        raise Http404
     filterset = HouseholdFilter(
         request.GET,
         queryset=queries.household_rows(request.user).order_by("display_name", "reference"),
@@ -30,11 +27,9 @@ def household_list(request):
     return render(request, "tenants/household_list.html", context)
 
 
-@login_required
 def household_detail(request, uuid):
-    household = get_object_or_404(queries.households_for(request.user), uuid=uuid)
-    if not rules.has_perm("tenants.view_household", request.user, household):
-        raise Http404
+    household = get_visible_or_404(queries.households_for(request.user), uuid=uuid)
+    require(request.user, "tenants.view_household", household)
     log_access(request, household)
     sections = [
         {"template": section.template, "data": section.build(request, household)}
@@ -53,10 +48,8 @@ def _referent_slsps(user):
     return slsps_for(user).filter(pk__in=user.slsp_ids(roles={"referent"}))
 
 
-@login_required
+@permission_required("tenants.import_export")
 def import_upload(request):
-    if not rules.has_perm("tenants.import_export", request.user):
-        raise Http404
     slsps = list(_referent_slsps(request.user))
     form = ImportUploadForm(posted(request), request.FILES or None, slsps=slsps)
     if request.method == "POST" and form.is_valid():
@@ -78,13 +71,11 @@ def import_upload(request):
 
 
 def _import_job(request, uuid):
-    job = get_object_or_404(queries.import_jobs_for(request.user), uuid=uuid)
-    if not rules.has_perm("tenants.import_into", request.user, job):
-        raise Http404
+    job = get_visible_or_404(queries.import_jobs_for(request.user), uuid=uuid)
+    require(request.user, "tenants.import_into", job)
     return job
 
 
-@login_required
 def import_preview(request, uuid):
     job = _import_job(request, uuid)
     form = ImportApplyForm(request.POST if request.method == "POST" else None)
@@ -124,7 +115,6 @@ def import_preview(request, uuid):
     return render(request, "tenants/import_preview.html", context)
 
 
-@login_required
 def import_progress(request, uuid):
     """Polled by static/js/progress.js while a large import runs."""
     job = _import_job(request, uuid)

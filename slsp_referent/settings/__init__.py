@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "apps.tenants",
     "apps.partners",
     "apps.accompaniment",
+    # Above accompaniment and beside it (DESIGN.md §4); in this order, the demo and
+    # scale seeds draw their random numbers as they did before the split.
+    "apps.referrals",
+    "apps.collective",
     "apps.calls",
     "apps.reports",
     # Change history of the audited records (event models of the apps above).
@@ -68,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of signed-in sessions (after auth and messages).
     "apps.accounts.middleware.SessionSecurityMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (deny by
+    # default; tests/isolation/test_harness.py lists the public ones).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
@@ -312,7 +319,7 @@ CELERY_BEAT_SCHEDULE["core-send-pending-emails"] = {
     "task": "core.send_pending_emails",
     "schedule": timedelta(minutes=5),
 }
-# Retention (issue 8, SECURITY.md): a household's personal data are pseudonymised this
+# Retention (SECURITY.md): a household's personal data are pseudonymised this
 # many years after its last tenancy ended; the job runs once a day.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 CELERY_BEAT_SCHEDULE["privacy-erase-expired-households"] = {
@@ -371,7 +378,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-slsp-2026")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
-# --- Sessions and second factor (issue 8; see SECURITY.md) ---
+# --- Sessions and second factor (see SECURITY.md) ---
 # Seconds without a request before a signed-in session ends, and from sign-in to the end
 # whatever the activity.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -387,7 +394,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long one Redis check for the "background work paused" banner is reused (seconds).
 BACKGROUND_STATUS_TTL = env.int("BACKGROUND_STATUS_TTL", default=30)
 
-# --- Semestrial reports (issue 6) ---
+# --- Semestrial reports ---
 # A new household counts as welcomed if a welcome visit took place within this many days.
 REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
 # The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.

@@ -1,4 +1,4 @@
-"""URL classification of the account security pages (issue 8)."""
+"""URL classification of the account security pages ."""
 
 from tests.isolation.cases import SIGNED_IN, UrlCase, everyone, expect
 

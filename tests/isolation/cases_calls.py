@@ -1,4 +1,4 @@
-"""URL classification of the calls for projects and the jury (issue 5)."""
+"""URL classification of the calls for projects and the jury ."""
 
 from apps.accounts.models import Role
 from apps.calls.models import Assignment, CallStatus, DossierStatus

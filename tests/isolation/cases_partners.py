@@ -1,4 +1,4 @@
-"""URL classification of the partner directory and the agreements (issue 4)."""
+"""URL classification of the partner directory and the agreements ."""
 
 from django.core.files.base import ContentFile
 from django_scopes import scopes_disabled

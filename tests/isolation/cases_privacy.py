@@ -1,4 +1,4 @@
-"""URL classification of the privacy app (issue 8): the access log is the direction's,
+"""URL classification of the privacy app: the access log is the direction's,
 a household's export is for its SLSP's référent or direction."""
 
 from tests.isolation.cases import UrlCase, expect

@@ -1,4 +1,4 @@
-"""URL classification of the SWL regional view (issue 6)."""
+"""URL classification of the SWL regional view ."""
 
 from tests.isolation.cases import UrlCase, expect
 

@@ -1,4 +1,4 @@
-"""URL classification of the semestrial reports and the regional report (issue 6)."""
+"""URL classification of the semestrial reports and the regional report ."""
 
 from django.core.files.base import ContentFile
 from django_scopes import scopes_disabled

@@ -1,4 +1,4 @@
-"""URL classification of the yearly strategy and the référents' network (issue 6)."""
+"""URL classification of the yearly strategy and the référents' network ."""
 
 from django_scopes import scopes_disabled
 

@@ -1,4 +1,4 @@
-"""URL classification of the tenants app (issue 3)."""
+"""URL classification of the tenants app ."""
 
 from django_scopes import scopes_disabled
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accompaniment import referrals
-from apps.accompaniment.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
-from tests.accompaniment.referral_factories import referral_setup, sent_referral
+from apps.referrals import services as referrals
+from apps.referrals.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
 from tests.conftest import PERSONAS, build_world
+from tests.referrals.referral_factories import referral_setup, sent_referral
 
 KINDS = ("forged", "other_salt", "expired", "reused", "revoked", "other_referral")
 
@@ -46,10 +46,10 @@ def _bad_url(world, kind):
             )
             return (
                 referral,
-                reverse("accompaniment:referral_link", kwargs={"uuid": other.uuid, "token": token}),
+                reverse("referrals:referral_link", kwargs={"uuid": other.uuid, "token": token}),
                 other,
             )
-    url = reverse("accompaniment:referral_link", kwargs={"uuid": referral.uuid, "token": token})
+    url = reverse("referrals:referral_link", kwargs={"uuid": referral.uuid, "token": token})
     return referral, url, referral
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.http import HttpRequest, HttpResponse
@@ -217,10 +218,13 @@ def test_every_csv_and_xlsx_writer_uses_the_safe_cell_helper():
 # --- French error pages -----------------------------------------------------------
 
 
+# Public test views (LoginRequiredMiddleware): the error pages of anonymous requests.
+@login_not_required
 def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("panne simulée")
 
 
+@login_not_required
 def forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
@@ -288,7 +292,7 @@ TOKEN = "AbC123.secret-partner-token_xyz"
 
 def referral_path(token: str = TOKEN) -> tuple[str, str]:
     ref = uuid.uuid4()
-    url = reverse("accompaniment:referral_link", kwargs={"uuid": ref, "token": token})
+    url = reverse("referrals:referral_link", kwargs={"uuid": ref, "token": token})
     return url, f"/accompagnement/partenaire/orientation/{ref}/{REDACTED_SEGMENT}/"
 
 
