@@ -169,9 +169,6 @@ class AccessLogQuerySet(models.QuerySet):
     def _purge_update(self, **kwargs):
         return super().update(**kwargs)
 
-    def _purge_delete(self):
-        return super().delete()
-
 
 class AccessLog(models.Model):
     """Who read which personal record, when (UTC) and through which view.

@@ -6,7 +6,6 @@ dossier's scoped manager follows `applicants__slsp`, and every read goes through
 `queries.dossiers_for(user)`.
 """
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from apps.core.models import SlspScopedModel, TimestampedModel, UuidModel
 from apps.core.uploads import SafeUploadTo
 
 
@@ -43,8 +43,7 @@ class TargetPublic(models.TextChoices):
     ACCOMPAGNE = "accompagne", _("Locataires de logements sociaux accompagnés")
 
 
-class Call(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Call(UuidModel, TimestampedModel):
     title = models.CharField(_("intitulé"), max_length=250)
     description = models.TextField(_("description"), blank=True)
     opens_at = models.DateTimeField(_("ouverture"))
@@ -74,8 +73,6 @@ class Call(models.Model):
         help_text=_("Au-delà de cet écart-type sur un critère, le dossier est signalé."),
     )
     deliberation_notes = models.TextField(_("notes de délibération"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("appel à projets")
@@ -139,8 +136,7 @@ class DossierStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retiré")
 
 
-class Dossier(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Dossier(UuidModel):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("appel")
     )
@@ -225,7 +221,7 @@ class Dossier(models.Model):
         return sorted(ids, key=lambda i: (i != self.lead_slsp_id, i))
 
 
-class DossierApplicant(models.Model):
+class DossierApplicant(SlspScopedModel):
     """One SLSP applying for a dossier (the lead one included): the dossier's scope."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="applicants")
@@ -236,8 +232,6 @@ class DossierApplicant(models.Model):
         verbose_name=_("SLSP"),
     )
     is_lead = models.BooleanField(_("SLSP porteuse"), default=False)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("SLSP candidate")
@@ -290,8 +284,7 @@ class BudgetLine(models.Model):
         return self.label
 
 
-class Attachment(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Attachment(UuidModel):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(_("fichier PDF"), upload_to=SafeUploadTo("calls"), max_length=200)
@@ -314,10 +307,9 @@ class Attachment(models.Model):
         return self.title
 
 
-class DossierVersion(models.Model):
+class DossierVersion(UuidModel):
     """The dossier as submitted, frozen (JSON), with its PDF receipt."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("numéro"))
     snapshot = models.JSONField(_("contenu déposé"))
@@ -345,7 +337,7 @@ class DossierVersion(models.Model):
         return f"{self.dossier_id} v{self.number}"
 
 
-class Assignment(models.Model):
+class Assignment(UuidModel):
     """A juror asked to score one dossier; holds the conflict declaration and the review."""
 
     class Conflict(models.TextChoices):
@@ -357,7 +349,6 @@ class Assignment(models.Model):
         DRAFT = "draft", _("Brouillon")
         SUBMITTED = "submitted", _("Évaluation remise")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="assignments")
     juror = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,8 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 
 class Heartbeat(models.Model):
@@ -47,3 +50,48 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_status_display()})"
+
+
+class UuidModel(models.Model):
+    """A row that URLs name by an unguessable UUID, never by its sequential id."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class SlspScopedModel(models.Model):
+    """A row holding one SLSP's data: tenant isolation is deny-by-default.
+
+    The scoped manager makes any query run with no active SLSP scope raise, and limits
+    it to the scope's SLSP otherwise. A subclass whose link to its SLSP has other
+    options (related_name, verbose_name, on_delete) redeclares `slsp`; one that needs
+    its own queryset redeclares `objects` with `ScopedManager(slsp="slsp",
+    _manager_class=...)`; both stay scoped on "slsp".
+    """
+
+    # Lazy reference: core sits below slsps and may not import it.
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        abstract = True
+
+
+class SlspOwnedModel(UuidModel, SlspScopedModel):
+    """An SLSP's row that URLs name by its UUID: what most SLSP data is."""
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    """When the row was created and last saved (by the ORM; bulk updates do not touch it)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,7 +1,6 @@
 import datetime
 import re
 import unicodedata
-import uuid
 
 import pghistory
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from apps.core.models import SlspOwnedModel, SlspScopedModel, TimestampedModel, UuidModel
 from apps.core.uploads import SafeUploadTo
 
 EXPIRY_WARNING_DAYS = 60
@@ -46,14 +46,13 @@ class PartnerType(models.TextChoices):
     OTHER = "autre", _("Autre")
 
 
-class Partner(models.Model):
+class Partner(UuidModel, TimestampedModel):
     """An organisation of the regional partner directory (shared by every SLSP).
 
     The directory holds organisations and professional contacts, never tenants: it is
     not SLSP-scoped. What an SLSP agreed with a partner lives in its agreements.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nom"), max_length=200)
     type = models.CharField(_("type"), max_length=30, choices=PartnerType.choices)
     communes_served = ArrayField(
@@ -69,8 +68,6 @@ class Partner(models.Model):
     # Accent- and case-free copy of the name, kept by save(): pgserver ships neither
     # pg_trgm nor unaccent, so duplicate search compares this column.
     normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("partenaire")
@@ -88,23 +85,14 @@ class Partner(models.Model):
             kwargs["update_fields"] = {*update_fields, "normalized_name"}
         super().save(*args, **kwargs)
 
-    @property
-    def all_communes(self) -> list[str]:
-        seen = [self.commune] if self.commune else []
-        return seen + [c for c in self.communes_served if c not in seen]
-
 
 class PartnerContactQuerySet(models.QuerySet):
     def directory(self):
         """Contacts of the regional directory, which any référent may edit."""
         return self.filter(slsp__isnull=True)
 
-    def of_slsp(self, slsp_id: int):
-        """An SLSP's own contacts: only its référents change them."""
-        return self.filter(slsp_id=slsp_id)
 
-
-class PartnerContact(models.Model):
+class PartnerContact(UuidModel, TimestampedModel):
     """A professional contact person at a partner.
 
     With no `slsp`, the contact belongs to the regional directory: every référent may
@@ -113,7 +101,6 @@ class PartnerContact(models.Model):
     can change.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partenaire")
     )
@@ -138,8 +125,6 @@ class PartnerContact(models.Model):
     function = models.CharField(_("fonction"), max_length=150, blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PartnerContactQuerySet.as_manager()
 
@@ -160,7 +145,7 @@ class PartnerContact(models.Model):
         return f"{self.name} ({self.function})" if self.function else self.name
 
 
-class SlspPartner(models.Model):
+class SlspPartner(SlspScopedModel):
     """An SLSP's link to a partner of the regional directory: its network."""
 
     slsp = models.ForeignKey(
@@ -172,8 +157,6 @@ class SlspPartner(models.Model):
     since = models.DateField(_("dans le réseau depuis"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("partenaire du réseau d'une SLSP")
@@ -231,10 +214,9 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(models.Model):
+class Agreement(SlspOwnedModel, TimestampedModel):
     """A convention between one SLSP and one partner of the directory."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey(
         "slsps.Slsp", on_delete=models.CASCADE, related_name="agreements", verbose_name=_("SLSP")
     )
@@ -272,8 +254,6 @@ class Agreement(models.Model):
         related_name="+",
         editable=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(
         slsp="slsp", _manager_class=models.Manager.from_queryset(AgreementQuerySet)
@@ -312,7 +292,7 @@ class Agreement(models.Model):
         return (self.end_date - timezone.localdate()).days
 
 
-class AgreementAlert(models.Model):
+class AgreementAlert(SlspScopedModel):
     """An expiry alert already sent: at most one per agreement and threshold."""
 
     slsp = models.ForeignKey(
@@ -324,8 +304,6 @@ class AgreementAlert(models.Model):
     threshold_days = models.PositiveSmallIntegerField(_("jours avant l'échéance"))
     sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
     recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("alerte d'échéance")

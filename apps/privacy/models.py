@@ -1,28 +1,23 @@
-import uuid
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+
+from apps.core.models import SlspOwnedModel
 
 
-class Erasure(models.Model):
+class Erasure(SlspOwnedModel):
     """A household whose personal data were pseudonymised after the retention period.
 
     Ids and counts only: this row is what makes the erasure job idempotent and lets the
     SLSP answer "when was this household's data erased" without keeping the data.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     household = models.OneToOneField(
         "tenants.Household", on_delete=models.CASCADE, related_name="erasure"
     )
     tenancy_ended_on = models.DateField(_("fin du dernier bail"))
     erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
     counts = models.JSONField(_("lignes traitées"), default=dict)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("effacement de données")

@@ -7,15 +7,13 @@ Each PDF made of a version is a `ReportBuild`, kept with its checksum: builds of
 earlier versions stay downloadable.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
+from apps.core.models import SlspOwnedModel, SlspScopedModel, TimestampedModel, UuidModel
 from apps.core.uploads import SafeUploadTo
 
 
@@ -43,9 +41,7 @@ EVALUATION_MAX_LENGTH = 4000
 YEAR_VALIDATORS = [MinValueValidator(2011), MaxValueValidator(2100)]
 
 
-class SemesterReport(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+class SemesterReport(SlspOwnedModel, TimestampedModel):
     year = models.PositiveSmallIntegerField(_("année"), validators=YEAR_VALIDATORS)
     semester = models.PositiveSmallIntegerField(_("semestre"), choices=Semester.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -59,14 +55,10 @@ class SemesterReport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("rapport semestriel")
@@ -96,11 +88,9 @@ class SemesterReport(models.Model):
         return self.status == ReportStatus.DRAFT
 
 
-class ItemEvaluation(models.Model):
+class ItemEvaluation(SlspOwnedModel):
     """The référent's qualitative evaluation of one objective or priority axis."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey(SemesterReport, on_delete=models.CASCADE, related_name="evaluations")
     item = models.ForeignKey(
         "slsps.StrategyItem", on_delete=models.SET_NULL, null=True, related_name="+"
@@ -119,8 +109,6 @@ class ItemEvaluation(models.Model):
         _("prochaines étapes"), blank=True, max_length=EVALUATION_MAX_LENGTH
     )
 
-    objects = ScopedManager(slsp="slsp")
-
     class Meta:
         verbose_name = _("évaluation d'un objectif")
         verbose_name_plural = _("évaluations des objectifs")
@@ -133,10 +121,9 @@ class ItemEvaluation(models.Model):
         return self.title
 
 
-class BuildFields(models.Model):
+class BuildFields(UuidModel):
     """Progress and result of a background PDF build."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("statut"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED
     )
@@ -166,14 +153,11 @@ class BuildFields(models.Model):
         return None
 
 
-class ReportBuild(BuildFields):
+class ReportBuild(BuildFields, SlspScopedModel):
     """One PDF of one report version. Private file: served by an authorised view only."""
 
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey(SemesterReport, on_delete=models.CASCADE, related_name="builds")
     pdf = models.FileField(upload_to=SafeUploadTo("reports/semester"), max_length=200, blank=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("PDF d'un rapport semestriel")

@@ -1,4 +1,3 @@
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from apps.core.models import SlspOwnedModel, TimestampedModel, UuidModel
+
 
 class Province(models.TextChoices):
     BRABANT_WALLON = "BW", _("Brabant wallon")
@@ -18,10 +19,9 @@ class Province(models.TextChoices):
     NAMUR = "NA", _("Namur")
 
 
-class Slsp(models.Model):
+class Slsp(UuidModel, TimestampedModel):
     """A public-service housing company: the unit of data isolation."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     official_name = models.CharField(_("dénomination officielle"), max_length=200, unique=True)
     short_name = models.CharField(_("nom court"), max_length=60, blank=True)
     head_office_commune = models.CharField(_("commune du siège"), max_length=100, blank=True)
@@ -34,8 +34,6 @@ class Slsp(models.Model):
         _("année du chiffre"), null=True, blank=True
     )
     is_demo = models.BooleanField(_("SLSP de démonstration"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("SLSP")
@@ -56,10 +54,9 @@ class ReferentPostQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class ReferentPost(models.Model):
+class ReferentPost(SlspOwnedModel):
     """A funded référent social post (one per SLSP, two in the largest)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey(
         Slsp, on_delete=models.CASCADE, related_name="referent_posts", verbose_name=_("SLSP")
     )
@@ -103,12 +100,8 @@ class ReferentPost(models.Model):
     def __str__(self):
         return f"{self.slsp} — {self.person or _('poste vacant')}"
 
-    @property
-    def is_filled(self) -> bool:
-        return self.person_id is not None
 
-
-# --- Yearly action strategy (issue 6) ---
+# --- Yearly action strategy ---
 
 
 class StrategyItemKind(models.TextChoices):
@@ -116,14 +109,13 @@ class StrategyItemKind(models.TextChoices):
     AXIS = "axe", _("Axe prioritaire")
 
 
-class ActionStrategy(models.Model):
+class ActionStrategy(SlspOwnedModel, TimestampedModel):
     """The référent's action strategy of one SLSP for one calendar year.
 
     Its objectives and locally chosen priority axes are what the semestrial
     evaluation reports on, so the strategy belongs to the SLSP (scoped).
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey(
         Slsp, on_delete=models.CASCADE, related_name="strategies", verbose_name=_("SLSP")
     )
@@ -132,10 +124,6 @@ class ActionStrategy(models.Model):
         validators=[MinValueValidator(2011)],
     )
     summary = models.TextField(_("synthèse"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("stratégie d'action")
@@ -153,10 +141,9 @@ class ActionStrategy(models.Model):
         return f"{self.slsp} — {self.year}"
 
 
-class StrategyItem(models.Model):
+class StrategyItem(SlspOwnedModel):
     """An objective or a priority axis of a yearly strategy."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     strategy = models.ForeignKey(
         ActionStrategy,
         on_delete=models.CASCADE,
@@ -172,8 +159,6 @@ class StrategyItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
-    objects = ScopedManager(slsp="slsp")
-
     class Meta:
         verbose_name = _("objectif ou axe prioritaire")
         verbose_name_plural = _("objectifs et axes prioritaires")
@@ -184,7 +169,7 @@ class StrategyItem(models.Model):
         return self.title
 
 
-# --- SWL network of référents (issue 6) ---
+# --- SWL network of référents ---
 # Events are regional (run by the SWL, not SLSP data): plain managers. Attendance and
 # good-practice sheets carry the SLSP of the person so that counts per SLSP are one
 # GROUP BY; who may read them is decided in queries.py.
@@ -196,15 +181,12 @@ class NetworkEventKind(models.TextChoices):
     EXCHANGE_DAY = "exchange_day", _("Journée d'échange")
 
 
-class NetworkEvent(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class NetworkEvent(UuidModel, TimestampedModel):
     kind = models.CharField(_("type"), max_length=20, choices=NetworkEventKind.choices)
     title = models.CharField(_("intitulé"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("activité du réseau")
@@ -251,10 +233,10 @@ class Attendance(models.Model):
         return f"{self.event} — {self.person}"
 
 
-class GoodPracticeSheet(models.Model):
-    """A good-practice sheet of the référents' shared library."""
+class GoodPracticeSheet(UuidModel, TimestampedModel):
+    """A good-practice sheet of the référents' shared library: read across SLSPs, so a
+    plain manager (who may read it is decided in queries.py)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey(
         Slsp, on_delete=models.CASCADE, related_name="good_practices", verbose_name=_("SLSP")
     )
@@ -272,8 +254,6 @@ class GoodPracticeSheet(models.Model):
         related_name="good_practices",
         verbose_name=_("auteur"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("fiche de bonne pratique")

@@ -1,10 +1,10 @@
-import uuid
-
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from apps.core.models import SlspOwnedModel, SlspScopedModel, TimestampedModel
 
 
 class Category(models.TextChoices):
@@ -28,8 +28,7 @@ def unit_label(address: str, postal_code: str, commune: str) -> str:
     return f"{address}, {postal_code} {commune}"
 
 
-class HousingUnit(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class HousingUnit(SlspOwnedModel):
     slsp = models.ForeignKey(
         "slsps.Slsp", on_delete=models.CASCADE, related_name="+", verbose_name=_("SLSP")
     )
@@ -42,8 +41,6 @@ class HousingUnit(models.Model):
     search_key = models.GeneratedField(
         expression=Upper("address"), output_field=models.CharField(max_length=250), db_persist=True
     )
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("logement")
@@ -59,11 +56,9 @@ class HousingUnit(models.Model):
         return unit_label(self.address, self.postal_code, self.commune)
 
 
-class Household(models.Model):
+class Household(SlspOwnedModel, TimestampedModel):
     """A tenant household, known by the SLSP's own tenancy reference."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     reference = models.CharField(_("référence du bail"), max_length=40)
     size = models.PositiveSmallIntegerField(_("taille du ménage"), default=1)
     language = models.CharField(
@@ -75,10 +70,6 @@ class Household(models.Model):
         output_field=models.CharField(max_length=241),
         db_persist=True,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("ménage")
@@ -97,9 +88,7 @@ class TenancyQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class Tenancy(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+class Tenancy(SlspOwnedModel):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tenancies")
     # RESTRICT, not PROTECT: deleting a whole SLSP cascades through both.
     unit = models.ForeignKey(HousingUnit, on_delete=models.RESTRICT, related_name="tenancies")
@@ -132,7 +121,7 @@ class Tenancy(models.Model):
         return f"{self.household} — {self.unit}"
 
 
-class LastTenancy(models.Model):
+class LastTenancy(SlspScopedModel):
     """Each household's latest tenancy (by start date) with the columns the household
     list shows and filters on, written only by the triggers on tenants_tenancy
     (migration 0004). The list reads one small row per household instead of a
@@ -153,8 +142,6 @@ class LastTenancy(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True)
 
-    objects = ScopedManager(slsp="slsp")
-
     class Meta:
         verbose_name = _("dernier bail")
         verbose_name_plural = _("derniers baux")
@@ -164,11 +151,9 @@ class LastTenancy(models.Model):
         return f"{self.household_id} → {self.tenancy_id}"
 
 
-class Member(models.Model):
+class Member(SlspOwnedModel):
     """A household member with minimal data: never a national register number."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
@@ -179,8 +164,6 @@ class Member(models.Model):
         output_field=models.CharField(max_length=201),
         db_persist=True,
     )
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("membre du ménage")
@@ -198,7 +181,7 @@ class Member(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class ImportJob(models.Model):
+class ImportJob(SlspOwnedModel):
     """An uploaded export kept between the dry run and the user's confirmation."""
 
     class Status(models.TextChoices):
@@ -208,8 +191,6 @@ class ImportJob(models.Model):
         APPLIED = "applied", _("importé")
         FAILED = "failed", _("échoué")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -224,8 +205,6 @@ class ImportJob(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("import de l'export locatif")
@@ -244,10 +223,9 @@ class WorksKind(models.TextChoices):
     OTHER = "autre", _("Autres travaux")
 
 
-class RenovationWorks(models.Model):
+class RenovationWorks(SlspOwnedModel):
     """Renovation works on some units (or a whole district): who may need relocation."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey(
         "slsps.Slsp", on_delete=models.CASCADE, related_name="+", verbose_name=_("SLSP")
     )
@@ -264,8 +242,6 @@ class RenovationWorks(models.Model):
     )
     start_date = models.DateField(_("début des travaux"))
     end_date = models.DateField(_("fin prévue"), null=True, blank=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("chantier de rénovation")
