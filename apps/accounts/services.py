@@ -2,14 +2,16 @@
 
 import logging
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import models, transaction
+from django.http import HttpRequest
 
-from apps.accounts.models import AccessLog
+from apps.accounts.models import AccessLog, User
 
 logger = logging.getLogger("apps.accounts.auth")
 
 
-def _household_of(obj) -> int | None:
+def _household_of(obj: models.Model) -> int | None:
     """The household a record is about: itself, or its `household_id` (no query)."""
     if obj._meta.label_lower == "tenants.household":
         return obj.pk
@@ -17,7 +19,7 @@ def _household_of(obj) -> int | None:
 
 
 def log_access(
-    request,
+    request: HttpRequest,
     obj: models.Model,
     *,
     slsp_id: int | None = None,
@@ -41,8 +43,8 @@ def log_access(
     )
 
 
-# --- Sessions (issue 8) ---
-def _session_store():
+# --- Sessions ---
+def _session_store() -> type[SessionBase]:
     from importlib import import_module
 
     from django.conf import settings
@@ -50,7 +52,7 @@ def _session_store():
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def track_session(user, session_key: str | None, *, replaces: str | None = None) -> None:
+def track_session(user: User, session_key: str | None, *, replaces: str | None = None) -> None:
     """Remember that `session_key` belongs to `user` (and forget its expired sessions)."""
     from datetime import timedelta
 
@@ -68,7 +70,7 @@ def track_session(user, session_key: str | None, *, replaces: str | None = None)
     UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
 
 
-def end_all_sessions(user, *, keep: str | None = None) -> int:
+def end_all_sessions(user: User, *, keep: str | None = None) -> int:
     """Delete every session the user opened but `keep`; returns how many were tracked."""
     from apps.accounts.models import UserSession
 
@@ -100,7 +102,7 @@ def end_other_sessions(user_id: int) -> int:
 
 
 @transaction.atomic
-def deactivate_user(user) -> None:
+def deactivate_user(user: User) -> None:
     """Deactivate an account; the post_save signal then ends all its sessions."""
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -111,9 +113,7 @@ class EmailTaken(Exception):
 
 
 @transaction.atomic
-def change_email(user, new_email: str) -> None:
-    from apps.accounts.models import User
-
+def change_email(user: User, new_email: str) -> None:
     new_email = User.objects.normalize_email(new_email).strip().lower()
     if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
         raise EmailTaken

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pgtrigger
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
 
 
-def history_model(model):
+def history_model(model: type[models.Model]) -> Any:
     return apps.get_model("audit", f"{model.__name__}History")
 
 
 @transaction.atomic
-def erase_history(model, object_ids: Iterable[int]) -> int:
+def erase_history(model: type[models.Model], object_ids: Iterable[int]) -> int:
     """Delete the history of these rows of `model` (erasure of a household's personal
     data reaches its copies in the history). Returns the number of history rows deleted."""
     history = history_model(model)

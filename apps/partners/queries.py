@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Iterable
+from typing import Any
 
 import rules
 from django.core.cache import cache
@@ -12,11 +14,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from apps.accounts.models import Role, User
 from apps.partners.models import (
     EXPIRY_WARNING_DAYS,
     Agreement,
+    AgreementQuerySet,
     AgreementStatus,
     Partner,
+    PartnerContact,
     SlspPartner,
     normalize_name,
 )
@@ -43,14 +48,14 @@ STOP_WORDS = {
 }
 
 
-def partners_for(user):
+def partners_for(user: User) -> QuerySet[Partner]:
     """Partners of the regional directory the user may read (all of them, or none)."""
     if not user.is_authenticated or not rules.has_perm("partners.view_directory", user):
         return Partner.objects.none()
     return Partner.objects.all()
 
 
-def directory_rows(user):
+def directory_rows(user: User) -> QuerySet[Partner]:
     """The directory list: each partner with its contact count and 'in my network' flag."""
     slsp_ids = list(user.slsp_ids()) if user.is_authenticated else []
     with scopes_disabled():
@@ -70,10 +75,10 @@ COMMUNES_CACHE_SECONDS = 300
 
 def commune_choices() -> list[tuple[str, str]]:
     """Every commune a partner sits in or serves, for the directory filter."""
-    return cache.get_or_set(COMMUNES_CACHE_KEY, _commune_choices, COMMUNES_CACHE_SECONDS)
+    return cache.get_or_set(COMMUNES_CACHE_KEY, _commune_choices, COMMUNES_CACHE_SECONDS) or []
 
 
-def forget_commune_choices(**_signal) -> None:
+def forget_commune_choices(**_signal: Any) -> None:
     cache.delete(COMMUNES_CACHE_KEY)
     # Again once committed: a page read between the write and its commit cached the old list.
     transaction.on_commit(lambda: cache.delete(COMMUNES_CACHE_KEY))
@@ -93,7 +98,7 @@ def _commune_choices() -> list[tuple[str, str]]:
 
 
 def find_similar(
-    name: str, type_: str = "", commune: str = "", exclude_pk=None, limit: int = 8
+    name: str, type_: str = "", commune: str = "", exclude_pk: int | None = None, limit: int = 8
 ) -> list[Partner]:
     """Partners that may be the same organisation: same type in the same commune, or a
     name sharing a significant word; ranked by name similarity (difflib, accent-free)."""
@@ -113,33 +118,31 @@ def find_similar(
     candidates = Partner.objects.filter(condition)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    candidates = list(candidates.order_by("name")[:200])
+    pool = list(candidates.order_by("name")[:200])
 
-    def score(partner):
+    def score(partner: Partner) -> float:
         ratio = difflib.SequenceMatcher(None, wanted, partner.normalized_name).ratio()
         same_place = commune and (
             partner.commune.lower() == commune.lower() or commune in partner.communes_served
         )
         return ratio + (0.5 if partner.type == type_ and same_place else 0)
 
-    ranked = sorted(candidates, key=score, reverse=True)
+    ranked = sorted(pool, key=score, reverse=True)
     return [p for p in ranked if score(p) >= 0.45][:limit]
 
 
-def links_for(user):
+def links_for(user: User) -> QuerySet[SlspPartner]:
     """The network links of the user's SLSPs (scoped: the request's scope applies)."""
     if not user.is_authenticated:
         return SlspPartner.objects.none()
     return SlspPartner.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def referent_slsp_ids(user) -> list[int]:
-    from apps.accounts.models import Role
-
+def referent_slsp_ids(user: User) -> list[int]:
     return list(user.slsp_ids(roles={Role.REFERENT})) if user.is_authenticated else []
 
 
-def agreements_for(user, today: datetime.date | None = None):
+def agreements_for(user: User, today: datetime.date | None = None) -> AgreementQuerySet:
     """Agreements the user may open: those of their own SLSPs, with their status."""
     if not user.is_authenticated or not rules.has_perm("partners.view_agreements", user):
         return Agreement.objects.none()
@@ -150,12 +153,12 @@ def agreements_for(user, today: datetime.date | None = None):
     )
 
 
-def expiring_agreements_for(user, today: datetime.date | None = None):
+def expiring_agreements_for(user: User, today: datetime.date | None = None) -> QuerySet[Agreement]:
     """Agreements of the user's SLSPs ending within the warning period (home panel)."""
     return agreements_for(user, today).expiring_within(EXPIRY_WARNING_DAYS, today)
 
 
-def partner_statistics(user, partner) -> dict:
+def partner_statistics(user: User, partner: Partner) -> dict[str, int]:
     """Agreement counts with this partner: the user's SLSPs, or the region for coordinators.
 
     Coordinators get counts only (no purpose, no dates): an aggregate under
@@ -189,16 +192,9 @@ def partner_statistics(user, partner) -> dict:
     return counts
 
 
-def region_agreement_counts():
-    """Counts per status of every agreement of the region (coordinators)."""
-    with scopes_disabled():
-        return Agreement.objects.with_status().aggregate(
-            total=Count("pk"),
-            expiring=Count("pk", filter=Q(status=AgreementStatus.EXPIRING)),
-        )
-
-
-def sharing_agreement_for(slsp_id: int, partner_id: int, on: datetime.date | None = None):
+def sharing_agreement_for(
+    slsp_id: int, partner_id: int, on: datetime.date | None = None
+) -> Agreement | None:
     """The SLSP's agreement with this partner that is in force on `on` and has a
     data-sharing clause, or None. Used by the apps above before sharing anything."""
     on = on or timezone.localdate()
@@ -211,7 +207,7 @@ def sharing_agreement_for(slsp_id: int, partner_id: int, on: datetime.date | Non
         )
 
 
-def merge_preview(partner) -> dict:
+def merge_preview(partner: Partner) -> dict[str, int]:
     """What a merge would move from this partner: counts only (coordinators)."""
     with scopes_disabled():
         return Partner.objects.filter(pk=partner.pk).aggregate(
@@ -221,7 +217,7 @@ def merge_preview(partner) -> dict:
         )
 
 
-def network_counts_by_slsp(slsp_ids) -> dict[int, int]:
+def network_counts_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Partners in each SLSP's network (regional table)."""
     with scopes_disabled():
         rows = (
@@ -233,7 +229,7 @@ def network_counts_by_slsp(slsp_ids) -> dict[int, int]:
         return dict(rows)
 
 
-def active_agreements_by_slsp(slsp_ids) -> dict[int, int]:
+def active_agreements_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Agreements in force today (active or expiring soon), per SLSP (regional table)."""
     with scopes_disabled():
         rows = (
@@ -249,21 +245,17 @@ def active_agreements_by_slsp(slsp_ids) -> dict[int, int]:
 # --- Contacts ---
 
 
-def contacts_for(user) -> QuerySet:
+def contacts_for(user: User) -> QuerySet[PartnerContact]:
     """Contacts the user may read: the directory's, and those of the user's own SLSPs
     (another SLSP's own contacts are its business)."""
-    from apps.partners.models import PartnerContact
-
     if not user.is_authenticated or not rules.has_perm("partners.view_directory", user):
         return PartnerContact.objects.none()
     return PartnerContact.objects.filter(Q(slsp__isnull=True) | Q(slsp_id__in=user.slsp_ids()))
 
 
-def editable_contacts_for(user) -> QuerySet:
+def editable_contacts_for(user: User) -> QuerySet[PartnerContact]:
     """Contacts the user may change: the directory's (référents and coordinators), and
     the own contacts of the SLSPs where the user is référent."""
-    from apps.partners.models import PartnerContact
-
     if not user.is_authenticated:
         return PartnerContact.objects.none()
     allowed = Q(slsp_id__in=referent_slsp_ids(user))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accompaniment.models import (
@@ -15,21 +16,28 @@ from apps.accompaniment.models import (
     FollowUp,
     Moment,
     Objective,
-    Referral,
-    ReferralEvent,
 )
 from apps.accounts.models import AccessLog, Role, User
+from apps.referrals.models import Referral, ReferralEvent
 from apps.tenants.models import Household, Member, Tenancy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def audited_slsp_ids(user) -> tuple[int, ...]:
+
+class LastEnd(TypedDict):
+    # Never null: only households with tenancies are due.
+    last_end: datetime.date
+
+
+def audited_slsp_ids(user: User) -> tuple[int, ...]:
     """SLSPs whose access log the user may read: those where they are the direction."""
     if not user.is_authenticated:
         return ()
     return user.slsp_ids(roles={Role.DIRECTION})
 
 
-def access_log_for(user):
+def access_log_for(user: User) -> QuerySet[AccessLog]:
     """Access log rows of the direction's SLSPs, with the household's label in the same query."""
     slsp_ids = audited_slsp_ids(user)
     if not slsp_ids:
@@ -46,7 +54,7 @@ def access_log_for(user):
     )
 
 
-def log_users_for(user):
+def log_users_for(user: User) -> QuerySet[User]:
     """People who may appear in the direction's access log: staff of its SLSPs."""
     slsp_ids = audited_slsp_ids(user)
     return (
@@ -56,7 +64,7 @@ def log_users_for(user):
     )
 
 
-def households_matching(user, text: str):
+def households_matching(user: User, text: str) -> QuerySet[Household]:
     """Households of the audited SLSPs by UUID, reference or name (the filter's input)."""
     households = Household.objects.filter(slsp_id__in=audited_slsp_ids(user))
     text = text.strip()
@@ -75,7 +83,7 @@ def households_matching(user, text: str):
 # --- What is held about one household -------------------------------------
 
 
-def referrals_of(household):
+def referrals_of(household: Household) -> list[Referral]:
     return list(
         Referral.objects.filter(household=household)
         .select_related("partner", "agreement", "created_by", "follow_up")
@@ -84,7 +92,7 @@ def referrals_of(household):
     )
 
 
-def household_dossier(household) -> dict:
+def household_dossier(household: Household) -> dict[str, Any]:
     """Every row about the household, in a fixed number of queries whatever their count."""
     objectives = Objective.objects.order_by("pk")
     return {
@@ -137,7 +145,9 @@ def retention_horizon(today: datetime.date | None = None) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def households_to_erase(today: datetime.date | None = None):
+def households_to_erase(
+    today: datetime.date | None = None,
+) -> QuerySet[WithAnnotations[Household, LastEnd]]:
     """Households (every SLSP: call with scopes disabled) whose every tenancy ended before the
     horizon and that are not yet erased. Households with no tenancy at all are left alone:
     nothing tells when their retention period started."""

@@ -1,4 +1,4 @@
-"""Erasure after the retention period (issue 8, item 4).
+"""Erasure after the retention period (GDPR storage limitation, SECURITY.md "Retention").
 
 A household whose last tenancy ended more than RETENTION_YEARS years ago keeps its rows
 (so every count per SLSP, kind and domain stays the same) but loses what identifies or
@@ -15,6 +15,7 @@ stored export file to delete; the stored import files are purged by age
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import logging
@@ -29,13 +30,11 @@ from apps.accompaniment.models import (
     FollowUp,
     Moment,
     Objective,
-    Referral,
-    ReferralEvent,
-    ReferralLinkUse,
 )
 from apps.accounts import audit
 from apps.privacy import queries
 from apps.privacy.models import Erasure
+from apps.referrals.models import Referral, ReferralEvent, ReferralLinkUse
 from apps.tenants.models import Household, ImportJob, Member, Tenancy
 
 logger = logging.getLogger("apps.privacy")
@@ -52,7 +51,7 @@ def pseudonym(slsp_id: int, reference: str) -> str:
     return f"eff-{digest[:32]}"
 
 
-def _erase_referrals(household) -> int:
+def _erase_referrals(household: Household) -> int:
     """The reason, the partner's and the référent's comments go; partner, status, dates
     and the categories of shared data stay (indicators of the network)."""
     referrals = Referral.objects.filter(household=household)
@@ -61,7 +60,7 @@ def _erase_referrals(household) -> int:
     return referrals.update(reason="", outcome_note="", answer_note="")
 
 
-def _erase_history(household) -> int:
+def _erase_history(household: Household) -> int:
     """The change history (apps/audit, django-pghistory) keeps old copies of the texts:
     delete it for every record of the household, after the updates above (which wrote
     history rows of their own)."""
@@ -80,11 +79,13 @@ def _erase_history(household) -> int:
 
 def forget_task_results(household_uuid: str) -> int:
     """Delete the Celery results (Redis) that mention the household's UUID."""
+    from celery.backends.base import BaseKeyValueStoreBackend
+
     from slsp_referent.celery import app
 
     backend = app.backend
     client = getattr(backend, "client", None)
-    if client is None:
+    if client is None or not isinstance(backend, BaseKeyValueStoreBackend):
         return 0
     needle = str(household_uuid).encode()
     pattern = backend.get_key_for_task("*")
@@ -98,7 +99,7 @@ def forget_task_results(household_uuid: str) -> int:
 
 
 @transaction.atomic
-def erase_household(household_id: int, *, today=None) -> Erasure | None:
+def erase_household(household_id: int, *, today: datetime.date | None = None) -> Erasure | None:
     """Pseudonymise one household (every SLSP; scopes disabled); None if not due or done."""
     with scopes_disabled():
         # Lock first (two runs at once erase once), then check it is due and not done.
@@ -144,7 +145,7 @@ def erase_household(household_id: int, *, today=None) -> Erasure | None:
     return erasure
 
 
-def purge_import_files(today=None) -> int:
+def purge_import_files(today: datetime.date | None = None) -> int:
     """Forget the uploaded exports older than the retention period (they name people)."""
     horizon = queries.retention_horizon(today)
     with scopes_disabled():
@@ -155,7 +156,7 @@ def purge_import_files(today=None) -> int:
         )
 
 
-def erase_expired_households(today=None) -> list[int]:
+def erase_expired_households(today: datetime.date | None = None) -> list[int]:
     """Every household due, each in its own transaction; returns the erased ids."""
     with scopes_disabled():
         due = list(queries.households_to_erase(today).values_list("pk", flat=True))

@@ -1,10 +1,21 @@
 """Reads of the regional view: SLSPs a coordinator may review, never a person."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import User
 from apps.slsps.models import Slsp
 from apps.slsps.queries import slsps_for
 
+if TYPE_CHECKING:
+    from apps.reports.models import RegionalReport, ReportBuild, SemesterReport
 
-def region_slsps_for(user):
+
+def region_slsps_for(user: User) -> QuerySet[Slsp]:
     """Every SLSP for coordinators and admins; nothing for anyone else."""
     if not user.has_perm("reports.view_region"):
         return Slsp.objects.none()
@@ -14,7 +25,7 @@ def region_slsps_for(user):
 # --- Semestrial reports (SLSP data: the request's scope, staff of the SLSP only) ---
 
 
-def semester_reports_for(user):
+def semester_reports_for(user: User) -> QuerySet[SemesterReport]:
     """Report versions of the user's own SLSPs (référent, accompagnateur, direction)."""
     from apps.reports.models import SemesterReport
 
@@ -23,7 +34,7 @@ def semester_reports_for(user):
     return SemesterReport.objects.filter(slsp_id__in=user.slsp_ids()).select_related("slsp")
 
 
-def report_builds_for(user):
+def report_builds_for(user: User) -> QuerySet[ReportBuild]:
     from apps.reports.models import ReportBuild
 
     if not user.is_authenticated or not user.has_perm("reports.view_semester_reports"):
@@ -33,7 +44,7 @@ def report_builds_for(user):
     )
 
 
-def writable_slsps_for(user):
+def writable_slsps_for(user: User) -> QuerySet[Slsp]:
     """SLSPs where the user is référent: where they may ask for a report."""
     from apps.accounts.models import Role
 
@@ -44,7 +55,7 @@ def writable_slsps_for(user):
     )
 
 
-def regional_reports_for(user):
+def regional_reports_for(user: User) -> QuerySet[RegionalReport]:
     from apps.reports.models import RegionalReport
 
     if not user.is_authenticated or not user.has_perm("reports.view_region"):
@@ -52,7 +63,7 @@ def regional_reports_for(user):
     return RegionalReport.objects.all()
 
 
-def report_status_by_slsp(slsp_ids) -> dict[int, int]:
+def report_status_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Regional metric: 1 when the last ended semester's report is validated, else 0."""
     from django.utils import timezone
     from django_scopes import scopes_disabled

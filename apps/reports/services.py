@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -282,13 +280,6 @@ def _claim(build_id: int) -> ReportBuild | None:
         return build
 
 
-def _test_pause() -> None:
-    # Fault tests kill the worker in the middle of a build; never set in production.
-    pause = float(os.environ.get("SLSP_REPORT_BUILD_PAUSE", "0") or 0)
-    if pause:
-        time.sleep(pause)
-
-
 def run_build(build_id: int) -> ReportBuild | None:
     """Compute the indicators (drafts), render the PDF, store it with its checksum."""
     from apps.reports import documents
@@ -302,7 +293,6 @@ def run_build(build_id: int) -> ReportBuild | None:
             sync_evaluations(report)
             report = refresh_indicators(report)
         _set_progress(build_id, 30)
-        _test_pause()
         pdf = documents.semester_pdf(report, progress=lambda p: _set_progress(build_id, p))
         _set_progress(build_id, 90)
     except Exception as exc:

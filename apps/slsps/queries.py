@@ -1,11 +1,14 @@
 """Reads of the SLSP register: the one visibility function per model lives here."""
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import Membership, Role, User
 from apps.accounts.rules import is_admin, is_coordinator
 from apps.slsps.models import (
     ActionStrategy,
@@ -19,7 +22,7 @@ from apps.slsps.models import (
 )
 
 
-def slsps_for(user):
+def slsps_for(user: User) -> QuerySet[Slsp]:
     """SLSPs the user may open: their own, or every one for coordinators and admins."""
     if not user.is_authenticated:
         return Slsp.objects.none()
@@ -28,7 +31,7 @@ def slsps_for(user):
     return Slsp.objects.filter(pk__in=user.slsp_ids())
 
 
-def referent_posts_for(user, slsp):
+def referent_posts_for(user: User, slsp: Slsp) -> QuerySet[ReferentPost]:
     """Posts of one SLSP the user may open (staff of that SLSP, coordinators, admins).
 
     Posts are register data, not tenant data: coordinators read them unscoped.
@@ -43,7 +46,7 @@ def referent_posts_for(user, slsp):
         )
 
 
-def register_rows(user):
+def register_rows(user: User) -> QuerySet[Slsp]:
     """The register for coordinators: one line per SLSP with counts only."""
     today = timezone.localdate()
     with scopes_disabled():
@@ -60,7 +63,7 @@ def register_rows(user):
         )
 
 
-def register_summary(user):
+def register_summary(user: User) -> dict[str, int]:
     with scopes_disabled():
         return slsps_for(user).aggregate(
             total=Count("pk"),
@@ -69,7 +72,7 @@ def register_summary(user):
         )
 
 
-def filled_posts_by_slsp(slsp_ids) -> dict[int, int]:
+def filled_posts_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Referent posts filled today, per SLSP (regional table)."""
     today = timezone.localdate()
     with scopes_disabled():
@@ -86,7 +89,7 @@ def filled_posts_by_slsp(slsp_ids) -> dict[int, int]:
 # --- Yearly action strategy ---
 
 
-def strategies_for(user):
+def strategies_for(user: User) -> QuerySet[ActionStrategy]:
     """Strategies of the SLSPs where the user works (référent, accompagnateur, direction).
 
     Coordinators get none here: they read titles only, through `strategy_titles`.
@@ -96,13 +99,7 @@ def strategies_for(user):
     return ActionStrategy.objects.filter(slsp_id__in=user.slsp_ids()).select_related("slsp")
 
 
-def strategy_items_for(user):
-    if not user.is_authenticated or not user.slsp_ids():
-        return StrategyItem.objects.none()
-    return StrategyItem.objects.filter(slsp_id__in=user.slsp_ids())
-
-
-def strategy_titles(slsp, years) -> list[dict]:
+def strategy_titles(slsp: Slsp, years: Iterable[int]) -> list[dict[str, Any]]:
     """Objectives and priority axes of one SLSP for the given years, titles only.
 
     For the coordinator's drill-down: no description (free text may name people).
@@ -124,14 +121,14 @@ def strategy_titles(slsp, years) -> list[dict]:
 # --- Référents' network ---
 
 
-def network_events_for(user):
+def network_events_for(user: User) -> QuerySet[NetworkEvent]:
     """Events of the SWL network: every référent and coordinator reads the calendar."""
     if not user.is_authenticated or not (user.has_role(Role.REFERENT) or is_coordinator(user)):
         return NetworkEvent.objects.none()
     return NetworkEvent.objects.all()
 
 
-def calendar_for(user):
+def calendar_for(user: User) -> QuerySet[NetworkEvent]:
     """The calendar with, per event, how many people were recorded and present (one
     query with the page, whatever the number of attendances)."""
     return network_events_for(user).annotate(
@@ -140,7 +137,7 @@ def calendar_for(user):
     )
 
 
-def attendances_for(user):
+def attendances_for(user: User) -> QuerySet[Attendance]:
     """Coordinators read every attendance; a référent only their own."""
     if not user.is_authenticated:
         return Attendance.objects.none()
@@ -151,7 +148,7 @@ def attendances_for(user):
     return Attendance.objects.none()
 
 
-def my_attendance_this_year(user) -> dict:
+def my_attendance_this_year(user: User) -> dict[str, int]:
     """The signed-in référent's own record this calendar year (one query)."""
     return (
         attendances_for(user)
@@ -160,11 +157,11 @@ def my_attendance_this_year(user) -> dict:
     )
 
 
-def _this_year():
+def _this_year() -> dict[str, int]:
     return {"event__date__year": timezone.localdate().year}
 
 
-def good_practices_for(user):
+def good_practices_for(user: User) -> QuerySet[GoodPracticeSheet]:
     """Published sheets for référents and coordinators, plus the drafts of the
     référent's own SLSPs (a draft is not yet shared with the network)."""
     if not user.is_authenticated:
@@ -179,7 +176,7 @@ def good_practices_for(user):
     return GoodPracticeSheet.objects.filter(visible).select_related("slsp", "created_by")
 
 
-def referent_memberships():
+def referent_memberships() -> QuerySet[Membership]:
     """People holding a référent role, with their SLSP: whose attendance is recorded."""
     return (
         Membership.objects.filter(role=Role.REFERENT, slsp__isnull=False, user__is_active=True)
@@ -188,12 +185,12 @@ def referent_memberships():
     )
 
 
-def _current_year_events():
+def _current_year_events() -> Q:
     year = timezone.localdate().year
     return Q(event__date__year=year)
 
 
-def training_attendance_by_slsp(slsp_ids) -> dict[int, int]:
+def training_attendance_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Presences at network trainings, intervisions and exchange days this calendar
     year, per SLSP (regional table): one aggregate query."""
     rows = (
@@ -205,7 +202,7 @@ def training_attendance_by_slsp(slsp_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def attendance_summary(slsp) -> list[dict]:
+def attendance_summary(slsp: Slsp) -> list[dict[str, Any]]:
     """Per kind of event: presences and absences of the SLSP's people, this year and
     last year. Counts only (drill-down)."""
     year = timezone.localdate().year
@@ -218,10 +215,10 @@ def attendance_summary(slsp) -> list[dict]:
         )
     )
     found = {(r["event__kind"], r["event__date__year"]): r for r in rows}
-    summary = []
+    summary: list[dict[str, Any]] = []
     for kind, label in NetworkEventKind.choices:
         for y in (year, year - 1):
-            row = found.get((kind, y), {})
+            row: Mapping[str, Any] = found.get((kind, y), {})
             summary.append(
                 {
                     "kind": label,

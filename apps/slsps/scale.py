@@ -37,6 +37,11 @@ def scale_name(number: int) -> str:
     return f"SLSP d'échelle {number:02d}"
 
 
+def present() -> bool:
+    """Whether the scale dataset is in this database (its first SLSP is the marker)."""
+    return Slsp.objects.filter(official_name=scale_name(1)).exists()
+
+
 def referent_email(number: int, index: int) -> str:
     """The two référents of scale SLSP `number` (1-68): index 1 and 2."""
     return f"referent.{number:02d}-{index}@{SCALE_DOMAIN}"

@@ -1,13 +1,33 @@
 """Writes of the SLSP register."""
 
+from __future__ import annotations
+
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.slsps.models import Attendance, Province, Slsp
+from apps.accounts.models import Membership, User
+from apps.slsps.models import (
+    ActionStrategy,
+    Attendance,
+    GoodPracticeSheet,
+    NetworkEvent,
+    Province,
+    Slsp,
+)
+
+if TYPE_CHECKING:
+    from apps.slsps.forms import (
+        BaseStrategyItemFormSet,
+        GoodPracticeForm,
+        NetworkEventForm,
+        StrategyForm,
+    )
 
 PROVINCE_BY_LABEL = {str(label).lower(): value for value, label in Province.choices}
 
@@ -58,7 +78,7 @@ def load_reference_slsps(path: Path) -> ReferenceLoadResult:
     return result
 
 
-# --- Yearly action strategy and the référents' network (issue 6) ---
+# --- Yearly action strategy and the référents' network ---
 
 
 class StrategyConflict(Exception):
@@ -66,7 +86,9 @@ class StrategyConflict(Exception):
 
 
 @transaction.atomic
-def save_strategy(slsp, form, formset):
+def save_strategy(
+    slsp: Slsp, form: StrategyForm, formset: BaseStrategyItemFormSet
+) -> ActionStrategy:
     """Save a strategy and its objectives / priority axes together, or nothing.
 
     Items carry their SLSP (the scoped manager filters on it): set here, never by the
@@ -91,12 +113,12 @@ def save_strategy(slsp, form, formset):
 
 
 @transaction.atomic
-def save_network_event(form):
+def save_network_event(form: NetworkEventForm) -> NetworkEvent:
     return form.save()
 
 
 @transaction.atomic
-def record_attendance(event, decisions) -> int:
+def record_attendance(event: NetworkEvent, decisions: Mapping[Membership, bool | None]) -> int:
     """Apply {membership: True/False/None} to an event's attendance list.
 
     None removes a recorded line (not recorded); the SLSP stored is the person's
@@ -104,9 +126,13 @@ def record_attendance(event, decisions) -> int:
     the number of référents. Returns the number of lines changed.
     """
     existing = {a.person_id: a for a in Attendance.objects.filter(event=event)}
-    to_create, to_update, to_delete = [], [], []
+    to_create: list[Attendance] = []
+    to_update: list[Attendance] = []
+    to_delete: list[int] = []
     for membership, present in decisions.items():
         line = existing.get(membership.user_id)
+        # Decisions are about référent memberships, which always name their SLSP.
+        slsp_id = membership.slsp_id or 0
         if present is None:
             if line is not None:
                 to_delete.append(line.pk)
@@ -115,13 +141,13 @@ def record_attendance(event, decisions) -> int:
                 Attendance(
                     event=event,
                     person_id=membership.user_id,
-                    slsp_id=membership.slsp_id,
+                    slsp_id=slsp_id,
                     present=present,
                 )
             )
-        elif line.present != present or line.slsp_id != membership.slsp_id:
+        elif line.present != present or line.slsp_id != slsp_id:
             line.present = present
-            line.slsp_id = membership.slsp_id
+            line.slsp_id = slsp_id
             line.updated_at = timezone.now()  # bulk_update does not apply auto_now
             to_update.append(line)
     if to_delete:
@@ -134,7 +160,7 @@ def record_attendance(event, decisions) -> int:
 
 
 @transaction.atomic
-def save_good_practice(form, user):
+def save_good_practice(form: GoodPracticeForm, user: User) -> GoodPracticeSheet:
     sheet = form.save(commit=False)
     if sheet.created_by_id is None:
         sheet.created_by = user

@@ -1,9 +1,13 @@
 """Reads of the tenants app: one visibility function per core model."""
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.tenants.models import (
     Category,
     Household,
@@ -15,14 +19,14 @@ from apps.tenants.models import (
 )
 
 
-def households_for(user):
+def households_for(user: User) -> QuerySet[Household]:
     """Households of the SLSPs where the user works (référent, accompagnateur, direction)."""
     if not user.is_authenticated or not user.slsp_ids():
         return Household.objects.none()
     return Household.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def household_rows(user):
+def household_rows(user: User) -> QuerySet[Household]:
     """Households with their latest tenancy (LastTenancy, kept by triggers): what the
     list shows as one JSON row, read for the shown page only, and the start date it
     may be sorted by."""
@@ -46,7 +50,7 @@ def household_rows(user):
 # (about 2 and 3 ms) than a separate query costs in all (1.0 and 1.5 ms).
 
 
-def member_rows(household) -> list[dict]:
+def member_rows(household: Household) -> list[Mapping[str, Any]]:
     return list(
         Member.objects.filter(household=household)
         .order_by("pk")
@@ -54,7 +58,7 @@ def member_rows(household) -> list[dict]:
     )
 
 
-def tenancy_rows(household) -> list[dict]:
+def tenancy_rows(household: Household) -> list[dict[str, Any]]:
     """The household's tenancies (newest first) as the page shows them: the unit named
     as its str() names it, the category by its label."""
     labels = dict(Category.choices)
@@ -89,7 +93,7 @@ def tenancy_rows(household) -> list[dict]:
     ]
 
 
-def districts_for(user) -> list[str]:
+def districts_for(user: User) -> list[str]:
     from apps.tenants.models import HousingUnit
 
     return list(
@@ -101,5 +105,5 @@ def districts_for(user) -> list[str]:
     )
 
 
-def import_jobs_for(user):
+def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(slsp_id__in=user.slsp_ids(roles={"referent"}))

@@ -21,11 +21,11 @@ logger = logging.getLogger(__name__)
 SYNC_MAX_ROWS = 2000
 
 
-def progress_key(job) -> str:
+def progress_key(job: ImportJob) -> str:
     return f"tenants:import-progress:{job.uuid}"
 
 
-def job_progress(job) -> int:
+def job_progress(job: ImportJob) -> int:
     """Live progress of a running job: the import transaction hides it from the database,
     so the worker writes it to the cache as it goes."""
     if job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED):
@@ -99,12 +99,12 @@ def job_preview(job: ImportJob) -> Preview:
     return _store_preview(job, importer.plan(job.slsp, rows, full=job.full_export))
 
 
-def row_count(job) -> int:
+def row_count(job: ImportJob) -> int:
     return sum(job.summary.get(k, 0) for k in ("create", "update", "unchanged", "reject"))
 
 
 @transaction.atomic
-def queue_import(job, *, confirm_end: bool) -> None:
+def queue_import(job: ImportJob, *, confirm_end: bool) -> None:
     """Mark the job queued; the task starts once this transaction commits."""
     from apps.tenants.tasks import apply_import
 

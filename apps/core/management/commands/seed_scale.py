@@ -1,6 +1,7 @@
 import datetime
 import importlib
 import time
+from types import ModuleType
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -8,8 +9,6 @@ from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from apps.core.scale import Progress, ScaleContext, fast_path, record_history
-from apps.slsps.models import Slsp
-from apps.slsps.scale import scale_name
 
 # The scale dataset must never land in the development database or a colleague's
 # test database: only a database whose name says so.
@@ -40,8 +39,11 @@ class Command(BaseCommand):
             )
         if not 0 < scale <= 1.0:
             raise CommandError("--scale must be in (0, 1].")
+        modules = scale_modules()
         with scopes_disabled():
-            if Slsp.objects.filter(official_name=scale_name(1)).exists():
+            # The app that seeds a marker row says whether the dataset is there: the base
+            # knows no app above it.
+            if any(module.present() for module in modules if hasattr(module, "present")):
                 if if_empty:
                     self.stdout.write("Scale dataset already present.")
                     return
@@ -51,17 +53,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with scopes_disabled(), transaction.atomic():
             fast = fast_path(ctx)
-            for config in apps.get_app_configs():
-                if not config.name.startswith("apps."):
-                    continue
-                try:
-                    module = importlib.import_module(f"{config.name}.scale")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.scale":
-                        raise
-                    continue
+            for module in modules:
                 if hasattr(module, "seed"):
-                    ctx.progress.line(f"-- {config.label}")
+                    ctx.progress.line(f"-- {module.__name__.split('.')[1]}")
                     module.seed(ctx)
             if fast:
                 with connection.cursor() as cursor:
@@ -83,3 +77,17 @@ class Command(BaseCommand):
         if not quiet:
             for table, rows in sorted(ctx.inserted.items()):
                 self.stdout.write(f"  {table:<40} {rows:>10,}")
+
+
+def scale_modules() -> list[ModuleType]:
+    """The `scale` module of each project app, in INSTALLED_APPS order (base first)."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.scale"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.scale":
+                raise
+    return modules

@@ -1,0 +1,13 @@
+# Types for the part of django-scopes the project uses (the package ships none).
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# The manager class is built at run time: the django-stubs plugin types `objects` as
+# the model's default manager.
+def ScopedManager(_manager_class: Any = ..., **scopes: str) -> Any: ...
+@contextmanager
+def scope(**scope: Any) -> Iterator[None]: ...
+@contextmanager
+def scopes_disabled() -> Iterator[None]: ...
+def get_scope() -> dict[str, Any]: ...
