@@ -260,17 +260,8 @@ def postgres_settings() -> dict:
     return _postgres.settings()
 
 
-def _ensure_database(host: str, port: int) -> None:
-    _postgres.ensure_database(DB_NAME, host=host, port=port)
-
-
 def stop_postgres() -> None:
     _postgres.stop()
-
-
-def start_postgres() -> None:
-    """Start a stopped embedded PostgreSQL."""
-    postgres_settings()
 
 
 def redis_socket() -> Path:
@@ -282,16 +273,8 @@ def redis_url(db: int = 0) -> str:
     return _redis.url(db)
 
 
-def _start_redis(sock: Path) -> None:
-    _redis._start(sock)
-
-
 def stop_redis() -> None:
     _redis.stop()
-
-
-def start_redis() -> None:
-    redis_url()
 
 
 def stop(only_started_here: bool = False) -> None:

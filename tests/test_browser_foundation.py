@@ -49,7 +49,11 @@ def test_keyboard_only_login_on_a_tablet(live_server, world):
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
         assert page.get_by_label("Adresse e-mail").input_value() == "ref.a@example.org"
-        page.keyboard.press("Enter")
+        assert page.get_by_label("Mot de passe").input_value() == PASSWORD
+        # Wait for the answer to the submission itself: "networkidle" can be reached by
+        # the login page before a busy browser has even sent the form.
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         page.wait_for_load_state("networkidle")
         assert "SLSP A de test" in page.locator("main").inner_text()
         page.screenshot(path=SCREENSHOTS / "home-tablet.png", full_page=True)

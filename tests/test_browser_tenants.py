@@ -42,7 +42,7 @@ def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
         page.goto(url)
-        # The rarely used forms are on their own pages (issue 7): a link, then back here.
+        # The rarely used forms are on their own pages: a link, then back here.
         page.get_by_role("link", name="Enregistrer un consentement").click()
         page.get_by_role("button", name="Enregistrer le consentement").click()
         assert "Consentement enregistré" in page.locator(".messages").inner_text()

@@ -5,7 +5,7 @@ French errors and saves nothing (`apps.core.forms.posted`), never a fresh blank 
 import pytest
 from django.urls import reverse
 
-from apps.accompaniment.models import CollectiveAction
+from apps.collective.models import CollectiveAction
 from apps.slsps.models import NetworkEvent
 from apps.tenants.models import ImportJob
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 CASES = [
     ("coordinateur", "slsps:event_create", NetworkEvent),
-    ("referent_a", "accompaniment:collective_create", CollectiveAction),
+    ("referent_a", "collective:collective_create", CollectiveAction),
     ("referent_a", "tenants:import", ImportJob),
 ]
 

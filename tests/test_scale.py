@@ -9,20 +9,13 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import (
-    ActionSession,
-    CollectiveAction,
-    Consent,
-    FollowUp,
-    Moment,
-    Outcome,
-    Referral,
-    ReferralOutcome,
-)
+from apps.accompaniment.models import Consent, FollowUp, Moment, Outcome
 from apps.accounts.models import Membership, Role
 from apps.calls.models import Assignment, Call, Dossier, Score
+from apps.collective.models import ActionSession, CollectiveAction
 from apps.core.scale import scaled_counts
 from apps.partners.models import Agreement, Partner, SlspPartner
+from apps.referrals.models import Referral, ReferralOutcome
 from apps.slsps.models import Slsp
 from apps.slsps.scale import referent_email, scale_name
 from apps.tenants.models import Household, HousingUnit, Member, Tenancy

@@ -1,4 +1,4 @@
-"""The audit tables are append-only for the application (issue 8).
+"""The audit tables are append-only for the application, so history cannot be rewritten.
 
 `AccessLog` refuses `save()` on an existing row, `delete()` and queryset
 `update()`/`delete()`; PostgreSQL refuses UPDATE and DELETE too (trigger of migration

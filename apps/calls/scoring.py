@@ -30,9 +30,6 @@ class CriterionSpec:
     scale_max: int
     counts: bool
 
-    def normalise(self, value) -> float:
-        return (float(value) - self.scale_min) / (self.scale_max - self.scale_min)
-
 
 @dataclass
 class CriterionStats:
@@ -67,7 +64,7 @@ def _counting(criteria: list[CriterionSpec]) -> list[tuple[int, float, float, fl
 
     Converted once per consolidation rather than once per juror and dossier (the
     Decimal-to-float conversions dominated); float - int and float / int convert the int
-    exactly, so `_weighted` gives the same float as `normalise` does.
+    exactly, so `_weighted` gives the same float as (value - min) / (max - min) would.
     """
     return [
         (c.id, float(c.weight), float(c.scale_min), float(c.scale_max - c.scale_min))

@@ -1,4 +1,4 @@
-"""Run-time safeguards shared by every app (issue 8, see SECURITY.md).
+"""Run-time safeguards shared by every app (see SECURITY.md).
 
 - `FailSoftRedisCache`: a Redis outage turns cache reads into misses and writes into
   no-ops, so pages keep working on the database alone.

@@ -39,7 +39,7 @@ class ReferentPostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["slsp", "person"]
 
 
-# --- Action strategy and the référents' network (issue 6) ---
+# --- Action strategy and the référents' network ---
 
 
 class StrategyItemInline(admin.TabularInline):

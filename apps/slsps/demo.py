@@ -193,7 +193,7 @@ def _demo_referent(ctx, slsp, position, index):
     return user
 
 
-# --- Yearly strategies (issue 6) ---
+# --- Yearly strategies ---
 
 OBJECTIVES = [
     (
@@ -292,7 +292,7 @@ def _seed_strategies(demo_slsps):
     StrategyItem.objects.bulk_create(items)
 
 
-# --- The référents' network (issue 6) ---
+# --- The référents' network ---
 
 EVENTS = [
     # kind, title, month, day, place (year offset 1 = last year, 0 = this year)

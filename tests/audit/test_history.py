@@ -1,4 +1,4 @@
-"""Trigger-based history (issue 8, item 3): every write is recorded, bulk and raw SQL too,
+"""Trigger-based history: every write is recorded, bulk and raw SQL too,
 with the user of the request, and the history cannot be rewritten by the application."""
 
 import datetime

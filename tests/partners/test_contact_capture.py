@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.accompaniment import referrals, services
-from apps.accompaniment.models import Domain, Referral, ReferralLink, ReferralStatus, SharedData
+from apps.accompaniment import services
+from apps.accompaniment.models import Domain
 from apps.partners.models import Agreement, PartnerContact
+from apps.referrals import services as referrals
+from apps.referrals.models import Referral, ReferralLink, ReferralStatus, SharedData
 from tests.partners.factories import PartnerContactFactory, PartnerFactory, SlspPartnerFactory
 from tests.tenants.factories import household_with_tenancy
 
@@ -81,7 +83,7 @@ def scene(world, client_for, django_capture_on_commit_callbacks):
             reason="Arriéré de trois mois",
             shared_data=[SharedData.IDENTITY, SharedData.ADDRESS],
         )
-    send = reverse("accompaniment:referral_send", kwargs={"uuid": referral.uuid})
+    send = reverse("referrals:referral_send", kwargs={"uuid": referral.uuid})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(send, {"recipient_email": LEGIT, "confirm": "on"})
     assert mail.outbox[-1].to == [LEGIT]
@@ -114,11 +116,11 @@ def test_another_slsp_editing_the_directory_does_not_redirect_the_link(
     assert own.email == LEGIT
 
     client = client_for("referent_a")
-    detail = reverse("accompaniment:referral_detail", kwargs={"uuid": referral.uuid})
+    detail = reverse("referrals:referral_detail", kwargs={"uuid": referral.uuid})
     page = client.get(detail).content.decode()
     assert EVIL not in page
     assert f'value="{LEGIT}"' in page  # the address that will receive the link, shown
-    resend = reverse("accompaniment:referral_resend", kwargs={"uuid": referral.uuid})
+    resend = reverse("referrals:referral_resend", kwargs={"uuid": referral.uuid})
     before = len(mail.outbox)
     # Recipient left empty, or not confirmed: refused in French, nothing sent.
     for data in ({"recipient_email": ""}, {"recipient_email": "", "confirm": "on"}):
@@ -175,12 +177,12 @@ def test_send_form_shows_and_requires_confirmation(
     )
     client = client_for("referent_a")
     page = client.get(
-        reverse("accompaniment:referral_detail", kwargs={"uuid": proposed.uuid})
+        reverse("referrals:referral_detail", kwargs={"uuid": proposed.uuid})
     ).content.decode()
     assert EVIL not in page
     assert f'value="{LEGIT}"' in page
     assert "Je confirme que le lien doit être envoyé à cette adresse." in unescape(page)
-    send = reverse("accompaniment:referral_send", kwargs={"uuid": proposed.uuid})
+    send = reverse("referrals:referral_send", kwargs={"uuid": proposed.uuid})
     before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(send, {"recipient_email": ""})

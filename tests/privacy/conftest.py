@@ -8,16 +8,9 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import services
-from apps.accompaniment.models import (
-    Domain,
-    MomentKind,
-    Referral,
-    ReferralEvent,
-    ReferralStatus,
-    Sensitivity,
-    SharedData,
-)
+from apps.accompaniment.models import Domain, MomentKind, Sensitivity
 from apps.accounts.models import AccessLog
+from apps.referrals.models import Referral, ReferralEvent, ReferralStatus, SharedData
 from tests.partners.factories import PartnerFactory
 from tests.tenants.factories import MemberFactory, TenancyFactory
 

@@ -1,4 +1,4 @@
-"""The access log: append-only (ORM and database), the direction's viewer (issue 8, item 3)."""
+"""The access log: append-only (ORM and database), the direction's viewer."""
 
 import datetime
 

@@ -1,5 +1,5 @@
 """In the real browser: the direction audits one household's accesses; the référent
-downloads the household's data (issue 8)."""
+downloads the household's data."""
 
 import json
 from pathlib import Path

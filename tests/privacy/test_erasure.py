@@ -1,4 +1,4 @@
-"""Erasure after the retention period (issue 8, item 4): personal data go everywhere they
+"""Erasure after the retention period: personal data go everywhere they
 were (rows, change history, access log, Celery results, stored import files), the
 counts stay, and running it twice changes nothing."""
 
@@ -13,17 +13,11 @@ from django.db import connection
 from django.db.models import Count, Func, Sum
 from django_scopes import scopes_disabled
 
-from apps.accompaniment.models import (
-    Consent,
-    FollowUp,
-    Moment,
-    Objective,
-    Referral,
-    ReferralEvent,
-)
+from apps.accompaniment.models import Consent, FollowUp, Moment, Objective
 from apps.accounts.models import AccessLog
 from apps.privacy import export, queries, services
 from apps.privacy.models import Erasure
+from apps.referrals.models import Referral, ReferralEvent
 from apps.tenants.models import Household, ImportJob, Member, Tenancy
 from tests.privacy.conftest import (
     ANSWER,

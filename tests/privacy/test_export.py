@@ -1,4 +1,4 @@
-"""Right of access: everything held about a household, as JSON and PDF (issue 8, item 4)."""
+"""Right of access: everything held about a household, as JSON and PDF."""
 
 import io
 import json

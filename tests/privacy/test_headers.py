@@ -1,4 +1,4 @@
-"""Headers of every page and the templates behind them (issue 8, item 2).
+"""Headers of every page and the templates behind them.
 
 Every GET URL of the isolation harness is requested by each persona allowed to see it:
 an HTML answer carries a CSP without 'unsafe-inline' or 'unsafe-eval' for scripts and

@@ -1,4 +1,4 @@
-"""No personal data outside the database (issue 8, item 5): Celery arguments and results
+"""No personal data outside the database: Celery arguments and results
 carry ids only, logs never carry names or notes, task results expire."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenants import importer
 from apps.tenants.models import Household
-from tests.accompaniment.referral_factories import partner_in_network
+from tests.referrals.referral_factories import partner_in_network
 
 ROOT = Path(settings.BASE_DIR)
 TODAY = datetime.date.today()
@@ -184,7 +184,7 @@ def test_main_flows_log_ids_never_names_or_notes(world, client_for, caplog):
         {"reason": secrets["reason"]},
     )
     created = client.post(
-        reverse("accompaniment:referral_create", kwargs={"uuid": follow_up.uuid}),
+        reverse("referrals:referral_create", kwargs={"uuid": follow_up.uuid}),
         {"partner": partner.pk, "reason": secrets["referral"], "shared_data": ["identite"]},
     )
     assert created.status_code == 302, created.content.decode()[:2000]

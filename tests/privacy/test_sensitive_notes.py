@@ -207,7 +207,7 @@ def test_direction_pages_and_history_views_show_no_sensitive_text(world, client_
         reverse("tenants:households") + f"?q={SENSITIVE[:12]}",
         reverse("accompaniment:follow_ups") + f"?q={SENSITIVE[:12]}",
         reverse("accompaniment:work_lists"),
-        reverse("accompaniment:referral_detail", kwargs={"uuid": referral.uuid}),
+        reverse("referrals:referral_detail", kwargs={"uuid": referral.uuid}),
         reverse("privacy:access_log"),
         reverse("privacy:access_log") + f"?menage={household.uuid}",
         url(household),

@@ -177,7 +177,7 @@ def make_activity(slsp, user, *, scale: int = 1) -> Expected:
         Attendance.objects.create(event=intervision, slsp=slsp, person=user, present=False)
         e.present = 1
         # Referrals sent in S1, answered after 2, 4 and 6 days (median 4); one only proposed.
-        Referral = _model("accompaniment.Referral")
+        Referral = _model("referrals.Referral")
         if Referral:
             followed = FollowUp.objects.filter(slsp=slsp).order_by("pk").first()
             association = PartnerFactory(name="Association Test", type="association")
@@ -211,8 +211,8 @@ def make_activity(slsp, user, *, scale: int = 1) -> Expected:
             )
             e.referrals, e.median_days = 3, 4.0
         # Collective actions, when the app has them.
-        CollectiveAction = _model("accompaniment.CollectiveAction")
-        ActionSession = _model("accompaniment.ActionSession")
+        CollectiveAction = _model("collective.CollectiveAction")
+        ActionSession = _model("collective.ActionSession")
         if CollectiveAction and ActionSession:
             action = CollectiveAction.objects.create(
                 slsp=slsp,

@@ -21,7 +21,8 @@ live_app = security.live_app
 pytestmark = pytest.mark.worker
 
 VISIBILITY = 12
-PAUSE = 4  # seconds the build waits mid-way (SLSP_REPORT_BUILD_PAUSE), so it can be killed
+# The doomed worker pauses every build mid-way (tests/worker_hooks/slow_report_build.py).
+SLOW_BUILD = "tests.worker_hooks.slow_report_build"
 
 SEED = """
 from django_scopes import scopes_disabled
@@ -35,17 +36,17 @@ with scopes_disabled():
 """
 
 
-def _worker(stack, name, **extra):
+def _worker(stack, name, *hooks):
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "slsp_referent", "worker", "--pool", "prefork",
-         "--concurrency", "1", "-n", f"{name}-{os.getpid()}@%h", "-l", "WARNING"],
+         "--concurrency", "1", "-n", f"{name}-{os.getpid()}@%h", "-l", "WARNING",
+         *(f"--include={hook}" for hook in hooks)],
         cwd=settings.BASE_DIR,
         env=stack.env(
             CELERY_VISIBILITY_TIMEOUT=VISIBILITY,
             CELERY_RESTORE_INTERVAL=1,
             CELERY_RESTORE_THROTTLE=1,
             CELERY_TASK_TIME_LIMIT=VISIBILITY - 1,
-            **extra,
         ),
         start_new_session=True,
     )  # fmt: skip
@@ -74,7 +75,7 @@ def test_worker_killed_mid_build_rebuilds_the_report_once(private_stack):
         )[0]
 
     producer = Celery(broker=celery_url(private_stack.redis_url))
-    first = _worker(private_stack, "doomed", SLSP_REPORT_BUILD_PAUSE=PAUSE)
+    first = _worker(private_stack, "doomed", SLOW_BUILD)
     try:
         producer.send_task("reports.build_semester_report", args=[build_id, slsp_id])
         _wait(lambda: row()[:2] == ("building", 1), 90, "the first worker to start the build")

@@ -22,27 +22,18 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from apps.accompaniment import services
-from apps.accompaniment.models import (
-    Consent,
-    FollowUp,
-    Moment,
-    MomentKind,
-    Objective,
-    Referral,
-    ReferralEvent,
-    ReferralLink,
-    Sensitivity,
-)
-from apps.accompaniment.models_collective import ActionSession, CollectiveAction
+from apps.accompaniment.models import Consent, FollowUp, Moment, MomentKind, Objective, Sensitivity
 from apps.accounts.models import AccessLog, Role
 from apps.audit.models import TRACKED
 from apps.audit.services import history_model
 from apps.calls import services as call_services
 from apps.calls.models import Assignment, CallStatus, DossierStatus, Score
+from apps.collective.models import ActionSession, CollectiveAction
+from apps.referrals.models import Referral, ReferralEvent, ReferralLink
 from apps.tenants.models import Household, ImportJob, Member, Tenancy
-from tests.accompaniment.referral_factories import referral_setup, sent_referral
 from tests.calls import factories as calls_f
 from tests.factories import user_with_role
+from tests.referrals.referral_factories import referral_setup, sent_referral
 
 PERSONAL_MODELS = [
     Household,

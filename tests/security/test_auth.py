@@ -1,4 +1,4 @@
-"""Second factor, session lifetime, deactivation and re-authentication (issue 8, item 1)."""
+"""Second factor, session lifetime, deactivation and re-authentication."""
 
 import datetime
 import logging

@@ -1,4 +1,4 @@
-"""Backup and restore (issue 8, item 9; procedure in SECURITY.md): `pg_dump` of the test
+"""Backup and restore (procedure in SECURITY.md): `pg_dump` of the test
 database, `pg_restore` into a fresh database on the same server, and the data, the
 append-only trigger and an up-to-date schema are found there."""
 

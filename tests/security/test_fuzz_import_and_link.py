@@ -15,11 +15,11 @@ from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.accompaniment import referrals
-from apps.accompaniment.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
+from apps.referrals import services as referrals
+from apps.referrals.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
 from apps.tenants.importer import COLUMNS
 from apps.tenants.models import Household, Member, Tenancy
-from tests.accompaniment.referral_factories import referral_setup, sent_referral
+from tests.referrals.referral_factories import referral_setup, sent_referral
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -155,7 +155,7 @@ def test_hostile_partner_links_never_answer_500_nor_change_a_referral(world):
             return
         with scopes_disabled():
             before = (Referral.objects.get(pk=referral.pk).status, ReferralEvent.objects.count())
-        url = reverse("accompaniment:referral_link", kwargs={"uuid": referral.uuid, "token": token})
+        url = reverse("referrals:referral_link", kwargs={"uuid": referral.uuid, "token": token})
         assert client.get(url).status_code in (404, 410)
         assert client.post(url, {"action": action, "note": note}).status_code in (404, 410)
         with scopes_disabled():
@@ -172,7 +172,7 @@ def test_hostile_partner_links_never_answer_500_nor_change_a_referral(world):
         note=junk,
     )
     def answer(action, outcome, note):
-        url = reverse("accompaniment:referral_link", kwargs={"uuid": referral.uuid, "token": valid})
+        url = reverse("referrals:referral_link", kwargs={"uuid": referral.uuid, "token": valid})
         response = client.post(url, {"action": action, "outcome": outcome, "note": note})
         assert response.status_code < 500
         with scopes_disabled():
