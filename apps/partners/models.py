@@ -65,8 +65,8 @@ class Partner(UuidModel, TimestampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("site web"), blank=True)
     description = models.TextField(_("missions"), blank=True)
-    # Accent- and case-free copy of the name, kept by save(): pgserver ships neither
-    # pg_trgm nor unaccent, so duplicate search compares this column.
+    # Accent- and case-free copy of the name, kept by save(): duplicate detection
+    # compares this column, so it works on any PostgreSQL, with or without unaccent.
     normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     class Meta:

