@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +19,6 @@ from apps.accompaniment.models import (
 )
 
 # Sent after a withdrawal commits: referrals (and anything sharing data) stop there.
-consent_withdrawn = django.dispatch.Signal()
 
 
 @transaction.atomic
@@ -122,13 +120,6 @@ def open_follow_up(
 
 
 @transaction.atomic
-def add_objective(follow_up, text: str) -> Objective:
-    if not follow_up.is_open:
-        raise ValidationError(_("Ce suivi est clôturé."))
-    return Objective.objects.create(slsp_id=follow_up.slsp_id, follow_up=follow_up, text=text)
-
-
-@transaction.atomic
 def set_objective_status(objective, status: str) -> Objective:
     if status not in ObjectiveStatus.values:
         raise ValidationError(_("Statut inconnu."))
@@ -166,7 +157,6 @@ def withdraw_consent(consent, *, on=None, user=None) -> Consent:
     # The apps above react in this same transaction (referrals stop sharing), so a
     # failure there withdraws nothing.
     run_consent_withdrawn(consent, user=user, on=on)
-    transaction.on_commit(lambda: consent_withdrawn.send(sender=Consent, consent=consent))
     return consent
 
 

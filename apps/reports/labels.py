@@ -24,17 +24,8 @@ def _choices(label: str, attribute: str) -> dict:
         module = apps.get_app_config(label.split(".")[0]).models_module
     except LookupError:
         return {}
-    import importlib
-
-    for name in (module.__name__, f"{module.__name__}_collective"):
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        choices = getattr(mod, attribute, None)
-        if choices is not None:
-            return dict(choices.choices)
-    return {}
+    choices = getattr(module, attribute, None)
+    return dict(choices.choices) if choices is not None else {}
 
 
 def domain(code: str) -> str:

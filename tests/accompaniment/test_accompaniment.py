@@ -64,17 +64,10 @@ def test_withdrawal_closes_follow_ups_and_stops_sharing(world, household):
             household, user, domains=[Domain.IMPAYES], objective="Plan d'apurement"
         )
         assert sharing_allowed(household, cpas)
-        received = []
-        services.consent_withdrawn.connect(
-            lambda **kw: received.append(kw["consent"].pk),
-            weak=False,
-            dispatch_uid="test-withdrawal",
-        )
         services.withdraw_consent(consent)
         follow_up.refresh_from_db()
         assert follow_up.closed_on == TODAY and follow_up.outcome == Outcome.CONSENT_WITHDRAWN
         assert not sharing_allowed(household, cpas)
-    services.consent_withdrawn.disconnect(dispatch_uid="test-withdrawal")
 
 
 def test_moment_in_the_future_or_of_another_household_is_refused(world, household):
