@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check format messages browser stop clean bench
+.PHONY: run test test-fast install lint check format messages browser stop clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,16 @@ browser:
 run: install
 	$(BIN)/python -m slsp_referent.devstack
 
+# One pytest-xdist worker per core, each with its own test database, Redis database and media
+# folder (slsp_referent/settings/test.py); a test group (xdist_group) stays on one worker.
+XDIST := -n auto --maxprocesses 6 --dist loadgroup
+
 test: install browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# The inner loop: no browser, no Celery worker or private fault stack.
+test-fast: install
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not worker" $(PYTEST_ARGS)
 
 # Scale benchmark on its own database (slsp_scale, seeded on first use); writes
 # bench/RESULTS.md. BENCH_ARGS=--quick for a short development run.

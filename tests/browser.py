@@ -17,25 +17,46 @@ ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+# One Chromium per test process (launching it costs about a second); each test gets a new
+# context: its own cookies, storage and viewport.
+_shared: dict = {}
+
+
+def _browser():
+    browser = _shared.get("browser")
+    if browser is None or not browser.is_connected():
+        # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
+        # test body are still synchronous and safe.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        from playwright.sync_api import sync_playwright
+
+        close_shared_browser()
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+    return _shared["browser"]
+
+
+def close_shared_browser() -> None:
+    """Called once at the end of the session (tests/conftest.py)."""
+    browser, playwright = _shared.pop("browser", None), _shared.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @contextmanager
 def chromium_page(viewport=None):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
-    # test body are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(
-            viewport=viewport or {"width": 1280, "height": 860}, locale="fr-BE"
-        )
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    context = _browser().new_context(
+        viewport=viewport or {"width": 1280, "height": 860}, locale="fr-BE"
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def login(page, base_url, email, password):

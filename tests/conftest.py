@@ -1,16 +1,31 @@
-"""Shared fixtures: two SLSPs and one person per role, on the real PostgreSQL."""
+"""Shared fixtures: two SLSPs and one person per role, on the real PostgreSQL.
+
+Speed (`make test` runs under pytest-xdist): the persona world is built once per worker and
+kept in an outer transaction that every test's own transaction nests in and rolls back to;
+the private fault stack is one session fixture (tests/faults.py) on one worker.
+"""
 
 from __future__ import annotations
 
+import copy
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Role
 from tests.factories import ReferentPostFactory, SlspFactory, user_with_role
+from tests.faults import live_app, private_stack  # noqa: F401 (fixtures, registered once here)
+
+# CI runs the property tests on fixed examples: a red build is reproducible, never flaky.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 PERSONAS = (
     "referent_a",
@@ -59,8 +74,129 @@ def build_world() -> World:
     return World(slsp_a=slsp_a, slsp_b=slsp_b, users=users)
 
 
+class SharedWorld:
+    """The world built once and held in an open outer transaction on the test database.
+
+    pytest-django's per-test transaction nests inside it as a savepoint and is rolled back, so
+    every test starts from exactly these rows. Tests that do not want the world, and
+    transactional tests (live server, threads, worker), need a database without it: the outer
+    transaction is rolled back before them, and the world rebuilt for the next test that wants
+    it (tests are ordered so that this happens about once per worker).
+    """
+
+    def __init__(self) -> None:
+        self.atomic = None
+        self.pristine: World | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self) -> None:
+        from django.db import transaction
+
+        atomic = transaction.atomic()
+        # Like TestCase's own atomics: a durable block inside a test stays allowed.
+        atomic._from_testcase = True
+        atomic.__enter__()
+        self.atomic = atomic
+        try:
+            self.pristine = build_world()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+        self.atomic = None
+        self.pristine = None
+
+    def fresh_copy(self) -> World:
+        """Python objects as they were when built: a test that changes `world.users[...]` in
+        memory (its rows are rolled back anyway) leaves nothing for the next test."""
+        return copy.deepcopy(self.pristine)
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """The same decision as pytest-django's (a test that commits and flushes the database)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        kwargs = marker.kwargs
+        if kwargs.get("transaction") or kwargs.get("reset_sequences"):
+            return True
+        if marker.args and marker.args[0]:
+            return True
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(fixtures)
+    ) or (getattr(item, "cls", None) is not None and hasattr(item.cls, "_pre_setup"))
+
+
+def _wants_shared_world(item: pytest.Item) -> bool:
+    return "world" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests that share the world run together, so it is built about once per worker;
+    # pytest-django's stable sort (database tests, transactional, the rest) runs after this.
+    # First of all hooks: xdist's reads the groups marked here.
+    def uses_db(item: pytest.Item) -> bool:
+        fixtures = getattr(item, "fixturenames", ())
+        return item.get_closest_marker("django_db") is not None or "db" in fixtures
+
+    def key(item: pytest.Item) -> int:
+        if _is_transactional(item):
+            return 2
+        if _wants_shared_world(item):
+            return 1
+        return 0 if uses_db(item) else 3
+
+    items.sort(key=key)
+    # Expensive session fixtures are started by one xdist worker only (--dist loadgroup).
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "private_stack" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("private-stack"))
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup: None, django_db_blocker) -> Iterator[SharedWorld]:
+    shared = SharedWorld()
+    yield shared
+    with django_db_blocker.unblock():
+        shared.close()
+
+
 @pytest.fixture
-def world(db) -> World:
+def _shared_world_for_test(request: pytest.FixtureRequest, _shared_world, django_db_blocker):
+    """Open or close the outer transaction before pytest-django opens the test's own."""
+    wanted = _wants_shared_world(request.node)
+    with django_db_blocker.unblock():
+        if wanted and not _shared_world.is_open:
+            _shared_world.open()
+        elif not wanted and _shared_world.is_open:
+            _shared_world.close()
+    return _shared_world
+
+
+@pytest.fixture
+def _django_db_helper(_shared_world_for_test, _django_db_helper):
+    """pytest-django's per-test database set-up (every database test goes through it), with
+    the shared world's outer transaction arranged first."""
+    return _django_db_helper
+
+
+@pytest.fixture
+def world(db, _shared_world) -> World:
+    if _shared_world.is_open:
+        return _shared_world.fresh_copy()
+    # Transactional tests commit their own world; pytest-django flushes it afterwards.
     return build_world()
 
 
@@ -111,11 +247,12 @@ def _clear_cache():
 
 def pytest_sessionfinish(session, exitstatus):
     # Stop the embedded servers only if this test session started them.
-    import os
-
     from slsp_referent import embedded
+    from tests.browser import close_shared_browser
 
-    if not os.environ.get("SLSP_KEEP_EMBEDDED"):
+    close_shared_browser()
+    # xdist workers leave the servers to the controller, which outlives them.
+    if not os.environ.get("SLSP_KEEP_EMBEDDED") and not hasattr(session.config, "workerinput"):
         embedded.stop(only_started_here=True)
 
 

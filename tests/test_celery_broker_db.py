@@ -25,7 +25,7 @@ def test_socket_url_keeps_its_database_for_the_broker_and_the_results():
     url = celery_url(_socket_url(11))
     assert url.endswith("?virtual_host=11")
     assert _broker_db(url) == 11
-    assert Celery(backend=url).backend.connparams["db"] == 11
+    assert Celery(backend=url, set_as_current=False).backend.connparams["db"] == 11
 
 
 def test_tcp_urls_are_unchanged():

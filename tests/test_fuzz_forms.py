@@ -20,7 +20,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import build_world
 from tests.isolation.test_harness import CASES
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -138,8 +137,7 @@ def row_counts() -> tuple:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "persona"), targets())
-def test_forms_survive_hostile_input(name, persona):
-    world = build_world()
+def test_forms_survive_hostile_input(name, persona, world):
     case = CASES[name]
     url = reverse(name, kwargs=case.kwargs(world)) + case.query
     client = world.client_for(persona)

@@ -44,6 +44,8 @@ def test_a_real_pdf_is_accepted():
         (encrypted_pdf(), "secret.pdf", "encrypted_pdf"),
         (b"", "empty.pdf", "empty"),
     ],
+    # Named: the encrypted PDF differs at each collection, and xdist workers must agree.
+    ids=["exe", "text", "png", "no-xref", "truncated", "encrypted", "empty"],
 )
 def test_bad_files_are_refused_with_a_french_message(content, name, code):
     with pytest.raises(ValidationError) as excinfo:

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.conftest import PERSONAS, build_world
+from tests.conftest import PERSONAS
 from tests.isolation import cases as cases_module
 from tests.isolation.cases import LOGIN
 
@@ -160,9 +160,8 @@ def test_every_url_is_classified():
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_url_access(name, persona):
+def test_url_access(name, persona, world):
     case = CASES[name]
-    world = build_world()
     setup = getattr(cases_module, "SETUP", None)
     if setup:
         setup(world)
@@ -181,8 +180,7 @@ def test_url_access(name, persona):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_admin_index(persona):
-    world = build_world()
+def test_admin_index(persona, world):
     response = world.client_for(persona).get(reverse("admin:index"))
     if persona == "admin":
         assert response.status_code == 200
@@ -193,11 +191,10 @@ def test_admin_index(persona):
 
 
 @pytest.mark.django_db
-def test_admin_changelists_and_forms_open_for_admin():
+def test_admin_changelists_and_forms_open_for_admin(world):
     """Every model registered in the admin lists and opens (scopes disabled there only)."""
     from django.contrib import admin
 
-    world = build_world()
     client = world.client_for("admin")
     for model in admin.site._registry:
         meta = model._meta

@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
-from tests.conftest import PERSONAS, build_world
+from tests.conftest import PERSONAS
 from tests.referrals.referral_factories import referral_setup, sent_referral
 
 KINDS = ("forged", "other_salt", "expired", "reused", "revoked", "other_referral")
@@ -56,8 +56,7 @@ def _bad_url(world, kind):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("kind", KINDS)
-def test_bad_partner_link_is_refused(persona, kind):
-    world = build_world()
+def test_bad_partner_link_is_refused(persona, kind, world):
     source, url, target = _bad_url(world, kind)
     with scopes_disabled():
         before = (

@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.conftest import build_world
 from tests.isolation import cases as cases_module
 from tests.isolation.test_harness import CASES
 
@@ -53,9 +52,8 @@ def script_src(csp: str) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "persona"), PAGES)
-def test_every_page_has_a_strict_csp_and_no_inline_script(name, persona):
+def test_every_page_has_a_strict_csp_and_no_inline_script(name, persona, world):
     case = CASES[name]
-    world = build_world()
     setup = getattr(cases_module, "SETUP", None)
     if setup:
         setup(world)

@@ -1,4 +1,4 @@
-"""Faults on a PRIVATE stack (tests/security/conftest.py): a worker killed in the middle of a
+"""Faults on a PRIVATE stack (tests/faults.py): a worker killed in the middle of a
 report build, and Redis stopped while a référent asks for a report."""
 
 import os
@@ -11,12 +11,7 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.security import conftest as security
-from tests.security.conftest import PRIVATE_PASSWORD, Browser, stop_group
-
-# The private stack's fixtures, shared with tests/security (session-scoped stack).
-private_stack = security.private_stack
-live_app = security.live_app
+from tests.faults import PRIVATE_PASSWORD, Browser, stop_group
 
 pytestmark = pytest.mark.worker
 
@@ -74,7 +69,8 @@ def test_worker_killed_mid_build_rebuilds_the_report_once(private_stack):
             "SELECT status, attempts, sha256 FROM reports_reportbuild WHERE id = %s", [build_id]
         )[0]
 
-    producer = Celery(broker=celery_url(private_stack.redis_url))
+    # Not the current app: later tests in this process send through the project's.
+    producer = Celery(broker=celery_url(private_stack.redis_url), set_as_current=False)
     first = _worker(private_stack, "doomed", SLOW_BUILD)
     try:
         producer.send_task("reports.build_semester_report", args=[build_id, slsp_id])

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tests.security.conftest import PRIVATE_PASSWORD, Browser, stop_group
+from tests.faults import PRIVATE_PASSWORD, Browser, stop_group
 
 pytestmark = pytest.mark.worker
 
@@ -126,7 +126,8 @@ def test_worker_killed_mid_task_completes_it_once_after_restart(private_stack):
             "SELECT count(*) FROM core_heartbeat WHERE token = %s", [f"{kind}:{token}"]
         )[0][0]
 
-    producer = Celery(broker=celery_url(private_stack.redis_url))
+    # Not the current app: later tests in this process send through the project's.
+    producer = Celery(broker=celery_url(private_stack.redis_url), set_as_current=False)
     first = _worker(private_stack, "doomed")
     try:
         producer.send_task("tests.fault_probe", args=[token])

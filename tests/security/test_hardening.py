@@ -32,7 +32,7 @@ from apps.core.security import REDACTED_SEGMENT, RedactUrlTokensFilter, redact_u
 from apps.core.spreadsheets import safe_cell, safe_row
 from apps.partners.models import Partner
 from tests.factories import SlspFactory
-from tests.security.conftest import free_port, stop_group
+from tests.faults import free_port, stop_group
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,10 @@
-"""PRIVATE PostgreSQL and Redis in a temporary directory, and live app/worker processes.
+"""The private fault stack: PRIVATE PostgreSQL and Redis in a temporary directory, and live
+app/worker processes on them.
 
 Fault tests stop and start these servers; the shared ones under var/ are never touched.
+The fixtures are registered once, in tests/conftest.py, so the stack (a migrated database)
+is built once per session for every module that uses it; those tests share one xdist group
+so that only one xdist worker builds it.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ class PrivateStack:
         self.redis_url = self.redis.url()
 
     def env(self, **extra) -> dict:
-        env = {k: v for k, v in os.environ.items() if k != "SLSP_WORKER_DB_NAME"}
+        # Not the xdist worker's: the private Redis's database 0, the private database.
+        hidden = {"SLSP_WORKER_DB_NAME", "PYTEST_XDIST_WORKER"}
+        env = {k: v for k, v in os.environ.items() if k not in hidden}
         env.update(
             DJANGO_SETTINGS_MODULE="slsp_referent.settings.test",
             DATABASE_URL=self.database_url,
