@@ -1,10 +1,12 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.core.mail import queue_email
 
 
@@ -41,6 +43,18 @@ class OtpTokenForm(forms.Form):
     )
 
 
+class SecondFactorForm(forms.Form):
+    """At sign-in and re-authentication: the app's six digits, or a backup code."""
+
+    otp_token = forms.CharField(
+        label=_("Code à six chiffres ou code de secours"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none"}
+        ),
+    )
+
+
 class ReauthenticationForm(forms.Form):
     """Password, plus the one-time code when the person has a second factor."""
 
@@ -53,7 +67,7 @@ class ReauthenticationForm(forms.Form):
     def __init__(self, *args, with_token=False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_token:
-            field = copy.deepcopy(OtpTokenForm.base_fields["otp_token"])
+            field = copy.deepcopy(SecondFactorForm.base_fields["otp_token"])
             field.widget.attrs.pop("autofocus", None)
             self.fields["otp_token"] = field
 
@@ -102,3 +116,31 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         queue_email(subject=subject, body=body, to=[to_email])
+
+
+class LanguageForm(forms.Form):
+    # Not a ModelForm: validating must not change the account before the service saves.
+    language = forms.ChoiceField(
+        label=_("Langue de l'interface et des e-mails"), choices=settings.LANGUAGES
+    )
+
+
+class InvitationForm(forms.ModelForm):
+    """The administration's "add user" form: no password, the person chooses it."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "language"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Cette adresse est déjà utilisée par un autre compte."))
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user

@@ -1,15 +1,19 @@
 import logging
 from collections.abc import Callable
+from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import otp, sessions
+from apps.accounts.models import User
 
 logger = logging.getLogger("apps.accounts.auth")
 
@@ -57,7 +61,10 @@ class SessionSecurityMiddleware:
 
     def _ask_for_the_second_factor(self, request: HttpRequest) -> HttpResponse:
         """Turn the session back into a pending sign-in waiting for the code."""
-        user = request.user._wrapped if hasattr(request.user, "_wrapped") else request.user
+        # Only a signed-in user is asked for a second factor.
+        user = cast(
+            User, request.user._wrapped if hasattr(request.user, "_wrapped") else request.user
+        )
         backend = request.session.get(BACKEND_SESSION_KEY)
         # A refused POST is not replayed: the person comes back to the home page.
         next_url = request.get_full_path() if request.method == "GET" else reverse("core:home")
@@ -70,3 +77,55 @@ class SessionSecurityMiddleware:
         if otp.confirmed_device(user) is not None:
             return redirect("accounts:login_otp")
         return redirect("accounts:login_enrol")
+
+
+def remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """The language cookie follows the person's choice: pages before sign-in (and after
+    sign-out) on this browser speak it too."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's pages speak the language stored on their account.
+
+    After LocaleMiddleware (which picked the cookie's or the browser's language) and
+    AuthenticationMiddleware. The user row is already loaded by the session check: no
+    extra query. A language chosen with the footer's switch (Django's set_language,
+    which only sets the cookie) is saved on the account, so the choice holds on every
+    browser.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.codes = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        chosen = cookie.value if cookie is not None else None
+        if (
+            chosen in self.codes
+            and chosen != language
+            and request.user.is_authenticated  # not a sign-out
+            and request.user.pk == user.pk
+        ):
+            from apps.accounts import services
+
+            services.set_language(request.user, chosen)
+        return response

@@ -2,6 +2,7 @@ import uuid
 
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -64,12 +65,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # The interface language of this person, activated on each of their requests
+    # (middleware.UserLanguageMiddleware) and used for the e-mails sent to them.
+    language = models.CharField(
+        _("langue"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    # Set on the instance by the pre_save signal (apps.accounts.signals) for post_save:
+    # whether this save changes superuser or staff rights. Not a column.
+    _privileges_changed: bool
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -258,6 +268,65 @@ class EnrolmentCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An e-mailed link with which an invited person sets their own password.
+
+    The link's token is signed and expiring (`apps.accounts.invitations`) and names
+    `nonce`; this row makes it single-use and revocable, and records who invited whom.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("personne")
+    )
+    nonce = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitée par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisée le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+
+class BackupCode(models.Model):
+    """A one-time code that stands in for the authenticator app (lost phone).
+
+    Only a keyed hash is stored (`apps.accounts.backup_codes`); a used code keeps its
+    row with `used_at` as a trace.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="backup_codes", verbose_name=_("personne")
+    )
+    code_hash = models.CharField(_("empreinte du code"), max_length=64)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de secours")
+        verbose_name_plural = _("codes de secours")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="backupcode_unique")
+        ]
+
+    def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts import sessions
+from apps.accounts import backup_codes, sessions
 from apps.accounts.models import Role
 
 logger = logging.getLogger("apps.accounts.auth")
@@ -53,18 +53,32 @@ def verify(device: TOTPDevice | None, token: str) -> bool:
     return bool(device and token.isdigit() and device.verify_token(token))
 
 
+def verify_or_backup(user, device: TOTPDevice | None, token: str) -> bool:
+    """A code of the app, or one of the person's backup codes (spent if it fits)."""
+    if device is None:
+        return False
+    if backup_codes.looks_like_one(token):
+        return backup_codes.use(user, token)
+    return verify(device, token)
+
+
 @transaction.atomic
-def confirm_enrolment(user, device: TOTPDevice) -> None:
-    """The new device replaces any previous one (a reset keeps the old one until then)."""
+def confirm_enrolment(user, device: TOTPDevice) -> list[str]:
+    """The new device replaces any previous one (a reset keeps the old one until then).
+
+    Returns the new backup codes, to be shown once: a new app comes with new codes.
+    """
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     logger.info("otp_enrolled", extra={"user_id": user.pk})
+    return backup_codes.regenerate(user)
 
 
 @transaction.atomic
 def disable(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
+    backup_codes.delete_all(user)
     logger.info("otp_disabled", extra={"user_id": user.pk})
 
 

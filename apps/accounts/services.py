@@ -120,3 +120,16 @@ def change_email(user: User, new_email: str) -> None:
     user.email = new_email
     user.save(update_fields=["email"])
     logger.info("email_changed", extra={"user_id": user.pk})
+
+
+def set_language(user: User, language: str) -> None:
+    """The person's interface (and e-mail) language; one of settings.LANGUAGES."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"unknown language {language!r}")
+    if user.language == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])
+    logger.info("language_changed", extra={"user_id": user.pk, "language": language})

@@ -13,6 +13,10 @@ urlpatterns = [
     path("securite/double-authentification/", views.otp_enrol, name="otp_enrol"),
     path("securite/double-authentification/desactiver/", views.otp_disable, name="otp_disable"),
     path("securite/adresse-e-mail/", views.email_change, name="email_change"),
+    path("securite/codes-de-secours/", views.backup_codes_view, name="backup_codes"),
+    path("securite/langue/", views.language_change, name="language_change"),
+    # Public: the invited person has no password yet; the signed token is the key.
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -9,26 +9,31 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import enrolment, otp, services, sessions, throttle
+from apps.accounts import backup_codes, enrolment, invitations, otp, services, sessions, throttle
 from apps.accounts.forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
     EnrolmentCodeForm,
+    LanguageForm,
     OtpTokenForm,
     QueuedPasswordResetForm,
     ReauthenticationForm,
+    SecondFactorForm,
 )
+from apps.accounts.http import AuthenticatedHttpRequest
+from apps.accounts.middleware import remember_language
 from apps.core.forms import posted
 
 logger = logging.getLogger("apps.accounts.auth")
@@ -74,14 +79,42 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
-def _finish_login(request, user, backend, next_url, device):
+def _sign_in(request, user, backend, device) -> None:
     otp.clear_pending(request)
     enrolment.clear(request.session)
     auth_login(request, user, backend=backend)
     import django_otp
 
     django_otp.login(request, device)
+
+
+def _finish_login(request, user, backend, next_url, device):
+    _sign_in(request, user, backend, device)
     return HttpResponseRedirect(_safe_next(request, next_url, reverse("core:home")))
+
+
+def _show_new_backup_codes(request, codes: list[str], next_url: str) -> HttpResponse:
+    """The codes are in this response only (never stored in clear, nor in the session).
+
+    201: the answer to a POST that created them, not a form shown again after an error.
+    """
+    return render(
+        request,
+        "accounts/backup_codes_new.html",
+        {"codes": codes, "next": _safe_next(request, next_url, reverse("accounts:security"))},
+        status=201,
+    )
+
+
+def _backup_code_used_message(request, user) -> None:
+    messages.warning(
+        request,
+        _(
+            "Vous vous êtes connecté avec un code de secours. Il vous en reste %(left)d. "
+            "Si vous avez perdu votre téléphone, remplacez l'application d'authentification."
+        )
+        % {"left": backup_codes.remaining(user)},
+    )
 
 
 def _pending_or_restart(request):
@@ -104,10 +137,14 @@ def login_otp(request):
         return redirect("accounts:login_enrol")
     if (locked := _locked(request, user)) is not None:
         return locked
-    form = OtpTokenForm(posted(request))
+    form = SecondFactorForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if otp.verify(device, form.cleaned_data["otp_token"]):
-            return _finish_login(request, user, backend, next_url, device)
+        token = form.cleaned_data["otp_token"]
+        if otp.verify_or_backup(user, device, token):
+            response = _finish_login(request, user, backend, next_url, device)
+            if backup_codes.looks_like_one(token):
+                _backup_code_used_message(request, user)
+            return response
         _otp_failed(request, user)
         form.add_error("otp_token", _("Code incorrect ou expiré."))
     return render(request, "accounts/login_otp.html", {"form": form})
@@ -130,8 +167,9 @@ def login_enrol(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
-            otp.confirm_enrolment(user, device)
-            return _finish_login(request, user, backend, next_url, device)
+            codes = otp.confirm_enrolment(user, device)
+            _sign_in(request, user, backend, device)
+            return _show_new_backup_codes(request, codes, next_url)
         _otp_failed(request, user)
         form.add_error("otp_token", _("Code incorrect ou expiré."))
     return render(
@@ -231,7 +269,9 @@ def reauthenticate(request):
         checked = authenticate(request, username=user.email, password=form.cleaned_data["password"])
         if checked is None or checked.pk != user.pk:
             form.add_error("password", _("Mot de passe incorrect."))
-        elif device is not None and not otp.verify(device, form.cleaned_data["otp_token"]):
+        elif device is not None and not otp.verify_or_backup(
+            user, device, form.cleaned_data["otp_token"]
+        ):
             _otp_failed(request, user)
             form.add_error("otp_token", _("Code incorrect ou expiré."))
         else:
@@ -246,11 +286,14 @@ def reauthenticate(request):
 
 def security(request):
     user = request.user
+    device = otp.confirmed_device(user)
     return render(
         request,
         "accounts/security.html",
         {
-            "device": otp.confirmed_device(user),
+            "device": device,
+            "backup_codes_left": backup_codes.remaining(user) if device else None,
+            "language_form": LanguageForm(initial={"language": user.language}),
             "otp_required": otp.is_required_for(user),
             # The limits shown are the configured ones (SESSION_* settings), not fixed text.
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
@@ -278,13 +321,13 @@ def otp_enrol(request):
     form = OtpTokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if otp.verify(device, form.cleaned_data["otp_token"]):
-            otp.confirm_enrolment(user, device)
+            codes = otp.confirm_enrolment(user, device)
             enrolment.clear(request.session)
             import django_otp
 
             django_otp.login(request, device)
             messages.success(request, _("La double authentification est activée."))
-            return redirect("accounts:security")
+            return _show_new_backup_codes(request, codes, reverse("accounts:security"))
         _otp_failed(request, user)
         form.add_error("otp_token", _("Code incorrect ou expiré."))
     return render(request, "accounts/otp_enrol.html", _enrol_context(device, form))
@@ -306,6 +349,34 @@ def otp_disable(request):
         otp.disable(user)
         messages.success(request, _("La double authentification est désactivée."))
     return redirect("accounts:security")
+
+
+@recent_auth_required
+def backup_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Make new backup codes (the old ones stop working): confirm, then shown once."""
+    user = request.user
+    if otp.confirmed_device(user) is None:
+        messages.error(request, _("Activez d'abord la double authentification."))
+        return redirect("accounts:security")
+    if request.method == "POST":
+        codes = backup_codes.regenerate(user)
+        return _show_new_backup_codes(request, codes, reverse("accounts:security"))
+    return render(
+        request, "accounts/backup_codes.html", {"remaining": backup_codes.remaining(user)}
+    )
+
+
+@require_POST
+def language_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cette langue n'est pas proposée."))
+        return redirect("accounts:security")
+    services.set_language(request.user, form.cleaned_data["language"])
+    translation.activate(form.cleaned_data["language"])
+    messages.success(request, _("La langue est modifiée."))
+    response = redirect("accounts:security")
+    return remember_language(response, form.cleaned_data["language"])
 
 
 @recent_auth_required
@@ -371,3 +442,60 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# --- Invitation: the person sets their own password -------------------------
+
+
+@login_not_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: choose a password, then (if the role needs it) enrol.
+
+    The token leaves the URL at once (kept in the session, like the password reset):
+    the page's address then holds no secret for the history, logs or Referer.
+    """
+    if token != invitations.ACCEPT_MARKER:
+        try:
+            invitations.check(token)
+        except invitations.InvitationInvalid as invalid:
+            return _invitation_refused(request, invalid)
+        request.session[invitations.SESSION_KEY] = token
+        return redirect("accounts:invitation", token=invitations.ACCEPT_MARKER)
+    try:
+        invite = invitations.check(request.session.get(invitations.SESSION_KEY, ""))
+    except invitations.InvitationInvalid as invalid:
+        return _invitation_refused(request, invalid)
+    user = invite.user
+    form = SetPasswordForm(user, posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept(invite, form.cleaned_data["new_password1"])
+        except invitations.InvitationInvalid as invalid:
+            return _invitation_refused(request, invalid)
+        request.session.pop(invitations.SESSION_KEY, None)
+        backend = settings.AUTHENTICATION_BACKENDS[-1]
+        if otp.is_required_for(user):
+            # No session yet: the role needs the second factor first (e-mailed code,
+            # then the app), exactly as at a first sign-in.
+            user.backend = backend
+            otp.start_pending(request, user, reverse("core:home"))
+            messages.success(
+                request,
+                _(
+                    "Votre mot de passe est enregistré. Votre rôle exige la double "
+                    "authentification."
+                ),
+            )
+            return redirect("accounts:login_enrol")
+        auth_login(request, user, backend=backend)
+        messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
+        return remember_language(redirect("core:home"), user.language)
+    return render(request, "accounts/invitation.html", {"form": form, "invited": user})
+
+
+def _invitation_refused(request: HttpRequest, invalid: invitations.InvitationInvalid):
+    request.session.pop(invitations.SESSION_KEY, None)
+    logger.info("invitation_refused", extra={"reason": invalid.reason})
+    return render(
+        request, "accounts/invitation_invalid.html", {"message": invalid.message}, status=400
+    )
