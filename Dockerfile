@@ -1,4 +1,5 @@
-# Production image: gunicorn web, Celery worker and beat share it (see docker-compose.yml).
+# Production image: gunicorn web, Celery worker and beat share it (see docker-compose.yml
+# and docs/OPERATIONS.md).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,5 +29,5 @@ RUN DEBUG=0 SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db REDIS_URL
 
 USER app
 EXPOSE 8000
-# gunicorn.conf.py masks signed-link tokens in the access and error logs.
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "slsp_referent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn.conf.py masks signed-link tokens in the logs and reads WEB_CONCURRENCY.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "slsp_referent.wsgi:application"]

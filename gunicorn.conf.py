@@ -7,6 +7,8 @@ part of signed links (partner link, password reset) before any line is written.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,3 +46,13 @@ accesslog = "-"
 # Access lines on stdout, errors on stderr (docker logs keeps both).
 errorlog = "-"
 loglevel = "info"
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Processes per host: WEB_CONCURRENCY, else two per core plus one (at most 9, so a
+# large host does not exhaust PostgreSQL's connections: DB_CONN_MAX_AGE keeps one each).
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 9))
+# Long work (PDFs, imports, exports) runs in Celery: a request taking longer is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# The TLS proxy keeps connections to the browsers; behind it, short keep-alive suffices.
+keepalive = 5

@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core import rules  # noqa: F401  (registers this app's permissions)
+        from apps.core.health import connect_worker_signals
+
+        # Celery workers write the heartbeat that /sante/ reads (no-op in web processes).
+        connect_worker_signals()

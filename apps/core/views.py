@@ -1,10 +1,10 @@
 import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.core import health
 from apps.core.registry import registry
@@ -22,9 +22,18 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
-def health_check(request):
+def health_check(request: HttpRequest) -> JsonResponse:
+    """Readiness: each component's state; 503 when this instance cannot serve."""
     report = health.check_all()
-    status = 200 if report["database"] == "ok" and report["redis"] == "ok" else 503
-    return JsonResponse(report, status=status)
+    return JsonResponse(report, status=200 if health.is_ready(report) else 503)
+
+
+@login_not_required
+@require_safe
+@never_cache
+def liveness(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing, so an outage elsewhere never
+    makes the orchestrator restart a healthy web process."""
+    return HttpResponse("ok", content_type="text/plain")

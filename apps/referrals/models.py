@@ -226,6 +226,15 @@ class ReferralLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The message that carries the link: the référent sees whether the mail server has
+    # accepted it yet (the outbox sends it after commit, with retries).
+    email = models.ForeignKey(
+        "core.OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ScopedManager(slsp="slsp")
 
