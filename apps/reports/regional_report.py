@@ -176,17 +176,18 @@ def table(results: list[dict]) -> dict:
         (_("moins de 25 %"), lambda c: c is not None and c < 25),
         (_("25 à 49 %"), lambda c: c is not None and 25 <= c < 50),
         (_("50 à 74 %"), lambda c: c is not None and 50 <= c < 75),
+        # xgettext:no-python-format
         (_("75 % et plus"), lambda c: c is not None and c >= 75),
     ]
     coverage = [
         (label, sum(1 for r in results if test(r.get("coverage")))) for label, test in buckets
     ]
-    provinces = defaultdict(int)
+    provinces: defaultdict[str, int] = defaultdict(int)
     names = dict(Province.choices)
     province_of = {s.pk: names.get(s.province, "—") for s in slsps}
     for r in results:
         provinces[str(province_of.get(r["slsp_id"], "—"))] += r.get("active", 0) or 0
-    kinds = defaultdict(int)
+    kinds: defaultdict[str, int] = defaultdict(int)
     for r in results:
         for kind, count in (r.get("moments_by_kind") or {}).items():
             kinds[kind] += count
