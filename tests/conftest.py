@@ -19,8 +19,9 @@ from django_scopes import scopes_disabled
 from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Role
-from tests.factories import ReferentPostFactory, SlspFactory, user_with_role
+from tests.accounts.factories import make_user
 from tests.faults import live_app, private_stack  # noqa: F401 (fixtures, registered once here)
+from tests.slsps.factories import ReferentPostFactory, SlspFactory
 
 # CI runs the property tests on fixed examples: a red build is reproducible, never flaky.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -58,13 +59,13 @@ def build_world() -> World:
         slsp_a = SlspFactory(official_name="SLSP A de test")
         slsp_b = SlspFactory(official_name="SLSP B de test")
         users = {
-            "referent_a": user_with_role(Role.REFERENT, slsp_a, email="ref.a@example.org"),
-            "referent_b": user_with_role(Role.REFERENT, slsp_b, email="ref.b@example.org"),
-            "accompagnateur_a": user_with_role(Role.ACCOMPAGNATEUR, slsp_a),
-            "direction_a": user_with_role(Role.DIRECTION, slsp_a),
-            "coordinateur": user_with_role(Role.COORDINATEUR),
-            "jury": user_with_role(Role.JURY),
-            "admin": user_with_role(Role.ADMIN),
+            "referent_a": make_user(Role.REFERENT, slsp_a, email="ref.a@example.org"),
+            "referent_b": make_user(Role.REFERENT, slsp_b, email="ref.b@example.org"),
+            "accompagnateur_a": make_user(Role.ACCOMPAGNATEUR, slsp_a),
+            "direction_a": make_user(Role.DIRECTION, slsp_a),
+            "coordinateur": make_user(Role.COORDINATEUR),
+            "jury": make_user(Role.JURY),
+            "admin": make_user(Role.ADMIN),
         }
         ReferentPostFactory(slsp=slsp_a, person=users["referent_a"])
         ReferentPostFactory(slsp=slsp_b, person=users["referent_b"])
@@ -248,7 +249,7 @@ def _clear_cache():
 def pytest_sessionfinish(session, exitstatus):
     # Stop the embedded servers only if this test session started them.
     from slsp_referent import embedded
-    from tests.browser import close_shared_browser
+    from tests.browser.helpers import close_shared_browser
 
     close_shared_browser()
     # xdist workers leave the servers to the controller, which outlives them.

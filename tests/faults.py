@@ -91,7 +91,7 @@ SEED = f"""
 from django_scopes import scopes_disabled
 from apps.accounts.models import Membership, Role, User
 from apps.slsps.models import Slsp
-from tests.factories import SlspFactory
+from tests.slsps.factories import SlspFactory
 with scopes_disabled():
     slsp = SlspFactory(official_name="SLSP privée de test")
     user = User.objects.create_user("prive@example.org", "{PRIVATE_PASSWORD}")

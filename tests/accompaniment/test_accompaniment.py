@@ -12,7 +12,7 @@ from apps.accompaniment import services
 from apps.accompaniment.models import Consent, Domain, FollowUp, Moment, MomentKind, Outcome
 from apps.accompaniment.queries import sharing_allowed
 from tests.partners.factories import PartnerFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -21,7 +21,7 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def household(world):
     with scopes_disabled():
-        return household_with_tenancy(world.slsp_a)
+        return make_household(world.slsp_a)
 
 
 def in_scope(world):
@@ -73,7 +73,7 @@ def test_withdrawal_closes_follow_ups_and_stops_sharing(world, household):
 def test_moment_in_the_future_or_of_another_household_is_refused(world, household):
     user = world.users["referent_a"]
     with scopes_disabled():
-        other = household_with_tenancy(world.slsp_a)
+        other = make_household(world.slsp_a)
     with in_scope(world):
         services.record_consent(other, user, given_on=TODAY, covers_follow_up=True)
         foreign = services.open_follow_up(other, user, domains=[Domain.ACCUEIL], objective="x")

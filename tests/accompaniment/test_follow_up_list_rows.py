@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import queries, services
 from apps.accompaniment.models import Domain, Outcome
-from tests.tenants.factories import HousingUnitFactory, household_with_tenancy
+from tests.tenants.factories import HousingUnitFactory, make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -45,11 +45,11 @@ def _squeeze(html: str) -> str:
 def test_rows_read_like_the_former_template(client_for, world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        plain = household_with_tenancy(world.slsp_a)
-        no_district = household_with_tenancy(
+        plain = make_household(world.slsp_a)
+        no_district = make_household(
             world.slsp_a, unit=HousingUnitFactory(slsp=world.slsp_a, district="")
         )
-        odd = household_with_tenancy(
+        odd = make_household(
             world.slsp_a,
             unit=HousingUnitFactory(slsp=world.slsp_a, address="Rue <d'Ici> & Co", district="X"),
         )

@@ -18,7 +18,7 @@ from apps.accompaniment import services
 from apps.accompaniment.forms import CheckboxList
 from apps.accompaniment.models import Domain
 from tests.partners.factories import PartnerFactory, SlspPartnerFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -27,7 +27,7 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def household(world):
     with scopes_disabled():
-        return household_with_tenancy(world.slsp_a)
+        return make_household(world.slsp_a)
 
 
 def _network(world, n):

@@ -15,7 +15,7 @@ from django_scopes import scope, scopes_disabled
 from apps.accompaniment import services
 from apps.accompaniment.models import Domain, MomentKind, Outcome, Sensitivity
 from tests.partners.factories import PartnerFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -25,7 +25,7 @@ DAY = TODAY - datetime.timedelta(days=3)
 @pytest.fixture
 def household(world):
     with scopes_disabled():
-        return household_with_tenancy(world.slsp_a)
+        return make_household(world.slsp_a)
 
 
 def _page(client, household) -> str:

@@ -12,8 +12,8 @@ from django_scopes import scopes_disabled
 
 from apps.accompaniment import services
 from apps.accompaniment.models import Moment, MomentKind, MomentMonth
-from tests.factories import SlspFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.slsps.factories import SlspFactory
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 JAN = datetime.date(2026, 1, 31)
@@ -46,9 +46,9 @@ def moment(household, user, day) -> Moment:
 def test_summary_follows_every_kind_of_write(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        a = household_with_tenancy(world.slsp_a)
-        a2 = household_with_tenancy(world.slsp_a)
-        b = household_with_tenancy(world.slsp_b)
+        a = make_household(world.slsp_a)
+        a2 = make_household(world.slsp_a)
+        b = make_household(world.slsp_b)
         first = moment(a, user, JAN)
         first.save()
         assert summary() == {(world.slsp_a.pk, datetime.date(2026, 1, 1)): 1}
@@ -79,7 +79,7 @@ def test_deleting_an_slsp_with_its_moments_leaves_no_summary(world):
     user = world.users["referent_a"]
     with scopes_disabled():
         slsp = SlspFactory(official_name="SLSP supprimée")
-        household = household_with_tenancy(slsp)
+        household = make_household(slsp)
         Moment.objects.bulk_create([moment(household, user, d) for d in (JAN, FEB)])
         assert summary() == plain_count() != {}
         slsp.delete()
@@ -90,7 +90,7 @@ def test_deleting_an_slsp_with_its_moments_leaves_no_summary(world):
 def test_rebuild_recounts_writes_that_bypassed_the_triggers(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        household = household_with_tenancy(world.slsp_a)
+        household = make_household(world.slsp_a)
         Moment.objects.bulk_create([moment(household, user, d) for d in (JAN, FEB)])
         # As the scale seed's COPY does on the fast path.
         with connection.cursor() as cursor:

@@ -16,8 +16,8 @@ from apps.accompaniment.models import Domain, FollowUp, Moment, MomentKind
 from apps.referrals.models import Referral
 from apps.referrals.queries import referrals_this_semester_by_slsp
 from apps.tenants.models import Household, Tenancy
-from tests.referrals.referral_factories import make_referral, referral_setup
-from tests.tenants.factories import TenancyFactory, household_with_tenancy
+from tests.referrals.factories import make_referral, referral_setup
+from tests.tenants.factories import TenancyFactory, make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -39,8 +39,8 @@ def _moment(household, user, day, kind=MomentKind.PHONE, follow_up=None):
 def test_moments_this_semester_equal_a_plain_count(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        a = household_with_tenancy(world.slsp_a)
-        b = household_with_tenancy(world.slsp_b)
+        a = make_household(world.slsp_a)
+        b = make_household(world.slsp_b)
         for day in (START - DAY, START, TODAY, START - 200 * DAY):
             _moment(a, user, day)
         for day in (START, TODAY, TODAY):
@@ -115,22 +115,20 @@ def test_first_year_without_welcome_equals_the_rule_read_literally(world):
     user = world.users["referent_a"]
     slsp = world.slsp_a
     with scopes_disabled():
-        new = household_with_tenancy(slsp, start_date=TODAY - 30 * DAY)
-        newer = household_with_tenancy(slsp, start_date=TODAY - 3 * DAY)
-        welcomed = household_with_tenancy(slsp, start_date=TODAY - 20 * DAY)
+        new = make_household(slsp, start_date=TODAY - 30 * DAY)
+        newer = make_household(slsp, start_date=TODAY - 3 * DAY)
+        welcomed = make_household(slsp, start_date=TODAY - 20 * DAY)
         _moment(welcomed, user, TODAY, kind=MomentKind.WELCOME)
-        phoned = household_with_tenancy(slsp, start_date=TODAY - 40 * DAY)
+        phoned = make_household(slsp, start_date=TODAY - 40 * DAY)
         _moment(phoned, user, TODAY)  # not a welcome moment
-        household_with_tenancy(slsp, start_date=TODAY - 800 * DAY)  # long-standing
-        gone = household_with_tenancy(
+        make_household(slsp, start_date=TODAY - 800 * DAY)  # long-standing
+        gone = make_household(
             slsp, start_date=TODAY - 100 * DAY, end_date=TODAY - 10 * DAY
         )  # left again: no current tenancy
-        moved = household_with_tenancy(
-            slsp, start_date=TODAY - 900 * DAY, end_date=TODAY - 61 * DAY
-        )
+        moved = make_household(slsp, start_date=TODAY - 900 * DAY, end_date=TODAY - 61 * DAY)
         TenancyFactory(slsp=slsp, household=moved, start_date=TODAY - 60 * DAY)
-        future = household_with_tenancy(slsp, start_date=TODAY + 10 * DAY)  # not begun yet
-        household_with_tenancy(world.slsp_b, start_date=TODAY - 10 * DAY)  # other SLSP
+        future = make_household(slsp, start_date=TODAY + 10 * DAY)  # not begun yet
+        make_household(world.slsp_b, start_date=TODAY - 10 * DAY)  # other SLSP
         expected = _plain_first_year_without_welcome(slsp.pk)
     assert set(expected) == {new, newer, phoned, moved}
     assert gone not in expected and future not in expected
@@ -155,7 +153,7 @@ def test_follow_up_rows_last_moment_and_count_equal_a_plain_count(world):
     with scopes_disabled():
         follow_ups = []
         for n in range(4):
-            household = household_with_tenancy(world.slsp_a)
+            household = make_household(world.slsp_a)
             follow_up = _follow_up(household, user, TODAY - (100 + n) * DAY)
             for k in range(n):
                 _moment(household, user, TODAY - (k * 7 + n) * DAY, follow_up=follow_up)
@@ -184,7 +182,7 @@ def test_follow_up_list_queries_do_not_grow_with_rows(client_for, world, orderin
     def add(count):
         with scopes_disabled():
             for _ in range(count):
-                household = household_with_tenancy(world.slsp_a)
+                household = make_household(world.slsp_a)
                 follow_up = _follow_up(household, user, TODAY - 50 * DAY)
                 _moment(household, user, TODAY - DAY, follow_up=follow_up)
                 _moment(household, user, TODAY, follow_up=follow_up)
@@ -210,7 +208,7 @@ def test_open_follow_ups_by_slsp_equal_a_plain_count(world):
     other = world.users["referent_b"]
     for n, slsp in enumerate((world.slsp_a, world.slsp_a, world.slsp_a, world.slsp_b)):
         with scopes_disabled():
-            household = household_with_tenancy(slsp)
+            household = make_household(slsp)
         follow_up = _follow_up(household, user if slsp == world.slsp_a else other, TODAY - DAY)
         if n == 0:
             with scopes_disabled():

@@ -8,7 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import queries, services
 from apps.accompaniment.models import Domain, FollowUp, MomentKind
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -17,9 +17,9 @@ TODAY = datetime.date.today()
 def test_new_tenants_without_welcome_moment(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        new = household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=30))
-        household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=800))
-        household_with_tenancy(world.slsp_b, start_date=TODAY - datetime.timedelta(days=10))
+        new = make_household(world.slsp_a, start_date=TODAY - datetime.timedelta(days=30))
+        make_household(world.slsp_a, start_date=TODAY - datetime.timedelta(days=800))
+        make_household(world.slsp_b, start_date=TODAY - datetime.timedelta(days=10))
     with scope(slsp=[world.slsp_a.pk]):
         assert list(queries.first_year_without_welcome(user)) == [new]
         services.log_moment(new, user, kind=MomentKind.WELCOME, date=TODAY, duration_minutes=45)
@@ -29,7 +29,7 @@ def test_new_tenants_without_welcome_moment(world):
 def test_follow_ups_without_news_for_n_days(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        household = household_with_tenancy(world.slsp_a)
+        household = make_household(world.slsp_a)
     with scope(slsp=[world.slsp_a.pk]):
         long_ago = TODAY - datetime.timedelta(days=100)
         services.record_consent(household, user, given_on=long_ago, covers_follow_up=True)
@@ -62,7 +62,7 @@ def test_home_work_lists_cost_the_same_for_1_3_and_50_households(client_for, wor
     for batch in (1, 2, 47):
         with scopes_disabled():
             for _ in range(batch):
-                household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=5))
+                make_household(world.slsp_a, start_date=TODAY - datetime.timedelta(days=5))
         with CaptureQueriesContext(connection) as ctx:
             html = client.get(reverse("core:home")).content.decode()
         counts.append(len(ctx))
@@ -80,7 +80,7 @@ def test_home_panel_lists_the_first_eight_and_counts_them_all(world, rf):
         assert panels.work_lists(request)["welcome"] == []
     with scopes_disabled():
         for days in range(1, 12):
-            household_with_tenancy(world.slsp_a, start_date=TODAY - datetime.timedelta(days=days))
+            make_household(world.slsp_a, start_date=TODAY - datetime.timedelta(days=days))
     with scope(slsp=[world.slsp_a.pk]):
         data = panels.work_lists(request)
         expected = list(queries.first_year_without_welcome(request.user))
@@ -98,7 +98,7 @@ def test_stale_follow_ups_equal_a_plain_computation(world):
     with scope(slsp=[world.slsp_a.pk]):
         for opened_ago, moment_ages in cases:
             with scopes_disabled():
-                household = household_with_tenancy(world.slsp_a)
+                household = make_household(world.slsp_a)
             services.record_consent(
                 household, user, given_on=TODAY - days(300), covers_follow_up=True
             )

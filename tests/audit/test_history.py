@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 from apps.accompaniment import services
 from apps.accompaniment.models import Domain, FollowUp, Moment, MomentKind
 from apps.audit.models import TRACKED
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -21,7 +21,7 @@ TODAY = datetime.date.today()
 def follow_up(world):
     user = world.users["referent_a"]
     with scopes_disabled():
-        household = household_with_tenancy(world.slsp_a)
+        household = make_household(world.slsp_a)
     with scope(slsp=[world.slsp_a.pk]):
         services.record_consent(household, user, given_on=TODAY, covers_follow_up=True)
         return services.open_follow_up(

@@ -1,4 +1,5 @@
-"""Builders for calls, dossiers and jury data (plain functions: the graph is small)."""
+"""Calls, dossiers and jury data: `make_*` builders, each a model with the rows it needs
+(criteria, applicants, actions, budget lines, scores) — the graph is small."""
 
 import datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from apps.calls.models import (
     DossierVersion,
     Score,
 )
-from tests.partners.factories import pdf_bytes
+from tests.core.factories import pdf_bytes
 
 
 def make_call(status=CallStatus.OPEN, criteria=None, **kwargs) -> Call:
@@ -70,7 +71,7 @@ def make_dossier(call, lead, co=(), complete=True, status=DossierStatus.DRAFT, *
     return dossier
 
 
-def add_version(dossier, user=None):
+def make_version(dossier, user=None):
     version = DossierVersion(
         dossier=dossier, number=1, snapshot={}, submitted_at=timezone.now(), submitted_by=user
     )
@@ -79,14 +80,16 @@ def add_version(dossier, user=None):
     return version
 
 
-def add_attachment(dossier):
+def make_attachment(dossier):
     attachment = Attachment(dossier=dossier, title="Annexe", size=100)
     attachment.file.save("a.pdf", ContentFile(pdf_bytes()), save=False)
     attachment.save()
     return attachment
 
 
-def assign(dossier, juror, conflict=Assignment.Conflict.NONE, scores=None, submitted=False):
+def make_assignment(
+    dossier, juror, conflict=Assignment.Conflict.NONE, scores=None, submitted=False
+):
     assignment = Assignment.objects.create(
         dossier=dossier,
         juror=juror,

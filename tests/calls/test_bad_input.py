@@ -22,8 +22,8 @@ from apps.calls.models import (
     DossierStatus,
     Score,
 )
+from tests.accounts.factories import make_user
 from tests.calls import factories as f
-from tests.factories import user_with_role
 
 
 def _messages(response):
@@ -205,8 +205,8 @@ def test_notes_too_long_and_score_not_a_number(world):
     assert Call.objects.get(pk=call.pk).deliberation_notes == ""
 
     dossier = f.make_dossier(call, world.slsp_a, status=DossierStatus.SUBMITTED)
-    juror = user_with_role(Role.JURY)
-    assignment = f.assign(dossier, juror)
+    juror = make_user(Role.JURY)
+    assignment = f.make_assignment(dossier, juror)
     criterion = call.criteria.get()
     url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
     for value in ("abc", "-1", "2.555", "1e9"):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from apps.calls import queries, services
 from apps.calls.models import CallStatus, Dossier, DossierStatus, DossierVersion
 from tests.calls import factories as f
-from tests.partners.factories import pdf_upload
+from tests.core.factories import pdf_upload
 
 BRUSSELS = datetime.timezone(datetime.timedelta(hours=2))  # CEST, October 2011
 
@@ -111,10 +111,11 @@ def test_withdrawal_only_before_closing(world, call_2011):
 
 
 def test_co_applicant_referents_edit_and_other_slsps_do_not_see(world, call_2011):
-    from tests.factories import SlspFactory, user_with_role
+    from tests.accounts.factories import make_user
+    from tests.slsps.factories import SlspFactory
 
     other = SlspFactory()
-    outsider = user_with_role("referent", other)
+    outsider = make_user("referent", other)
     dossier = f.make_dossier(call_2011, world.slsp_a, co=[world.slsp_b])
     url = reverse("calls:dossier_edit", kwargs={"uuid": dossier.uuid})
     with time_machine.travel(call_2011.closes_at - datetime.timedelta(days=1), tick=False):

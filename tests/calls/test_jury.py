@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from apps.accounts.models import Membership, Role
 from apps.calls import queries, services
 from apps.calls.models import Assignment, CallStatus, Decision, Dossier, DossierStatus, Score
+from tests.accounts.factories import make_user
 from tests.calls import factories as f
-from tests.factories import SlspFactory, user_with_role
+from tests.slsps.factories import SlspFactory
 
 SUBMITTED = DossierStatus.SUBMITTED
 
@@ -54,7 +55,7 @@ def test_automatic_conflict_excludes_a_juror_of_an_applicant_slsp(world, review)
 def test_balanced_assignment_skips_conflicts_and_spreads_the_load(world, review):
     call, _dossier = review
     others = [f.make_dossier(call, SlspFactory(), status=SUBMITTED) for _ in range(5)]
-    jurors = [user_with_role(Role.JURY) for _ in range(4)]
+    jurors = [make_user(Role.JURY) for _ in range(4)]
     linked = jurors[0]
     Membership.objects.create(user=linked, role=Role.DIRECTION, slsp=world.slsp_a)
     dossiers = list(
@@ -74,7 +75,7 @@ def test_balanced_assignment_skips_conflicts_and_spreads_the_load(world, review)
 def test_conflict_declared_before_opening_then_never_opens(world, review):
     _call, dossier = review
     juror = world.users["jury"]
-    assignment = f.assign(dossier, juror, conflict=Assignment.Conflict.UNDECLARED)
+    assignment = f.make_assignment(dossier, juror, conflict=Assignment.Conflict.UNDECLARED)
     c = client(juror)
     score_url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
     conflict_url = reverse("calls:conflict", kwargs={"uuid": assignment.uuid})
@@ -92,9 +93,9 @@ def test_conflict_declared_before_opening_then_never_opens(world, review):
 def test_blind_scoring(world, review):
     call, dossier = review
     criteria = list(call.criteria.order_by("position"))
-    j1, j2 = world.users["jury"], user_with_role(Role.JURY)
-    a1 = f.assign(dossier, j1)
-    f.assign(dossier, j2, scores={criteria[0].pk: 5, criteria[1].pk: 1}, submitted=True)
+    j1, j2 = world.users["jury"], make_user(Role.JURY)
+    a1 = f.make_assignment(dossier, j1)
+    f.make_assignment(dossier, j2, scores={criteria[0].pk: 5, criteria[1].pk: 1}, submitted=True)
     Score.objects.filter(assignment__juror=j2).update(comment="Très convaincant")
     c = client(j1)
     url = reverse("calls:score", kwargs={"uuid": a1.uuid})
@@ -124,10 +125,10 @@ def test_ranking_decision_feedback_and_results_pdf(world, review):
     call, dossier = review
     criteria = list(call.criteria.order_by("position"))
     second = f.make_dossier(call, world.slsp_b, status=SUBMITTED, title="Deuxième projet")
-    j1, j2 = world.users["jury"], user_with_role(Role.JURY, last_name="Sévère")
-    f.assign(dossier, j1, scores={criteria[0].pk: 5, criteria[1].pk: 5}, submitted=True)
-    f.assign(dossier, j2, scores={criteria[0].pk: 1, criteria[1].pk: 1}, submitted=True)
-    f.assign(second, j1, scores={criteria[0].pk: 3, criteria[1].pk: 3}, submitted=True)
+    j1, j2 = world.users["jury"], make_user(Role.JURY, last_name="Sévère")
+    f.make_assignment(dossier, j1, scores={criteria[0].pk: 5, criteria[1].pk: 5}, submitted=True)
+    f.make_assignment(dossier, j2, scores={criteria[0].pk: 1, criteria[1].pk: 1}, submitted=True)
+    f.make_assignment(second, j1, scores={criteria[0].pk: 3, criteria[1].pk: 3}, submitted=True)
     Assignment.objects.filter(juror=j2).update(overall_comment="Partenariats à préciser")
     services.transition(call, CallStatus.DELIBERATION)
     coord = client(world.users["coordinateur"])
@@ -169,7 +170,7 @@ def test_ranking_decision_feedback_and_results_pdf(world, review):
     assert "Projet solide" in html and "Partenariats à préciser" in html
     assert "Sévère" not in html and j1.email not in html
     # Selected dossiers reach the good-practice library of every référent.
-    outsider = user_with_role(Role.REFERENT, SlspFactory())
+    outsider = make_user(Role.REFERENT, SlspFactory())
     library = client(outsider).get(reverse("calls:library")).content.decode()
     assert "Projet de test" in library and "Deuxième projet" not in library
 
@@ -179,9 +180,11 @@ def _fill(call, juror, n):
     for i in range(n):
         lead = SlspFactory()
         dossier = f.make_dossier(call, lead, co=[SlspFactory()], status=SUBMITTED, title=f"D{i}")
-        f.assign(dossier, juror, scores={c.pk: Decimal(i % 6) for c in criteria}, submitted=True)
-        f.assign(
-            dossier, user_with_role(Role.JURY), scores={c.pk: 3 for c in criteria}, submitted=True
+        f.make_assignment(
+            dossier, juror, scores={c.pk: Decimal(i % 6) for c in criteria}, submitted=True
+        )
+        f.make_assignment(
+            dossier, make_user(Role.JURY), scores={c.pk: 3 for c in criteria}, submitted=True
         )
         Decision.objects.create(dossier=dossier, outcome="selected", rationale="ok")
 
@@ -191,7 +194,7 @@ def test_query_counts_do_not_grow_with_dossiers(world, url_name):
     counts = []
     for size in (1, 3, 60):
         call = f.make_call(CallStatus.DELIBERATION, criteria=[("A", 2, True), ("B", 1, False)])
-        juror = user_with_role(Role.JURY)
+        juror = make_user(Role.JURY)
         _fill(call, juror, size)
         if url_name != "calls:jury_list":
             user, kwargs = world.users["coordinateur"], {"uuid": call.uuid}
@@ -230,7 +233,7 @@ def test_jury_work_is_tied_to_the_review_phase(world, review):
     assert not Assignment.objects.filter(dossier=early).exists()
     # Once deliberation has begun, a draft review can no longer be changed or submitted.
     criteria = list(call.criteria.order_by("position"))
-    assignment = f.assign(dossier, juror, scores={criteria[0].pk: 2})
+    assignment = f.make_assignment(dossier, juror, scores={criteria[0].pk: 2})
     call.status = CallStatus.DELIBERATION
     call.save(update_fields=["status"])
     url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
@@ -251,7 +254,7 @@ def test_non_counting_criterion_is_labelled_hors_total(world, review):
     # "informe" alone reads as "shapeless" in French: the badge says what it means.
     call, dossier = review
     juror = world.users["jury"]
-    assignment = f.assign(dossier, juror)
+    assignment = f.make_assignment(dossier, juror)
     coord = client(world.users["coordinateur"])
     pages = [
         coord.get(reverse("calls:call_detail", kwargs={"uuid": call.uuid})),

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from apps.accounts.models import Membership, Role
 from apps.calls.models import Assignment, CallStatus, DossierStatus
+from tests.accounts.factories import make_user
 from tests.calls import factories as f
-from tests.factories import user_with_role
 
 UNDECLARED = Assignment.Conflict.UNDECLARED
 
@@ -34,9 +34,9 @@ def download_url(attachment) -> str:
 
 
 def test_attachment_is_closed_until_the_juror_declares_no_conflict(world, dossier):
-    attachment = f.add_attachment(dossier)
+    attachment = f.make_attachment(dossier)
     juror = world.users["jury"]
-    assignment = f.assign(dossier, juror, conflict=UNDECLARED)
+    assignment = f.make_assignment(dossier, juror, conflict=UNDECLARED)
     c = client(juror)
     # The attack: the file's URL, typed before the declaration, opens nothing.
     assert c.get(download_url(attachment)).status_code == 404
@@ -49,9 +49,9 @@ def test_attachment_is_closed_until_the_juror_declares_no_conflict(world, dossie
 
 
 def test_a_declared_conflict_never_opens_the_attachment(world, dossier):
-    attachment = f.add_attachment(dossier)
+    attachment = f.make_attachment(dossier)
     juror = world.users["jury"]
-    assignment = f.assign(dossier, juror, conflict=UNDECLARED)
+    assignment = f.make_assignment(dossier, juror, conflict=UNDECLARED)
     c = client(juror)
     conflict_url = reverse("calls:conflict", kwargs={"uuid": assignment.uuid})
     c.post(conflict_url, {"has_conflict": "yes", "reason": "Ancien administrateur"})
@@ -59,9 +59,9 @@ def test_a_declared_conflict_never_opens_the_attachment(world, dossier):
 
 
 def test_an_unassigned_juror_and_other_roles_are_refused(world, dossier):
-    attachment = f.add_attachment(dossier)
-    f.assign(dossier, world.users["jury"])  # someone else's assignment, declared
-    other_juror = user_with_role(Role.JURY)
+    attachment = f.make_attachment(dossier)
+    f.make_assignment(dossier, world.users["jury"])  # someone else's assignment, declared
+    other_juror = make_user(Role.JURY)
     assert client(other_juror).get(download_url(attachment)).status_code == 404
     for persona in ("referent_b", "admin"):
         assert world.client_for(persona).get(download_url(attachment)).status_code == 404
@@ -75,7 +75,7 @@ def test_an_unassigned_juror_and_other_roles_are_refused(world, dossier):
 def test_a_juror_who_also_applies_reads_own_dossier_without_a_declaration(world, dossier):
     """A référent of the applicant SLSP who also sits on a jury keeps the applicant's
     access to their own dossier's files (they are never assigned to it)."""
-    attachment = f.add_attachment(dossier)
+    attachment = f.make_attachment(dossier)
     referent = world.users["referent_a"]
     Membership.objects.create(user=referent, role=Role.JURY)
     assert client(referent).get(download_url(attachment)).status_code == 200
@@ -84,9 +84,9 @@ def test_a_juror_who_also_applies_reads_own_dossier_without_a_declaration(world,
 def test_download_query_count_does_not_grow_with_assignments(
     world, dossier, django_assert_max_num_queries
 ):
-    attachment = f.add_attachment(dossier)
+    attachment = f.make_attachment(dossier)
     juror = world.users["jury"]
-    f.assign(dossier, juror)
+    f.make_assignment(dossier, juror)
     c = client(juror)
     c.get(download_url(attachment))  # session and user warm-up
     counts = []
@@ -96,8 +96,8 @@ def test_download_query_count_does_not_grow_with_assignments(
         counts.append(len(queries))
         for _extra in range(3):
             other = f.make_dossier(dossier.call, world.slsp_b, status=DossierStatus.SUBMITTED)
-            f.assign(other, juror)
-            f.add_attachment(other)
+            f.make_assignment(other, juror)
+            f.make_attachment(other)
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(8):
         c.get(download_url(attachment))

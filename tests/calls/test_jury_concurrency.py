@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def assignment(world):
     call = f.make_call(CallStatus.REVIEW, criteria=[("Pertinence", 1, True)])
     dossier = f.make_dossier(call, world.slsp_a, status=DossierStatus.SUBMITTED)
-    return f.assign(dossier, world.users["jury"])
+    return f.make_assignment(dossier, world.users["jury"])
 
 
 def in_second_connection(work) -> tuple[threading.Thread, dict]:

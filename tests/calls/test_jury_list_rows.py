@@ -13,8 +13,9 @@ from django.utils import translation
 from apps.accounts.models import Role
 from apps.calls import queries
 from apps.calls.models import Assignment, CallStatus, DossierStatus
+from tests.accounts.factories import make_user
 from tests.calls import factories as f
-from tests.factories import SlspFactory, user_with_role
+from tests.slsps.factories import SlspFactory
 
 # jury_list.html's rows before they moved to Jinja2, verbatim.
 OLD_ROWS = Template(
@@ -50,7 +51,7 @@ def _rows(markup: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["fr-be", "de"])
 def test_rows_equal_the_template_they_replace(world, language):
-    juror = user_with_role(Role.JURY)
+    juror = make_user(Role.JURY)
     review = f.make_call(CallStatus.REVIEW, title='Appel « l\'été » <b>"A"</b>')
     deliberation = f.make_call(CallStatus.DELIBERATION, title="Appel délibéré")
     cases = [
@@ -71,7 +72,7 @@ def test_rows_equal_the_template_they_replace(world, language):
             status=DossierStatus.SUBMITTED,
             title=f"Projet {i} <i>&</i> l'« été »",
         )
-        f.assign(dossier, juror, conflict=conflict, submitted=submitted)
+        f.make_assignment(dossier, juror, conflict=conflict, submitted=submitted)
     c = Client()
     c.force_login(juror)
     with translation.override(language):
@@ -88,7 +89,7 @@ def test_rows_equal_the_template_they_replace(world, language):
 
 
 def test_empty_list(world):
-    juror = user_with_role(Role.JURY)
+    juror = make_user(Role.JURY)
     c = Client()
     c.force_login(juror)
     rendered = _rows(c.get(reverse("calls:jury_list")).content.decode())

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from apps.calls.models import CallStatus, Decision, DossierStatus, Outcome
 from tests.calls import factories as f
-from tests.factories import SlspFactory
+from tests.slsps.factories import SlspFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("calls:library")

@@ -8,7 +8,7 @@ from apps.calls import queries
 from apps.calls.models import CallStatus, DossierStatus
 from apps.core.registry import registry
 from tests.calls import factories as f
-from tests.factories import SlspFactory
+from tests.slsps.factories import SlspFactory
 
 SUBMITTED = DossierStatus.SUBMITTED
 

@@ -19,4 +19,21 @@ CASES = [
         note="back to the security page (refused for coordinators and administrators)",
     ),
     UrlCase("accounts:email_change", expect(ok=SIGNED_IN)),
+    UrlCase(
+        "accounts:backup_codes",
+        expect(ok=("coordinateur", "admin"), refused=302),
+        note="with a second factor only (the others go back to the security page)",
+    ),
+    UrlCase(
+        "accounts:language_change",
+        expect(ok=SIGNED_IN, status=302),
+        method="post",
+        data=lambda world: {"language": "de"},
+    ),
+    UrlCase(
+        "accounts:invitation",
+        everyone(400),
+        kwargs=lambda world: {"token": "x"},
+        note="public; a forged token is refused with a French message",
+    ),
 ]

@@ -4,7 +4,8 @@ from tests.isolation.cases import LOGIN, SIGNED_IN, STAFF_A, UrlCase, everyone, 
 
 CASES = [
     UrlCase("core:home", expect(ok=SIGNED_IN)),
-    UrlCase("core:health", everyone(200), note="public liveness probe, no data"),
+    UrlCase("core:health", everyone(200), note="public readiness probe, statuses only"),
+    UrlCase("core:liveness", everyone(200), note="public liveness probe, no data"),
     UrlCase(
         "accounts:login",
         expect(ok=(), refused=302, anonymous=200),

@@ -32,7 +32,7 @@ def _submitted(w):
     """A submitted dossier of SLSP A under review, assigned to the juror (no conflict)."""
     if "submitted" not in w.objects:
         dossier = f.make_dossier(_review_call(w), w.slsp_a, status=DossierStatus.SUBMITTED)
-        w.objects["assignment"] = f.assign(dossier, w.users["jury"])
+        w.objects["assignment"] = f.make_assignment(dossier, w.users["jury"])
         w.objects["submitted"] = dossier
     return w.objects["submitted"]
 
@@ -118,12 +118,12 @@ CASES = [
     UrlCase(
         "calls:attachment_download",
         expect(ok=(*STAFF_A, "coordinateur")),
-        kwargs=_uuid(lambda w: f.add_attachment(_draft(w))),
+        kwargs=_uuid(lambda w: f.make_attachment(_draft(w))),
     ),
     UrlCase(
         "calls:receipt",
         expect(ok=(*STAFF_A, "coordinateur")),
-        kwargs=_uuid(lambda w: f.add_version(_submitted(w))),
+        kwargs=_uuid(lambda w: f.make_version(_submitted(w))),
         note="the assigned juror reads the dossier, never the applicant's receipt",
     ),
     UrlCase("calls:jury_assign", expect(ok=COORD), kwargs=_uuid(_review_call)),

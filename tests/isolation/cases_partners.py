@@ -3,13 +3,13 @@
 from django.core.files.base import ContentFile
 from django_scopes import scopes_disabled
 
+from tests.core.factories import pdf_bytes
 from tests.isolation.cases import STAFF_A, UrlCase, expect
 from tests.partners.factories import (
     AgreementFactory,
     PartnerContactFactory,
     PartnerFactory,
     SlspPartnerFactory,
-    pdf_bytes,
 )
 
 DIRECTORY_READERS = (*STAFF_A, "referent_b", "coordinateur", "admin")

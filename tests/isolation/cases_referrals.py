@@ -8,7 +8,7 @@ tokens are requested by every persona in tests/isolation/test_referral_links.py.
 from django_scopes import scopes_disabled
 
 from tests.isolation.cases import STAFF_A, UrlCase, everyone, expect
-from tests.referrals.referral_factories import make_referral, referral_setup, sent_referral
+from tests.referrals.factories import make_referral, make_sent_referral, referral_setup
 
 ACTORS = ("referent_a", "accompagnateur_a")
 
@@ -27,7 +27,7 @@ def _proposed(w):
 
 def _sent(w):
     if "sent" not in w.objects:
-        w.objects["sent"] = sent_referral(_setup(w), w.users["referent_a"])
+        w.objects["sent"] = make_sent_referral(_setup(w), w.users["referent_a"])
     return w.objects["sent"]
 
 

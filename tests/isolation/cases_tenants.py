@@ -3,13 +3,13 @@
 from django_scopes import scopes_disabled
 
 from tests.isolation.cases import STAFF_A, UrlCase, expect
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 
 def _household(w):
     if "household" not in w.objects:
         with scopes_disabled():
-            w.objects["household"] = household_with_tenancy(w.slsp_a)
+            w.objects["household"] = make_household(w.slsp_a)
     return w.objects["household"]
 
 

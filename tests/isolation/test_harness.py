@@ -63,7 +63,8 @@ CASES = load_cases()
 # through views marked @login_not_required). Making a view public is a security
 # decision: mark it AND list it here, with what it shows.
 PUBLIC_VIEWS = {
-    "core:health": "liveness probe, no data",
+    "core:health": "readiness probe, component statuses only",
+    "core:liveness": "liveness probe, no data",
     "accounts:login": "sign-in form",
     "accounts:login_otp": "second step of sign-in (a pending password step in the session)",
     "accounts:login_enrol": "second-factor enrolment during sign-in (same)",
@@ -72,9 +73,18 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_done": "static text",
     "accounts:password_reset_confirm": "needs the e-mailed token",
     "accounts:password_reset_complete": "static text",
+    "accounts:invitation": "invited person without a password: signed, expiring, single-use",
     "set_language": "language switch, offered on the login page",
     "admin:login": "sends to our sign-in page (password, then second factor)",
     "referrals:referral_link": "partner without account: signed, expiring, single-use token",
+    "api:openapi-view": "API documentation (Swagger UI from our static files), no data",
+    "api:openapi-json": "OpenAPI schema of the API, no data",
+    # Authenticated by bearer token, not by session: 401 without a valid token.
+    "api:imports": "API, bearer token with the import scope",
+    "api:import": "API, bearer token with the import scope",
+    "api:import_apply": "API, bearer token with the import scope",
+    "api:referrals": "API, bearer token with the referrals:read scope",
+    "api:regional": "API, bearer token of the SWL with the regional:read scope",
 }
 
 

@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
 from tests.conftest import PERSONAS
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 KINDS = ("forged", "other_salt", "expired", "reused", "revoked", "other_referral")
 
@@ -21,7 +21,7 @@ KINDS = ("forged", "other_salt", "expired", "reused", "revoked", "other_referral
 def _bad_url(world, kind):
     user = world.users["referent_a"]
     setup = referral_setup(world.slsp_a, user)
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         link = ReferralLink.objects.get(referral=referral)
         token = referrals.make_token(link)
@@ -41,7 +41,7 @@ def _bad_url(world, kind):
             link.save(update_fields=["revoked_at"])
         elif kind == "other_referral":
             # A valid token of referral 1, presented on the URL of referral 2 (SLSP B).
-            other = sent_referral(
+            other = make_sent_referral(
                 referral_setup(world.slsp_b, world.users["referent_b"]), world.users["referent_b"]
             )
             return (

@@ -1,27 +1,11 @@
+"""Partners of the regional directory, their contacts and their agreements with SLSPs."""
+
 import datetime
-import io
 
 import factory
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.partners.models import Agreement, Partner, PartnerContact, PartnerType, SlspPartner
-from tests.factories import SlspFactory
-
-
-def pdf_bytes(text: str = "Convention") -> bytes:
-    """A small valid one-page PDF made by pypdf."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": text})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def pdf_upload(name="convention.pdf", content=None) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content or pdf_bytes(), content_type="application/pdf")
+from tests.slsps.factories import SlspFactory
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

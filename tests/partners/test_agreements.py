@@ -12,15 +12,13 @@ from django_scopes import scope, scopes_disabled
 from apps.partners import services
 from apps.partners.models import Agreement, AgreementAlert, AgreementStatus
 from apps.partners.queries import sharing_agreement_for
+from tests.core.factories import encrypted_pdf, pdf_bytes, pdf_upload
 from tests.partners.factories import (
     AgreementFactory,
     PartnerContactFactory,
     PartnerFactory,
     SlspPartnerFactory,
-    pdf_bytes,
-    pdf_upload,
 )
-from tests.test_uploads import encrypted_pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

@@ -26,7 +26,7 @@ from apps.partners.models import Agreement, PartnerContact
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralLink, ReferralStatus, SharedData
 from tests.partners.factories import PartnerContactFactory, PartnerFactory, SlspPartnerFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def scene(world, client_for, django_capture_on_commit_callbacks):
     )
     assert response.status_code == 302, response.context["form"].errors
     with scopes_disabled():
-        household = household_with_tenancy(world.slsp_a, household__display_name="Ménage Lambert")
+        household = make_household(world.slsp_a, household__display_name="Ménage Lambert")
         services.record_consent(
             household,
             referent,

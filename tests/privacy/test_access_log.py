@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from apps.accounts import audit
 from apps.accounts.models import AccessLog, AppendOnlyError
-from tests.privacy.conftest import LAST_NAME, REASON, rich_household
+from tests.privacy.factories import LAST_NAME, REASON, make_rich_household
 
 pytestmark = pytest.mark.django_db
 URL = reverse("privacy:access_log")
@@ -82,7 +82,7 @@ def test_only_the_purge_detaches_rows_and_the_flag_ends_with_it(world):
 
 
 def test_log_access_records_the_household_of_the_record(world, client_for):
-    household = rich_household(world.slsp_a, world.users["referent_a"])
+    household = make_rich_household(world.slsp_a, world.users["referent_a"])
     client = client_for("referent_a")
     client.get(reverse("tenants:household", kwargs={"uuid": household.uuid}))
     with scopes_disabled():
@@ -100,8 +100,8 @@ def test_log_access_records_the_household_of_the_record(world, client_for):
 
 
 def test_direction_reads_its_slsp_log_only(world, client_for):
-    mine = rich_household(world.slsp_a, world.users["referent_a"])
-    rich_household(world.slsp_b, world.users["referent_b"])
+    mine = make_rich_household(world.slsp_a, world.users["referent_a"])
+    make_rich_household(world.slsp_b, world.users["referent_b"])
     response = client_for("direction_a").get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -115,8 +115,8 @@ def test_direction_reads_its_slsp_log_only(world, client_for):
 
 
 def test_filters_by_user_household_and_period(world, client_for):
-    first = rich_household(world.slsp_a, world.users["referent_a"])
-    second = rich_household(world.slsp_a, world.users["accompagnateur_a"])
+    first = make_rich_household(world.slsp_a, world.users["referent_a"])
+    second = make_rich_household(world.slsp_a, world.users["accompagnateur_a"])
     with scopes_disabled():
         second.display_name = "Ménage Autre"
         second.reference = "REF-AUTRE-77"
@@ -165,7 +165,7 @@ def test_filters_by_user_household_and_period(world, client_for):
     ],
 )
 def test_bad_filter_input_never_answers_500(world, client_for, query):
-    rich_household(world.slsp_a, world.users["referent_a"])
+    make_rich_household(world.slsp_a, world.users["referent_a"])
     response = client_for("direction_a").get(URL, query)
     assert response.status_code == 200
 
@@ -189,10 +189,10 @@ def test_query_count_does_not_grow_with_rows(world, client_for):
             response = client.get(URL, query)
         return len(queries), len(response.context["page"])
 
-    rich_household(world.slsp_a, world.users["referent_a"])
+    make_rich_household(world.slsp_a, world.users["referent_a"])
     few = count({}), count(filtered)
     for _ in range(4):
-        rich_household(world.slsp_a, world.users["referent_a"])
+        make_rich_household(world.slsp_a, world.users["referent_a"])
     many = count({}), count(filtered)
     assert (few[0][1], many[0][1]) == (2, 10)
     assert few[0][0] == many[0][0]

@@ -19,7 +19,7 @@ from apps.privacy import export, queries, services
 from apps.privacy.models import Erasure
 from apps.referrals.models import Referral, ReferralEvent
 from apps.tenants.models import Household, ImportJob, Member, Tenancy
-from tests.privacy.conftest import (
+from tests.privacy.factories import (
     ANSWER,
     CONSENT_NOTE,
     FIRST_NAME,
@@ -29,7 +29,7 @@ from tests.privacy.conftest import (
     REASON,
     REFERRAL_REASON,
     SENSITIVE,
-    rich_household,
+    make_rich_household,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,10 @@ def indicators() -> dict:
 def households(world):
     ref_a, ref_b = world.users["referent_a"], world.users["referent_b"]
     return {
-        "due": rich_household(world.slsp_a, ref_a, ended=years_ago(5, days=1)),
-        "not_yet": rich_household(world.slsp_a, ref_a, ended=years_ago(4)),
-        "current": rich_household(world.slsp_a, ref_a, ended=None),
-        "due_b": rich_household(world.slsp_b, ref_b, ended=years_ago(6)),
+        "due": make_rich_household(world.slsp_a, ref_a, ended=years_ago(5, days=1)),
+        "not_yet": make_rich_household(world.slsp_a, ref_a, ended=years_ago(4)),
+        "current": make_rich_household(world.slsp_a, ref_a, ended=None),
+        "due_b": make_rich_household(world.slsp_b, ref_b, ended=years_ago(6)),
     }
 
 
@@ -193,7 +193,7 @@ def test_the_change_history_of_the_household_is_erased(world, households):
 
 def test_no_personal_text_of_an_erased_household_is_left_in_any_table(world):
     """One household only, then every row of every table is searched for its texts."""
-    due = rich_household(world.slsp_a, world.users["referent_a"], ended=years_ago(7))
+    due = make_rich_household(world.slsp_a, world.users["referent_a"], ended=years_ago(7))
     with scopes_disabled(), open("fixtures/export-gestion-locative.csv", "rb") as handle:
         job = ImportJob.objects.create(
             slsp=world.slsp_a, filename="ancien.csv", data=handle.read() + LAST_NAME.encode()
@@ -247,8 +247,8 @@ def test_a_real_worker_runs_the_erasure(celery_worker_process):
     from tests.conftest import build_world
 
     world = build_world()
-    due = rich_household(world.slsp_a, world.users["referent_a"], ended=years_ago(8))
-    kept = rich_household(world.slsp_a, world.users["referent_a"], ended=None)
+    due = make_rich_household(world.slsp_a, world.users["referent_a"], ended=years_ago(8))
+    kept = make_rich_household(world.slsp_a, world.users["referent_a"], ended=None)
     result = erase_expired_households.delay()
     assert result.get(timeout=60) == [due.pk]
     with scopes_disabled():

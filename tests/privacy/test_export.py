@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from apps.accounts.models import AccessLog
-from tests.privacy.conftest import (
+from tests.privacy.factories import (
     ANSWER,
     CONSENT_NOTE,
     FIRST_NAME,
@@ -21,7 +21,7 @@ from tests.privacy.conftest import (
     REASON,
     REFERRAL_REASON,
     SENSITIVE,
-    rich_household,
+    make_rich_household,
 )
 
 pytestmark = pytest.mark.django_db
@@ -138,10 +138,10 @@ def test_household_page_links_to_export_and_log(world, client_for, household):
 
 def test_export_query_count_does_not_grow(world, client_for):
     client = client_for("referent_a")
-    one = rich_household(world.slsp_a, world.users["referent_a"])
+    one = make_rich_household(world.slsp_a, world.users["referent_a"])
     with CaptureQueriesContext(connection) as few:
         client.post(url(one), {"format": "json", "reason": WHY})
-    many = rich_household(world.slsp_a, world.users["referent_a"])
+    many = make_rich_household(world.slsp_a, world.users["referent_a"])
     with scopes_disabled():
         from apps.accompaniment import services
         from apps.accompaniment.models import MomentKind

@@ -3,7 +3,7 @@
 Every GET URL of the isolation harness is requested by each persona allowed to see it:
 an HTML answer carries a CSP without 'unsafe-inline' or 'unsafe-eval' for scripts and
 holds no inline script or event-handler attribute; a signed-in page is `no-store`.
-(`manage.py check --deploy --fail-level WARNING` runs in tests/test_core.py.)
+(`manage.py check --deploy --fail-level WARNING` runs in tests/core/test_core.py.)
 """
 
 import re

@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenants import importer
 from apps.tenants.models import Household
-from tests.referrals.referral_factories import partner_in_network
+from tests.referrals.factories import make_network_partner
 
 ROOT = Path(settings.BASE_DIR)
 TODAY = datetime.date.today()
@@ -147,7 +147,7 @@ def test_main_flows_log_ids_never_names_or_notes(world, client_for, caplog):
         "reason": "Réunion de concertation Quintard",
         "referral": "Guidance budgétaire demandée pour Quintard",
     }
-    partner, _agreement = partner_in_network(world.slsp_a)
+    partner, _agreement = make_network_partner(world.slsp_a)
     page = reverse("tenants:household", kwargs={"uuid": household.uuid})
     client.get(page)
     client.post(

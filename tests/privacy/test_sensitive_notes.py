@@ -22,7 +22,7 @@ from apps.accompaniment import sensitive, services
 from apps.accompaniment.models import Moment, MomentKind, Sensitivity
 from apps.accounts.models import AccessLog
 from apps.audit.models import TRACKED
-from tests.privacy.conftest import MOMENT_NOTE, REASON, SENSITIVE, rich_household
+from tests.privacy.factories import MOMENT_NOTE, REASON, SENSITIVE, make_rich_household
 
 pytestmark = pytest.mark.django_db
 WHY = "Demande d'accès du locataire reçue le 12/11"
@@ -53,7 +53,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def sensitive_reads():
-    # Leaves out the break-glass read the fixture writes itself (rich_household).
+    # Leaves out the break-glass read the fixture writes itself (make_rich_household).
     return AccessLog.objects.filter(object_type="accompaniment.moment").exclude(reason=REASON)
 
 
@@ -101,7 +101,7 @@ def test_referent_export_with_the_option_logs_each_note(world, client_for, house
     referent = world.users["referent_a"]
     second = add_sensitive(household, referent)
     # Another household's note: never in this export, never logged by it.
-    other = rich_household(world.slsp_a, referent)
+    other = make_rich_household(world.slsp_a, referent)
     response = client_for("referent_a").post(
         url(household), {"format": kind, "reason": WHY, "include_sensitive": "on"}
     )
@@ -145,10 +145,10 @@ def test_export_with_notes_query_count_does_not_grow(
     referent = world.users["referent_a"]
     client = client_for("referent_a")
     data = {"format": "json", "reason": WHY, "include_sensitive": "on"}
-    one = rich_household(world.slsp_a, referent)
+    one = make_rich_household(world.slsp_a, referent)
     with CaptureQueriesContext(connection) as few:
         client.post(url(one), data)
-    many = rich_household(world.slsp_a, referent)
+    many = make_rich_household(world.slsp_a, referent)
     for n in range(3):
         add_sensitive(many, referent, f"{SECOND} {n}")
     with django_assert_max_num_queries(len(few)):

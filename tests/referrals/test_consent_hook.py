@@ -18,7 +18,7 @@ from apps.accompaniment.hooks import on_consent_withdrawn
 from apps.accompaniment.models import Consent, FollowUp
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralStatus
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 APPS = pathlib.Path(settings.BASE_DIR) / "apps"
 
@@ -49,7 +49,7 @@ def test_withdrawal_stops_referrals_in_the_same_transaction(world, user):
     on_consent_withdrawn.register(spy)
     try:
         with scopes_disabled():
-            referral = sent_referral(setup, user)
+            referral = make_sent_referral(setup, user)
             services.withdraw_consent(setup.consent, user=user)
             referral.refresh_from_db()
     finally:
@@ -70,7 +70,7 @@ def test_a_failing_hook_rolls_the_whole_withdrawal_back(world, user):
     on_consent_withdrawn.register(broken)
     try:
         with scopes_disabled():
-            referral = sent_referral(setup, user)
+            referral = make_sent_referral(setup, user)
             with pytest.raises(RuntimeError):
                 services.withdraw_consent(setup.consent, user=user)
     finally:

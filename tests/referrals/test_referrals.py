@@ -19,11 +19,11 @@ from apps.referrals.models import (
 )
 from apps.referrals.queries import network_of, partner_referral_stats
 from tests.partners.factories import AgreementFactory
-from tests.referrals.referral_factories import (
+from tests.referrals.factories import (
+    make_network_partner,
     make_referral,
-    partner_in_network,
+    make_sent_referral,
     referral_setup,
-    sent_referral,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_illegal_transitions_are_refused(world, user, path):
 
 def test_closing_needs_an_outcome(world, user):
     setup = referral_setup(world.slsp_a, user)
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         referral = referrals.transition(referral, ReferralStatus.ACCEPTED, user=user)
         referral = referrals.transition(referral, ReferralStatus.IN_PROGRESS, user=user)
@@ -152,7 +152,7 @@ def test_closing_needs_an_outcome(world, user):
 
 def test_response_time_compared_with_the_agreed_one(world, user):
     setup = referral_setup(world.slsp_a, user, response_days=5)
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         Referral.objects.filter(pk=referral.pk).update(
             sent_at=timezone.now() - datetime.timedelta(days=8)
@@ -188,26 +188,26 @@ def test_withdrawal_stops_every_open_referral_of_the_household(world, user):
     """Two partners, four referrals in every open status and one already closed: the
     withdrawal closes every open one, stops its sharing and revokes its links."""
     setup = referral_setup(world.slsp_a, user)
-    other_partner, _agreement = partner_in_network(world.slsp_a, name="Service de santé mentale")
+    other_partner, _agreement = make_network_partner(world.slsp_a, name="Service de santé mentale")
     with scopes_disabled():
         setup.consent.share_with.add(other_partner)
         proposed = make_referral(setup, user)
-        sent = sent_referral(setup, user)
-        accepted = referrals.transition(sent_referral(setup, user), "accepted", user=user)
+        sent = make_sent_referral(setup, user)
+        accepted = referrals.transition(make_sent_referral(setup, user), "accepted", user=user)
         in_progress = referrals.transition(
-            referrals.transition(sent_referral(setup, user), "accepted", user=user),
+            referrals.transition(make_sent_referral(setup, user), "accepted", user=user),
             "in_progress",
             user=user,
         )
         done = referrals.transition(in_progress, "closed", user=user, outcome="partiel")
         in_progress = referrals.transition(
-            referrals.transition(sent_referral(setup, user), "accepted", user=user),
+            referrals.transition(make_sent_referral(setup, user), "accepted", user=user),
             "in_progress",
             user=user,
         )
         # Another household's referral is not touched.
         other = referral_setup(world.slsp_a, user, name="CPAS voisin")
-        untouched = sent_referral(other, user)
+        untouched = make_sent_referral(other, user)
 
         services.withdraw_consent(setup.consent, user=user)
 
@@ -235,7 +235,7 @@ def test_withdrawal_stops_every_open_referral_of_the_household(world, user):
 def test_withdrawal_keeps_referrals_another_consent_still_covers(world, user):
     setup = referral_setup(world.slsp_a, user)
     with scopes_disabled():
-        referral = sent_referral(setup, user)
+        referral = make_sent_referral(setup, user)
         # A later, separate sharing-only consent to the same partner.
         sharing_only = services.record_consent(
             setup.household,
@@ -252,9 +252,9 @@ def test_withdrawal_keeps_referrals_another_consent_still_covers(world, user):
 def test_network_statistics(world, user):
     setup = referral_setup(world.slsp_a, user, type="cpas")
     with scopes_disabled():
-        referrals.transition(sent_referral(setup, user), "accepted", user=user)
-        referrals.transition(sent_referral(setup, user), "refused", user=user)
-        sent_referral(setup, user)
+        referrals.transition(make_sent_referral(setup, user), "accepted", user=user)
+        referrals.transition(make_sent_referral(setup, user), "refused", user=user)
+        make_sent_referral(setup, user)
         make_referral(setup, user)
         data = network_of(world.slsp_a)
     assert data["partner_count"] == 1
@@ -280,8 +280,8 @@ def test_merging_duplicate_partners_keeps_referrals(world, user):
 
     setup = referral_setup(world.slsp_a, user, name="CPAS de Namur")
     duplicate = setup.partner
-    keep, _ = partner_in_network(world.slsp_a, name="C.P.A.S. Namur")
-    referral = sent_referral(setup, user)
+    keep, _ = make_network_partner(world.slsp_a, name="C.P.A.S. Namur")
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         record = merge_partners(keep, duplicate, user=world.users["coordinateur"])
         referral.refresh_from_db()
@@ -295,7 +295,7 @@ def test_regional_metric_counts_referrals_per_slsp(world, user):
 
     setup = referral_setup(world.slsp_a, user)
     make_referral(setup, user)
-    sent_referral(setup, user)
+    make_sent_referral(setup, user)
     metric = next(m for m in registry.metrics if m.key == "orientations")
     assert metric.about_people
     assert referrals_this_semester_by_slsp([world.slsp_a.pk, world.slsp_b.pk]) == {
@@ -319,13 +319,13 @@ def test_grouped_network_statistics_equal_the_sql_aggregates(world, user):
     with scopes_disabled():
         for setup, answered in zip(setups, (4, 3, 2), strict=True):
             for _ in range(answered):
-                referral = sent_referral(setup, user)
+                referral = make_sent_referral(setup, user)
                 referrals.transition(referral, "accepted", user=user)
                 Referral.objects.filter(pk=referral.pk).update(
                     answered_at=F("sent_at") + datetime.timedelta(hours=next(hours))
                 )
             make_referral(setup, user)  # never answered
-        referrals.transition(sent_referral(setups[2], user), "refused", user=user)
+        referrals.transition(make_sent_referral(setups[2], user), "refused", user=user)
         referrals_qs = Referral.objects.filter(slsp=world.slsp_a)
         per_partner, per_type, overall = _grouped_stats(referrals_qs)
         aggregates = _stats_aggregates()

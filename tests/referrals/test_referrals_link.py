@@ -17,7 +17,7 @@ from apps.referrals.models import (
     ReferralStatus,
     SharedData,
 )
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def user(world):
 def sent(world, user, django_capture_on_commit_callbacks):
     setup = referral_setup(world.slsp_a, user, name="CPAS de Gembloux")
     with django_capture_on_commit_callbacks(execute=True):
-        referral = sent_referral(setup, user, shared=(SharedData.IDENTITY, SharedData.ADDRESS))
+        referral = make_sent_referral(setup, user, shared=(SharedData.IDENTITY, SharedData.ADDRESS))
     return setup, referral
 
 

@@ -17,7 +17,7 @@ from django_scopes import scopes_disabled
 from apps.accounts.models import AccessLog, AppendOnlyError
 from apps.privacy.queries import access_log_for, household_dossier
 from apps.referrals.models import ReferralLinkUse, SharedData
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def sent(world, django_capture_on_commit_callbacks):
     user = world.users["referent_a"]
     setup = referral_setup(world.slsp_a, user, name="CPAS de Gembloux")
     with django_capture_on_commit_callbacks(execute=True):
-        referral = sent_referral(setup, user, shared=(SharedData.IDENTITY,))
+        referral = make_sent_referral(setup, user, shared=(SharedData.IDENTITY,))
     return setup, referral, LINK_RE.search(mail.outbox[-1].body).group(1)
 
 

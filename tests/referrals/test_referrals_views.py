@@ -12,11 +12,11 @@ from django_scopes import scopes_disabled
 
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralEvent, ReferralStatus
-from tests.referrals.referral_factories import (
+from tests.referrals.factories import (
+    make_network_partner,
     make_referral,
-    partner_in_network,
+    make_sent_referral,
     referral_setup,
-    sent_referral,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def client(world):
 
 def test_create_offers_only_partners_consent_and_agreement_allow(world, user, client):
     setup = referral_setup(world.slsp_a, user, name="CPAS de Namur")
-    no_consent, _ = partner_in_network(world.slsp_a, name="Relais social urbain")
-    no_clause, _ = partner_in_network(world.slsp_a, sharing=False, name="AIS du Namurois")
+    no_consent, _ = make_network_partner(world.slsp_a, name="Relais social urbain")
+    no_clause, _ = make_network_partner(world.slsp_a, sharing=False, name="AIS du Namurois")
     with scopes_disabled():
         setup.consent.share_with.add(no_clause)
     url = reverse("referrals:referral_create", kwargs={"uuid": setup.follow_up.uuid})
@@ -133,7 +133,7 @@ def test_send_then_record_answers_from_the_detail_page(
 
 def test_household_page_shows_referrals_and_the_refer_button(world, user, client):
     setup = referral_setup(world.slsp_a, user, name="CPAS de Namur")
-    sent_referral(setup, user)
+    make_sent_referral(setup, user)
     page = client.get(reverse("tenants:household", kwargs={"uuid": setup.household.uuid}))
     body = page.content.decode()
     assert "Orientations vers des partenaires" in body
@@ -162,7 +162,7 @@ def _rows(world, user, n):
     setup = referral_setup(world.slsp_a, user, type="cpas")
     with scopes_disabled():
         for index in range(n):
-            partner, _ = partner_in_network(
+            partner, _ = make_network_partner(
                 world.slsp_a, type=("cpas", "ais", "pcs", "sante_mentale")[index % 4]
             )
             setup.consent.share_with.add(partner)
@@ -227,7 +227,7 @@ def test_withdrawal_from_the_household_page_closes_open_referrals(world, user, c
     from apps.accounts.models import AccessLog
 
     setup = referral_setup(world.slsp_a, user)
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     response = client.post(
         reverse("accompaniment:consent_withdraw", kwargs={"uuid": setup.consent.uuid}),
         follow=True,
@@ -251,7 +251,7 @@ def test_withdrawal_from_the_household_page_closes_open_referrals(world, user, c
 def test_partner_directory_page_shows_referral_statistics(world, user):
     setup = referral_setup(world.slsp_a, user, name="CPAS de Namur")
     with scopes_disabled():
-        referrals.transition(sent_referral(setup, user), "accepted", user=user)
+        referrals.transition(make_sent_referral(setup, user), "accepted", user=user)
     url = reverse("partners:detail", kwargs={"uuid": setup.partner.uuid})
     staff = world.client_for("referent_a").get(url).content.decode()
     assert "Orientations de ma SLSP vers ce partenaire" in staff
@@ -279,7 +279,7 @@ def test_resend_link_replaces_the_previous_one(
     assert "Aucun lien à renvoyer pour une orientation « Proposée »" in unescape(
         response.content.decode()
     )
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         first = ReferralLink.objects.get(referral=referral)
     detail = reverse("referrals:referral_detail", kwargs={"uuid": referral.uuid})
@@ -328,7 +328,7 @@ def test_resend_link_checks_consent_again(world, user, client):
     from apps.referrals.models import ReferralLink
 
     setup = referral_setup(world.slsp_a, user)
-    referral = sent_referral(setup, user)
+    referral = make_sent_referral(setup, user)
     with scopes_disabled():
         setup.consent.share_with.clear()
     resend = reverse("referrals:referral_resend", kwargs={"uuid": referral.uuid})

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from apps.core.pdf import INTERNAL_BASE_URL, ResourceRefused, StaticOnlyFetcher
 from apps.reports import services
 from apps.reports.models import BuildStatus
-from tests.reports.semester_world import SEMESTER, TENANT_NAMES, YEAR, make_activity
+from tests.reports.factories import SEMESTER, TENANT_NAMES, YEAR, make_activity
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from apps.core.registry import RegionalMetric
 from apps.reports.regional import SUPPRESSED, build_table, suppress
 from apps.slsps.models import Province, Slsp
-from tests.factories import ReferentPostFactory, SlspFactory
+from tests.slsps.factories import ReferentPostFactory, SlspFactory
 
 pytestmark = pytest.mark.django_db
 

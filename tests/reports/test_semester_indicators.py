@@ -4,7 +4,7 @@ import pytest
 from django_scopes import scope
 
 from apps.reports import indicators
-from tests.reports.semester_world import SEMESTER, YEAR, make_activity
+from tests.reports.factories import SEMESTER, YEAR, make_activity
 
 pytestmark = pytest.mark.django_db
 

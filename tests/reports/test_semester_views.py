@@ -17,7 +17,7 @@ from apps.reports.models import (
     ReportStatus,
     SemesterReport,
 )
-from tests.reports.semester_world import SEMESTER, TENANT_NAMES, YEAR, make_activity
+from tests.reports.factories import SEMESTER, TENANT_NAMES, YEAR, make_activity
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """A real Celery worker builds real PDFs: the semestrial report and the regional report.
 
 The PDFs are read back with pypdf; the figures they must show are counted by the test
-from the rows it created (tests/reports/semester_world.py), not by the indicators service.
+from the rows it created (tests/reports/factories.py), not by the indicators service.
 """
 
 import io
@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from apps.reports import regional_report, services
 from apps.reports.models import BuildStatus, RegionalReport, ReportBuild
-from tests.reports.semester_world import SEMESTER, TENANT_NAMES, YEAR, make_activity
+from tests.reports.factories import SEMESTER, TENANT_NAMES, YEAR, make_activity
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

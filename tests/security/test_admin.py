@@ -31,9 +31,9 @@ from apps.calls.models import Assignment, CallStatus, DossierStatus, Score
 from apps.collective.models import ActionSession, CollectiveAction
 from apps.referrals.models import Referral, ReferralEvent, ReferralLink
 from apps.tenants.models import Household, ImportJob, Member, Tenancy
+from tests.accounts.factories import make_user
 from tests.calls import factories as calls_f
-from tests.factories import user_with_role
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 PERSONAL_MODELS = [
     Household,
@@ -75,7 +75,7 @@ def people(world) -> dict:
     with a sensitive note and a sent referral (with its partner link)."""
     referent = world.users["referent_a"]
     setup = referral_setup(world.slsp_a, referent)
-    referral = sent_referral(setup, referent)
+    referral = make_sent_referral(setup, referent)
     with scopes_disabled():
         moment = services.log_moment(
             setup.household,
@@ -162,9 +162,11 @@ def submitted_review(world) -> dict:
     dossier = calls_f.make_dossier(
         call, world.slsp_a, co=[world.slsp_b], status=DossierStatus.SUBMITTED
     )
-    juror = user_with_role(Role.JURY)
+    juror = make_user(Role.JURY)
     criterion = call.criteria.get()
-    assignment = calls_f.assign(dossier, juror, scores={criterion.pk: Decimal("3")}, submitted=True)
+    assignment = calls_f.make_assignment(
+        dossier, juror, scores={criterion.pk: Decimal("3")}, submitted=True
+    )
     return {
         "call": call,
         "dossier": dossier,
@@ -278,9 +280,9 @@ def test_score_list_query_count_does_not_grow(world, django_assert_max_num_queri
     for n in (1, 3):
         for _ in range(n):
             dossier = calls_f.make_dossier(call, world.slsp_a, status=DossierStatus.SUBMITTED)
-            calls_f.assign(
+            calls_f.make_assignment(
                 dossier,
-                user_with_role(Role.JURY),
+                make_user(Role.JURY),
                 scores={c.pk: Decimal("2") for c in call.criteria.all()},
                 submitted=True,
             )

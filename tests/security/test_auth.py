@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts import services
 from apps.accounts.models import Role, UserSession
 from apps.core.mail import deliver_pending
-from tests.factories import PASSWORD, UserFactory, user_with_role
+from tests.accounts.factories import PASSWORD, UserFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def emailed_code(user) -> str:
 
 @pytest.mark.parametrize("role", [Role.COORDINATEUR, Role.ADMIN])
 def test_coordinators_and_admins_enrol_before_the_session_exists(client, role):
-    user = user_with_role(role)
+    user = make_user(role)
     response = password_step(client, user)
     assert response["Location"] == reverse("accounts:login_enrol")
     assert not signed_in(client)
@@ -73,7 +73,9 @@ def test_coordinators_and_admins_enrol_before_the_session_exists(client, role):
     wrong = client.post(reverse("accounts:login_enrol"), {"otp_token": "000000"})
     assert "Code incorrect" in wrong.content.decode() and not signed_in(client)
     done = client.post(reverse("accounts:login_enrol"), {"otp_token": code(device)})
-    assert done["Location"] == reverse("core:home")
+    # Signed in; the page shows the backup codes once, then leads home.
+    assert done.status_code == 201 and "Vos codes de secours" in done.content.decode()
+    assert f'href="{reverse("core:home")}"' in done.content.decode()
     assert signed_in(client)
     device.refresh_from_db()
     assert device.confirmed

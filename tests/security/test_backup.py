@@ -18,7 +18,7 @@ from django.db import connection
 
 from slsp_referent.embedded import pg_bin, server_major_version
 from tests.conftest import build_world
-from tests.privacy.conftest import FIRST_NAME, SENSITIVE, rich_household
+from tests.privacy.factories import FIRST_NAME, SENSITIVE, make_rich_household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ def _client_tools(server_major: int) -> Path:
 def test_pg_dump_then_pg_restore_into_a_fresh_database(tmp_path):
     tools = _client_tools(connection.pg_version // 10000)
     world = build_world()
-    household = rich_household(world.slsp_a, world.users["referent_a"])
+    household = make_rich_household(world.slsp_a, world.users["referent_a"])
     db = connection.settings_dict
     source = db["NAME"]
     target = f"{source}_restore_{os.getpid()}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import Role
-from tests.factories import PASSWORD, user_with_role
+from tests.accounts.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def run() -> str:
 
 
 def test_demo_coordinator_signs_in_with_the_printed_code(client):
-    coordinator = user_with_role(Role.COORDINATEUR, email="coord@demo.slsp-referent.be")
-    referent_elsewhere = user_with_role(Role.COORDINATEUR, email="vrai@swl.be")
+    coordinator = make_user(Role.COORDINATEUR, email="coord@demo.slsp-referent.be")
+    referent_elsewhere = make_user(Role.COORDINATEUR, email="vrai@swl.be")
     output = run()
     assert "coord@demo.slsp-referent.be" in output and "vrai@swl.be" not in output
     assert not TOTPDevice.objects.filter(user=referent_elsewhere).exists()
@@ -40,7 +40,7 @@ def test_demo_coordinator_signs_in_with_the_printed_code(client):
 
 
 def test_running_it_twice_keeps_one_device():
-    user = user_with_role(Role.ADMIN, email="admin@demo.slsp-referent.be")
+    user = make_user(Role.ADMIN, email="admin@demo.slsp-referent.be")
     first = run()
     second = run()
     assert TOTPDevice.objects.filter(user=user).count() == 1
@@ -49,7 +49,7 @@ def test_running_it_twice_keeps_one_device():
 
 def test_refused_outside_development(settings):
     settings.DEBUG = False
-    user = user_with_role(Role.COORDINATEUR, email="coord@demo.slsp-referent.be")
+    user = make_user(Role.COORDINATEUR, email="coord@demo.slsp-referent.be")
     with pytest.raises(CommandError):
         run()
     assert not TOTPDevice.objects.filter(user=user).exists()

@@ -3,7 +3,7 @@ random fields: the rental-management import (a whole file, its workbook structur
 included) and the partner's public link (a token in the URL). Never a 500, never
 half-saved data, never a large allocation.
 
-FUZZ_EXAMPLES raises the volume (default 15 per test, as tests/test_fuzz_forms.py)."""
+FUZZ_EXAMPLES raises the volume (default 15 per test, as tests/security/test_fuzz_forms.py)."""
 
 import csv
 import io
@@ -19,7 +19,7 @@ from apps.referrals import services as referrals
 from apps.referrals.models import Referral, ReferralEvent, ReferralLink, ReferralStatus
 from apps.tenants.importer import COLUMNS
 from apps.tenants.models import Household, Member, Tenancy
-from tests.referrals.referral_factories import referral_setup, sent_referral
+from tests.referrals.factories import make_sent_referral, referral_setup
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -134,7 +134,7 @@ def test_hostile_workbook_structures_are_read_small_or_refused_in_french():
 
 def test_hostile_partner_links_never_answer_500_nor_change_a_referral(world):
     user = world.users["referent_a"]
-    referral = sent_referral(referral_setup(world.slsp_a, user), user)
+    referral = make_sent_referral(referral_setup(world.slsp_a, user), user)
     with scopes_disabled():
         link = ReferralLink.objects.get(referral=referral)
         valid = referrals.make_token(link)

@@ -31,8 +31,8 @@ from openpyxl import Workbook, load_workbook
 from apps.core.security import REDACTED_SEGMENT, RedactUrlTokensFilter, redact_url_tokens
 from apps.core.spreadsheets import safe_cell, safe_row
 from apps.partners.models import Partner
-from tests.factories import SlspFactory
 from tests.faults import free_port, stop_group
+from tests.slsps.factories import SlspFactory
 
 pytestmark = pytest.mark.django_db
 

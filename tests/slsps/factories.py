@@ -1,4 +1,7 @@
+"""SLSPs, their référent posts, strategies and the regional network."""
+
 import datetime
+from decimal import Decimal
 
 import factory
 
@@ -8,10 +11,35 @@ from apps.slsps.models import (
     GoodPracticeSheet,
     NetworkEvent,
     NetworkEventKind,
+    Province,
+    ReferentPost,
+    Slsp,
     StrategyItem,
     StrategyItemKind,
 )
-from tests.factories import SlspFactory, UserFactory
+from tests.accounts.factories import UserFactory
+
+
+class SlspFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slsp
+
+    official_name = factory.Sequence(lambda n: f"SLSP de test {n}")
+    short_name = factory.Sequence(lambda n: f"Test {n}")
+    head_office_commune = "Namur"
+    province = Province.NAMUR
+    housing_units = 1200
+    is_demo = True
+
+
+class ReferentPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferentPost
+
+    slsp = factory.SubFactory(SlspFactory)
+    person = factory.SubFactory(UserFactory)
+    fte = Decimal("1.00")
+    start_date = datetime.date(2020, 1, 1)
 
 
 class ActionStrategyFactory(factory.django.DjangoModelFactory):

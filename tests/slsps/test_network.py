@@ -14,12 +14,14 @@ from django_scopes import scopes_disabled
 from apps.accounts.models import Role
 from apps.slsps import queries
 from apps.slsps.models import Attendance, GoodPracticeSheet, NetworkEvent, Slsp
-from tests.factories import ReferentPostFactory, SlspFactory, user_with_role
+from tests.accounts.factories import make_user
 from tests.slsps.factories import (
     ActionStrategyFactory,
     AttendanceFactory,
     GoodPracticeSheetFactory,
     NetworkEventFactory,
+    ReferentPostFactory,
+    SlspFactory,
     StrategyItemFactory,
 )
 
@@ -218,7 +220,7 @@ def _grow(world, n):
             AttendanceFactory(event=event, slsp=slsp, person=world.users[persona])
         GoodPracticeSheetFactory(slsp=world.slsp_a)
         GoodPracticeSheetFactory(slsp=world.slsp_b, published=False)
-        user_with_role(Role.REFERENT, world.slsp_b)
+        make_user(Role.REFERENT, world.slsp_b)
 
 
 @pytest.mark.parametrize(
@@ -295,7 +297,7 @@ def test_dashboard_query_count_is_the_same_for_3_and_68_slsps(client_for, world,
             with scopes_disabled():
                 strategy = ActionStrategyFactory(slsp=slsp)
                 StrategyItemFactory(strategy=strategy)
-            AttendanceFactory(slsp=slsp, person=user_with_role(Role.REFERENT, slsp))
+            AttendanceFactory(slsp=slsp, person=make_user(Role.REFERENT, slsp))
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse(name)).status_code == 200
         counts.append(len(ctx))
@@ -361,7 +363,7 @@ def test_recording_attendance_costs_the_same_for_1_and_3_referents(client_for, w
     for extra in (0, 2):
         event = NetworkEventFactory()
         for _ in range(extra):
-            user_with_role(Role.REFERENT, world.slsp_b)
+            make_user(Role.REFERENT, world.slsp_b)
         data = {_attendance_field(m.user): "present" for m in queries.referent_memberships()}
         # One référent of SLSP A always absent: 2 (then 4) lines, one of them absent.
         data[_attendance_field(world.users["referent_a"])] = "absent"

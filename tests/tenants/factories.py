@@ -1,3 +1,5 @@
+"""Housing units, households, their tenancies and members."""
+
 import datetime
 
 import factory
@@ -45,7 +47,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     birth_year = 1980
 
 
-def household_with_tenancy(slsp, **kwargs):
-    tenancy = TenancyFactory(slsp=slsp, **kwargs)
+def make_household(slsp: object, **tenancy_kwargs: object) -> Household:
+    """A household of `slsp` with its tenancy (of a new housing unit) and one member."""
+    tenancy = TenancyFactory(slsp=slsp, **tenancy_kwargs)
     MemberFactory(slsp=slsp, household=tenancy.household, last_name="Durand")
     return tenancy.household

@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenants import services
 from apps.tenants.models import Category, Household, LastTenancy, Tenancy
-from tests.factories import SlspFactory
+from tests.slsps.factories import SlspFactory
 from tests.tenants.factories import HouseholdFactory, HousingUnitFactory, TenancyFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,14 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import AccessLog
-from tests.tenants.factories import MemberFactory, household_with_tenancy
+from tests.tenants.factories import MemberFactory, make_household
 
 pytestmark = pytest.mark.django_db
 
 
 def make_households(slsp, n):
     with scopes_disabled():
-        return [household_with_tenancy(slsp) for _ in range(n)]
+        return [make_household(slsp) for _ in range(n)]
 
 
 def count_queries(client, url):
@@ -51,7 +51,7 @@ def test_bad_filter_input_is_not_a_500(client_for, world):
 
 def test_district_choices_are_scoped_to_the_user(client_for, world):
     with scopes_disabled():
-        household_with_tenancy(world.slsp_b, unit__district="Cité secrète de B")
+        make_household(world.slsp_b, unit__district="Cité secrète de B")
     form = client_for("referent_a").get(reverse("tenants:households")).context["filter"].form
     assert "Cité secrète de B" not in dict(form.fields["district"].choices)
 
@@ -91,7 +91,7 @@ def test_household_page_query_count_does_not_grow_with_members(client_for, world
 
 
 def test_household_page_lists_its_own_members_in_order(client_for, world):
-    household = household_with_tenancy(world.slsp_a)
+    household = make_household(world.slsp_a)
     with scopes_disabled():
         MemberFactory(
             slsp=world.slsp_a,
@@ -101,7 +101,7 @@ def test_household_page_lists_its_own_members_in_order(client_for, world):
             relation="enfant",
         )
         MemberFactory(slsp=world.slsp_a, household=household, first_name="Amir", relation="")
-        other = household_with_tenancy(world.slsp_a)
+        other = make_household(world.slsp_a)
         MemberFactory(slsp=world.slsp_a, household=other, first_name="Ailleurs")
         names = list(household.members.order_by("pk").values_list("last_name", flat=True))
     url = reverse("tenants:household", kwargs={"uuid": household.uuid})
@@ -125,7 +125,7 @@ def test_household_page_lists_its_tenancies_as_the_models_name_them(client_for, 
     from apps.tenants.models import Category, Tenancy
     from tests.tenants.factories import HousingUnitFactory, TenancyFactory
 
-    household = household_with_tenancy(world.slsp_a, start_date=datetime.date(2012, 3, 1))
+    household = make_household(world.slsp_a, start_date=datetime.date(2012, 3, 1))
     client = client_for("referent_a")
     url = reverse("tenants:household", kwargs={"uuid": household.uuid})
     one = count_queries(client, url)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from apps.calls.models import Assignment, Call, CallStatus, Decision, Dossier, DossierStatus
-from tests.browser import SCREENSHOTS, chromium_page, login
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 from tests.calls import factories as f
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.core.pagination import CountedPaginator
 from apps.slsps.models import Slsp
-from tests.factories import SlspFactory
+from tests.slsps.factories import SlspFactory
 
 pytestmark = pytest.mark.django_db
 

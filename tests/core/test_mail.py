@@ -51,7 +51,7 @@ def test_a_message_needs_a_recipient():
 @pytest.mark.django_db
 def test_server_down_keeps_the_message_pending_with_the_attempt_recorded(settings):
     message = mail.queue_email(subject="Objet", body="Bonjour", to=["x@example.org"])
-    settings.EMAIL_BACKEND = "tests.test_mail.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_mail.RefusingBackend"
     with pytest.raises(smtplib.SMTPServerDisconnected):
         mail.deliver(message.pk)
     message.refresh_from_db()
@@ -70,7 +70,7 @@ def test_server_down_keeps_the_message_pending_with_the_attempt_recorded(setting
 @pytest.mark.django_db
 def test_task_retries_then_gives_up_without_keeping_the_body(settings):
     message = mail.queue_email(subject="Objet", body="Nom du locataire", to=["x@example.org"])
-    settings.EMAIL_BACKEND = "tests.test_mail.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_mail.RefusingBackend"
     # Run in this process, Celery follows the retry chain at once: every retry fails.
     result = send_email.apply(args=[message.pk])
     assert result.get() is False

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from apps.slsps.models import ActionStrategy, Attendance
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

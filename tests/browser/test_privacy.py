@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
-from tests.privacy.conftest import FIRST_NAME, LAST_NAME, REASON, SENSITIVE, rich_household
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.privacy.factories import FIRST_NAME, LAST_NAME, REASON, SENSITIVE, make_rich_household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_direction_reads_the_access_log_of_one_household(live_server, world):
-    household = rich_household(world.slsp_a, world.users["referent_a"])
-    rich_household(world.slsp_a, world.users["accompagnateur_a"])
+    household = make_rich_household(world.slsp_a, world.users["referent_a"])
+    make_rich_household(world.slsp_a, world.users["accompagnateur_a"])
     with chromium_page() as page:
         login(page, live_server.url, world.users["direction_a"].email, PASSWORD)
         page.goto(f"{live_server.url}/menages/{household.uuid}/")
@@ -32,7 +32,7 @@ def test_direction_reads_the_access_log_of_one_household(live_server, world):
 
 
 def test_referent_downloads_the_household_export(live_server, world):
-    household = rich_household(world.slsp_a, world.users["referent_a"])
+    household = make_rich_household(world.slsp_a, world.users["referent_a"])
     with chromium_page() as page:
         login(page, live_server.url, world.users["referent_a"].email, PASSWORD)
         page.goto(f"{live_server.url}/menages/{household.uuid}/")

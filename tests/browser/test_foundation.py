@@ -1,7 +1,7 @@
 import pytest
 
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

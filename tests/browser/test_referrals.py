@@ -12,10 +12,10 @@ from django_scopes import scopes_disabled
 from apps.accompaniment import services
 from apps.accompaniment.models import Domain
 from apps.referrals.models import Referral, ReferralStatus
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 from tests.partners.factories import PartnerContactFactory, PartnerFactory, SlspPartnerFactory
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def _more_referrals(world):
     from django.utils import timezone
 
     from apps.referrals import services as referrals
-    from tests.referrals.referral_factories import partner_in_network, referral_setup
+    from tests.referrals.factories import make_network_partner, referral_setup
 
     user = world.users["referent_a"]
     with scopes_disabled():
@@ -56,7 +56,7 @@ def _more_referrals(world):
                     referrals.transition(
                         referral, "accepted" if step % 3 == 0 else "refused", user=user
                     )
-    partner_in_network(world.slsp_a, sharing=None, type="pcs", name="PCS de Namur")
+    make_network_partner(world.slsp_a, sharing=None, type="pcs", name="PCS de Namur")
 
 
 def test_referent_refers_and_partner_accepts_through_its_link(live_server, world):
@@ -71,7 +71,7 @@ def test_referent_refers_and_partner_accepts_through_its_link(live_server, world
             function="Assistante sociale",
             email="claire.martin@cpas-gembloux.be",
         )
-        household = household_with_tenancy(world.slsp_a, household__display_name="Ménage Lambert")
+        household = make_household(world.slsp_a, household__display_name="Ménage Lambert")
         services.record_consent(
             household,
             user,

@@ -11,21 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
 from apps.core import uploads
-from tests.partners.factories import pdf_bytes
+from tests.core.factories import encrypted_pdf, pdf_bytes
 
 
 def upload(content: bytes, name="document.pdf", content_type="application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def encrypted_pdf() -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
-    writer.encrypt("secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_a_real_pdf_is_accepted():

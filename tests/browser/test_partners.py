@@ -8,9 +8,10 @@ import pytest
 from django_scopes import scopes_disabled
 
 from apps.partners.models import Agreement, Partner, SlspPartner
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
-from tests.partners.factories import PartnerContactFactory, PartnerFactory, pdf_bytes
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.core.factories import pdf_bytes
+from tests.partners.factories import PartnerContactFactory, PartnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -129,7 +129,7 @@ def test_stale_postmaster_pid_of_another_program_is_never_signalled(scratch: Pat
 
 
 def test_compose_runs_postgresql_18_with_the_volume_where_the_image_keeps_its_data() -> None:
-    compose = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
     assert "image: postgres:18\n" in compose
     # The 18 image's data sit in /var/lib/postgresql/18/docker: a volume mounted at the
     # former /var/lib/postgresql/data would not keep them.

@@ -3,9 +3,9 @@ polls and reloads by itself), writes the evaluation; the direction validates it.
 
 import pytest
 
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
-from tests.reports.semester_world import make_activity
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.reports.factories import make_activity
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -10,6 +10,8 @@ from django_scopes import scopes_disabled
 
 from apps.accompaniment import services
 from apps.accompaniment.models import Domain
+from apps.accounts.models import User
+from apps.partners.models import Agreement, Partner
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral, SharedData
 from tests.partners.factories import (
@@ -18,13 +20,13 @@ from tests.partners.factories import (
     PartnerFactory,
     SlspPartnerFactory,
 )
-from tests.tenants.factories import household_with_tenancy
+from tests.tenants.factories import make_household
 
 TODAY = datetime.date.today()
 
 
 @dataclass
-class Setup:
+class ReferralSetup:
     household: object
     consent: object
     follow_up: object
@@ -32,7 +34,15 @@ class Setup:
     agreement: object | None
 
 
-def partner_in_network(slsp, *, sharing=True, response_days=10, **partner_kwargs):
+def make_network_partner(
+    slsp: object,
+    *,
+    sharing: bool | None = True,
+    response_days: int = 10,
+    **partner_kwargs: object,
+) -> tuple[Partner, Agreement | None]:
+    """A partner in `slsp`'s network; with an agreement (data sharing or not) and the
+    SLSP's contact e-mail unless `sharing` is None."""
     with scopes_disabled():
         partner = PartnerFactory(**partner_kwargs)
         SlspPartnerFactory(slsp=slsp, partner=partner)
@@ -55,12 +65,12 @@ def partner_in_network(slsp, *, sharing=True, response_days=10, **partner_kwargs
 
 def referral_setup(
     slsp, user, *, share=True, sharing=True, response_days=10, household=None, **partner_kwargs
-) -> Setup:
-    partner, agreement = partner_in_network(
+) -> ReferralSetup:
+    partner, agreement = make_network_partner(
         slsp, sharing=sharing, response_days=response_days, **partner_kwargs
     )
     with scopes_disabled():
-        household = household or household_with_tenancy(slsp)
+        household = household or make_household(slsp)
         consent = services.record_consent(
             household,
             user,
@@ -77,10 +87,15 @@ def referral_setup(
             arrears_amount=850,
             arrears_stage="plan",
         )
-    return Setup(household, consent, follow_up, partner, agreement)
+    return ReferralSetup(household, consent, follow_up, partner, agreement)
 
 
-def make_referral(setup: Setup, user, *, shared=(SharedData.IDENTITY, SharedData.ADDRESS)):
+def make_referral(
+    setup: ReferralSetup,
+    user: User,
+    *,
+    shared: tuple[str, ...] = (SharedData.IDENTITY, SharedData.ADDRESS),
+) -> Referral:
     with scopes_disabled():
         return referrals.propose_referral(
             setup.follow_up,
@@ -91,7 +106,7 @@ def make_referral(setup: Setup, user, *, shared=(SharedData.IDENTITY, SharedData
         )
 
 
-def sent_referral(setup: Setup, user, **kwargs) -> Referral:
+def make_sent_referral(setup: ReferralSetup, user: User, **kwargs: object) -> Referral:
     referral = make_referral(setup, user, **kwargs)
     with scopes_disabled():
         return referrals.send_referral(

@@ -1,8 +1,8 @@
 import pytest
 from django.conf import settings
 
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAMPLE = settings.BASE_DIR / "fixtures" / "export-gestion-locative.csv"
@@ -34,10 +34,10 @@ def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_
     from django_scopes import scopes_disabled
     from playwright.sync_api import expect
 
-    from tests.tenants.factories import household_with_tenancy
+    from tests.tenants.factories import make_household
 
     with scopes_disabled():
-        household = household_with_tenancy(world.slsp_a)
+        household = make_household(world.slsp_a)
     url = f"{live_server.url}/menages/{household.uuid}/"
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from apps.accounts.models import AccessLog, Membership, Role, User
 from apps.accounts.services import log_access
-from tests.factories import PASSWORD, SlspFactory, UserFactory, user_with_role
+from tests.accounts.factories import PASSWORD, UserFactory, make_user
+from tests.slsps.factories import SlspFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_logout_ends_the_session(client):
 
 def test_a_person_may_hold_several_roles():
     slsp = SlspFactory()
-    user = user_with_role(Role.REFERENT, slsp)
+    user = make_user(Role.REFERENT, slsp)
     Membership.objects.create(user=user, role=Role.JURY)
     user = User.objects.get(pk=user.pk)
     assert user.has_role(Role.REFERENT, slsp.pk)
@@ -155,14 +156,14 @@ def test_membership_slsp_must_match_the_role(role, with_slsp):
 
 
 def test_membership_is_unique_even_without_slsp():
-    user = user_with_role(Role.COORDINATEUR)
+    user = make_user(Role.COORDINATEUR)
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, role=Role.COORDINATEUR)
 
 
 def test_inactive_user_has_no_role():
     slsp = SlspFactory()
-    user = user_with_role(Role.REFERENT, slsp)
+    user = make_user(Role.REFERENT, slsp)
     user.is_active = False
     user.save()
     assert User.objects.get(pk=user.pk).slsp_ids() == ()
@@ -170,7 +171,7 @@ def test_inactive_user_has_no_role():
 
 def test_log_access_records_who_read_what(rf):
     slsp = SlspFactory()
-    user = user_with_role(Role.REFERENT, slsp)
+    user = make_user(Role.REFERENT, slsp)
     request = rf.get("/slsp/x/")
     request.user = user
     log_access(request, slsp, slsp_id=slsp.pk)

@@ -1,25 +1,12 @@
-import datetime
-from decimal import Decimal
+"""People and their roles."""
+
+from __future__ import annotations
 
 import factory
-from django.conf import settings
 
 from apps.accounts.models import Membership, Role, User
-from apps.slsps.models import Province, ReferentPost, Slsp
 
 PASSWORD = "test-password-123"
-
-
-class SlspFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Slsp
-
-    official_name = factory.Sequence(lambda n: f"SLSP de test {n}")
-    short_name = factory.Sequence(lambda n: f"Test {n}")
-    head_office_commune = "Namur"
-    province = Province.NAMUR
-    housing_units = 1200
-    is_demo = True
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -44,26 +31,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.REFERENT
-    slsp = factory.SubFactory(SlspFactory)
+    # By path: the SLSP factories build people too (posts, attendance).
+    slsp = factory.SubFactory("tests.slsps.factories.SlspFactory")
 
 
-class ReferentPostFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ReferentPost
-
-    slsp = factory.SubFactory(SlspFactory)
-    person = factory.SubFactory(UserFactory)
-    fte = Decimal("1.00")
-    start_date = datetime.date(2020, 1, 1)
-
-
-def user_with_role(role, slsp=None, **kwargs) -> User:
+def make_user(role: str, slsp: object | None = None, **kwargs: object) -> User:
+    """A user holding `role` (in `slsp` for the SLSP roles); administrators are staff."""
     user = UserFactory(**kwargs)
-    Membership.objects.create(user=user, role=role, slsp=slsp)
+    MembershipFactory(user=user, role=role, slsp=slsp)
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     return user
-
-
-__all__ = ["PASSWORD", "settings"]

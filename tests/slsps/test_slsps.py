@@ -13,7 +13,8 @@ from django_scopes.exceptions import ScopeError
 from apps.accounts.models import Role, User
 from apps.slsps.models import Province, ReferentPost, Slsp
 from apps.slsps.services import load_reference_slsps
-from tests.factories import ReferentPostFactory, SlspFactory, user_with_role
+from tests.accounts.factories import make_user
+from tests.slsps.factories import ReferentPostFactory, SlspFactory
 
 pytestmark = pytest.mark.django_db
 REFERENCE_CSV = Path(settings.BASE_DIR) / "fixtures" / "slsps.csv"
@@ -176,7 +177,7 @@ def test_referent_post_dates_must_be_ordered(world):
 
 def test_user_with_two_slsps_sees_both(client):
     a, b = SlspFactory(), SlspFactory()
-    user = user_with_role(Role.REFERENT, a)
+    user = make_user(Role.REFERENT, a)
     from apps.accounts.models import Membership
 
     Membership.objects.create(user=user, role=Role.DIRECTION, slsp=b)

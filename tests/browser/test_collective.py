@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from tests.browser import SCREENSHOTS, chromium_page, login
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -26,6 +26,7 @@ NOT_SCOPED = {
     "partners.PartnerContact": "regional directory; an SLSP's copies filtered by queries",
     "calls.Dossier": "several SLSPs at once: scoped on applicants__slsp",
     "accompaniment.MomentMonth": "aggregates per SLSP and month, no household",
+    "api.ServiceAccount": "credentials looked up before any scope; its SLSP opens the scope",
 }
 
 SCOPE_PROBE = 424242

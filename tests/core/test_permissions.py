@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.slsps.queries import slsps_for
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 APPS_WITH_RULES = ("core", "slsps", "tenants", "partners", "calls", "reports", "privacy")
 
