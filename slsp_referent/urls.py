@@ -16,6 +16,7 @@ urlpatterns = [
     path("appels/", include("apps.calls.urls")),
     path("rapports/", include("apps.reports.urls")),
     path("confidentialite/", include("apps.privacy.urls")),
+    path("api/", include("apps.api.urls")),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),

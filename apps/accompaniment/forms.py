@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -14,6 +16,10 @@ from apps.accompaniment.models import (
     RelocationKind,
     Sensitivity,
 )
+
+if TYPE_CHECKING:
+    from apps.partners.models import Partner
+    from apps.tenants.models import RenovationWorks
 
 SENSITIVE_BOTH = _(
     "Une note sensible demande à la fois sa nature (santé, violences) et son contenu."
@@ -78,7 +84,7 @@ class ConsentForm(forms.Form):
 
     given_on = forms.DateField(label=_("Date de l'accord"), widget=DateInput())
     covers_follow_up = forms.BooleanField(label=_("Accepte un suivi"), required=False, initial=True)
-    share_with = forms.ModelMultipleChoiceField(
+    share_with: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Accepte le partage de ses données avec"),
         queryset=None,
         required=False,
@@ -121,7 +127,7 @@ class FollowUpForm(forms.Form):
     arrears_plan_followed = forms.NullBooleanField(
         label=_("Plan d'apurement suivi"), required=False
     )
-    relocation_works = forms.ModelChoiceField(
+    relocation_works: "forms.ModelChoiceField[RenovationWorks]" = forms.ModelChoiceField(
         label=_("Travaux concernés"), queryset=None, required=False, empty_label="—"
     )
     relocation_kind = forms.ChoiceField(
@@ -202,7 +208,7 @@ class MomentForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Durée (minutes)"), min_value=1, max_value=600, initial=30
     )
-    follow_up = forms.ModelChoiceField(
+    follow_up: "forms.ModelChoiceField[FollowUp]" = forms.ModelChoiceField(
         label=_("Suivi"),
         queryset=FollowUp.objects.none(),
         required=False,
@@ -210,7 +216,7 @@ class MomentForm(forms.Form):
     )
     note = forms.CharField(label=_("Note brève"), max_length=500, required=False)
     participants = forms.CharField(label=_("Qui a participé"), max_length=200, required=False)
-    partners = forms.ModelMultipleChoiceField(
+    partners: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Partenaires présents"),
         queryset=None,
         required=False,

@@ -1,10 +1,12 @@
 """Reads of individual accompaniment (scoped: the request's SLSPs only)."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -17,18 +19,20 @@ from apps.accompaniment.models import (
     MomentMonth,
     Objective,
 )
+from apps.accounts.models import User
+from apps.partners.models import Partner
 from apps.partners.queries import partners_for
 from apps.tenants.models import Household, RenovationWorks, Tenancy
 
 
-def consents_of(household):
+def consents_of(household: Household) -> QuerySet[Consent]:
     """The household's consents, each with `share_names` (the partners it shares with)."""
     return Consent.objects.filter(household=household).annotate(
         share_names=_partner_names(Consent.share_with.through, "consent_id")
     )
 
 
-def follow_ups_of(household):
+def follow_ups_of(household: Household) -> QuerySet[FollowUp]:
     """The household's follow-ups, each with `objective_list`: its objectives as
     {"uuid", "text", "status"} dicts in their order, read in the same query."""
     objectives = (
@@ -43,7 +47,7 @@ def follow_ups_of(household):
     )
 
 
-def timeline_moments(household):
+def timeline_moments(household: Household) -> QuerySet[Moment, Mapping[str, Any]]:
     """The household's moments as plain rows (newest first), for the timeline.
 
     Values, not model instances: the household page shows up to 200 of them, and building
@@ -71,23 +75,23 @@ def timeline_moments(household):
     )
 
 
-def _partner_names(through, owner: str):
+def _partner_names(through: type[Model], owner: str) -> ArraySubquery:
     """Names of the partners linked to the outer row, in the partners' order (by name):
     an array in the same query instead of a prefetch query."""
     return ArraySubquery(
-        through.objects.filter(**{owner: OuterRef("pk")})
+        through._default_manager.filter(**{owner: OuterRef("pk")})
         .order_by("partner__name", "partner_id")
         .values("partner__name")
     )
 
 
-def follow_ups_for(user):
+def follow_ups_for(user: User) -> QuerySet[FollowUp]:
     if not user.is_authenticated:
         return FollowUp.objects.none()
     return FollowUp.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def moments_for(user):
+def moments_for(user: User) -> QuerySet[Moment]:
     """The user's moments, without the text of their sensitive notes: only
     apps.accompaniment.sensitive.reveal reads it (for a reader allowed, with a reason)."""
     if not user.is_authenticated:
@@ -95,28 +99,28 @@ def moments_for(user):
     return Moment.objects.filter(slsp_id__in=user.slsp_ids()).defer("sensitive_note")
 
 
-def objectives_for(user):
+def objectives_for(user: User) -> QuerySet[Objective]:
     if not user.is_authenticated:
         return Objective.objects.none()
     return Objective.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def consents_for(user):
+def consents_for(user: User) -> QuerySet[Consent]:
     if not user.is_authenticated:
         return Consent.objects.none()
     return Consent.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def network_partners(user, household):
+def network_partners(user: User, household: Household) -> QuerySet[Partner]:
     """Partners the SLSP of this household works with (its network), for consent and moments."""
     return partners_for(user).filter(slsp_links__slsp_id=household.slsp_id).order_by("name")
 
 
-def works_of(household):
+def works_of(household: Household) -> QuerySet[RenovationWorks]:
     return RenovationWorks.objects.filter(slsp_id=household.slsp_id).order_by("-start_date")
 
 
-def follow_up_rows(user, today=None):
+def follow_up_rows(user: User, today: datetime.date | None = None) -> QuerySet[FollowUp]:
     """The follow-up list: one query, with household, current unit and last moment.
 
     Last moment and moment count are correlated subqueries, not Max()/Count() over a join:
@@ -158,7 +162,7 @@ def follow_up_rows(user, today=None):
     )
 
 
-def ongoing_works(user, today=None):
+def ongoing_works(user: User, today: datetime.date | None = None) -> QuerySet[RenovationWorks]:
     today = today or timezone.localdate()
     if not user.is_authenticated:
         return RenovationWorks.objects.none()
@@ -169,7 +173,7 @@ def ongoing_works(user, today=None):
     )
 
 
-def households_in_works(user, today=None):
+def households_in_works(user: User, today: datetime.date | None = None) -> QuerySet[Household]:
     """Households whose current home is in ongoing works (by unit or by district)."""
     today = today or timezone.localdate()
     current = Tenancy.objects.filter(household=OuterRef("pk")).current(today)
@@ -196,7 +200,9 @@ def households_in_works(user, today=None):
     )
 
 
-def sharing_allowed(household, partner, on=None) -> bool:
+def sharing_allowed(
+    household: Household, partner: Partner, on: datetime.date | None = None
+) -> bool:
     """The household consents, today, to its data being shared with this partner."""
     on = on or timezone.localdate()
     return Consent.objects.filter(household=household, share_with=partner).active_on(on).exists()
@@ -206,7 +212,7 @@ def semester_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
-def active_follow_ups_by_slsp(slsp_ids) -> dict[int, int]:
+def active_follow_ups_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Open follow-ups per SLSP: a count about households (suppressed below 5 regionally)."""
     with scopes_disabled():
         rows = (
@@ -220,7 +226,7 @@ def active_follow_ups_by_slsp(slsp_ids) -> dict[int, int]:
         return dict(rows)
 
 
-def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
+def moments_this_semester_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     # Semesters start on the first of a month: whole months of the summary kept by
     # triggers (MomentMonth) give the exact count of moments dated from the start.
     start = semester_start(timezone.localdate())
@@ -234,7 +240,9 @@ def moments_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
     return {slsp_id: n for slsp_id, n in rows if n}
 
 
-def first_year_without_welcome(user, today=None):
+def first_year_without_welcome(
+    user: User, today: datetime.date | None = None
+) -> QuerySet[Household]:
     """Households in their first 12 months of tenancy with no welcome moment yet."""
     today = today or timezone.localdate()
     welcomed = Moment.objects.filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
@@ -261,7 +269,9 @@ def stale_days() -> int:
     return getattr(settings, "FOLLOWUP_STALE_DAYS", 60)
 
 
-def stale_follow_ups(user, days=None, today=None):
+def stale_follow_ups(
+    user: User, days: int | None = None, today: datetime.date | None = None
+) -> QuerySet[FollowUp]:
     """Open follow-ups with no moment for `days` days (setting FOLLOWUP_STALE_DAYS)."""
     days = days or stale_days()
     today = today or timezone.localdate()

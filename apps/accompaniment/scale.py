@@ -1,7 +1,7 @@
 """Scale dataset: 30,000 follow-ups, each resting on the household's consent, and
 1,000,000 moments over five years (most within a follow-up, the rest one-off).
 
-The rules of libre adhésion hold by construction, and tests/test_scale.py checks them:
+The rules of libre adhésion hold by construction, and tests/core/test_scale.py checks them:
 every follow-up has a consent of its own household that covers a follow-up and is
 valid on the opening day; a consent withdrawn closes its follow-up that same day.
 """

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.models import Moment
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import AccessLog, User
 
 READ_SENSITIVE = "accompaniment.read_sensitive"
@@ -45,7 +45,9 @@ def may_read_sensitive(user: User | AnonymousUser, obj: models.Model) -> bool:
 
 
 @transaction.atomic
-def reveal(request: HttpRequest, moments: Iterable[Moment], *, reason: str) -> dict[int, str]:
+def reveal(
+    request: AuthenticatedHttpRequest, moments: Iterable[Moment], *, reason: str
+) -> dict[int, str]:
     """The sensitive notes of `moments` that the request's user may read, by moment pk.
 
     Each note returned is logged as a sensitive read with `reason` (one access-log row per

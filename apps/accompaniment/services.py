@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,12 +22,24 @@ from apps.accompaniment.models import (
     Outcome,
 )
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.partners.models import Partner
+    from apps.tenants.models import Household
+
 # Sent after a withdrawal commits: referrals (and anything sharing data) stop there.
 
 
 @transaction.atomic
 def record_consent(
-    household, user, *, given_on, covers_follow_up, share_with=(), expires_on=None, note=""
+    household: Household,
+    user: User,
+    *,
+    given_on: datetime.date,
+    covers_follow_up: bool,
+    share_with: Iterable[Partner] = (),
+    expires_on: datetime.date | None = None,
+    note: str = "",
 ) -> Consent:
     if given_on > timezone.localdate():
         raise ValidationError(_("La date du consentement ne peut pas être dans le futur."))
@@ -42,7 +58,9 @@ def record_consent(
     return consent
 
 
-def active_follow_up_consent(household, day=None):
+def active_follow_up_consent(
+    household: Household, day: datetime.date | None = None
+) -> Consent | None:
     day = day or timezone.localdate()
     return (
         Consent.objects.filter(household=household, covers_follow_up=True)
@@ -63,7 +81,7 @@ CONTEXT_FIELDS = (
 )
 
 
-def _check_context(domains, context) -> dict:
+def _check_context(domains: list[str], context: dict[str, Any]) -> dict[str, Any]:
     """Arrears and relocation details only make sense with their domain; dates in order."""
     if Domain.IMPAYES not in domains:
         for name in ("arrears_amount", "arrears_stage", "arrears_plan_followed"):
@@ -80,7 +98,14 @@ def _check_context(domains, context) -> dict:
 
 @transaction.atomic
 def open_follow_up(
-    household, user, *, domains, objective, opened_on=None, more_objectives=(), **context
+    household: Household,
+    user: User,
+    *,
+    domains: list[str],
+    objective: str,
+    opened_on: datetime.date | None = None,
+    more_objectives: Iterable[str] = (),
+    **context: Any,
 ) -> FollowUp:
     """No follow-up without the tenant's recorded, current consent."""
     unknown = set(context) - set(CONTEXT_FIELDS)
@@ -120,7 +145,7 @@ def open_follow_up(
 
 
 @transaction.atomic
-def set_objective_status(objective, status: str) -> Objective:
+def set_objective_status(objective: Objective, status: str) -> Objective:
     if status not in ObjectiveStatus.values:
         raise ValidationError(_("Statut inconnu."))
     objective.status = status
@@ -129,7 +154,9 @@ def set_objective_status(objective, status: str) -> Objective:
 
 
 @transaction.atomic
-def close_follow_up(follow_up, *, outcome, closed_on=None) -> FollowUp:
+def close_follow_up(
+    follow_up: FollowUp, *, outcome: str, closed_on: datetime.date | None = None
+) -> FollowUp:
     closed_on = closed_on or timezone.localdate()
     if not follow_up.is_open:
         raise ValidationError(_("Ce suivi est déjà clôturé."))
@@ -142,7 +169,9 @@ def close_follow_up(follow_up, *, outcome, closed_on=None) -> FollowUp:
 
 
 @transaction.atomic
-def withdraw_consent(consent, *, on=None, user=None) -> Consent:
+def withdraw_consent(
+    consent: Consent, *, on: datetime.date | None = None, user: User | None = None
+) -> Consent:
     """Withdrawal closes the follow-ups resting on it and stops all sharing."""
     on = on or timezone.localdate()
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -162,18 +191,18 @@ def withdraw_consent(consent, *, on=None, user=None) -> Consent:
 
 @transaction.atomic
 def log_moment(
-    household,
-    user,
+    household: Household,
+    user: User,
     *,
-    kind,
-    date,
-    duration_minutes,
-    follow_up=None,
-    partners=(),
-    note="",
-    participants="",
-    sensitivity="",
-    sensitive_note="",
+    kind: str,
+    date: datetime.date,
+    duration_minutes: int,
+    follow_up: FollowUp | None = None,
+    partners: Iterable[Partner] = (),
+    note: str = "",
+    participants: str = "",
+    sensitivity: str = "",
+    sensitive_note: str = "",
 ) -> Moment:
     if date > timezone.localdate():
         raise ValidationError(_("Un moment ne peut pas être daté dans le futur."))

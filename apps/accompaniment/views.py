@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from apps.accompaniment.queries import (
     timeline_moments,
     works_of,
 )
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import log_access
 from apps.core.forms import error_text, posted
 from apps.core.jinja2env import uuid_url_maker
@@ -218,7 +219,7 @@ def objective_status(request, uuid):
     return _back(objective.follow_up.household)
 
 
-def moment_sensitive(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def moment_sensitive(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     """Break glass: a health or violence note is shown only after a reason, which is logged."""
     moment = get_visible_or_404(
         queries.moments_for(request.user).exclude(sensitivity="").select_related("household"),

@@ -150,8 +150,8 @@ class DossierVersionAdmin(admin.ModelAdmin):
 class ScoreInline(admin.TabularInline):
     model = Score
     extra = 0
-    fields = ["criterion", "value", "comment"]
-    readonly_fields = fields
+    readonly_fields = ("criterion", "value", "comment")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Assignment | None = None) -> bool:

@@ -396,13 +396,14 @@ def _networks(slsps) -> dict[int, list[int]]:
 
 
 def _referents(slsps) -> dict[int, User]:
-    found = {}
+    found: dict[int, User] = {}
     for membership in (
         Membership.objects.filter(slsp__in=slsps, role=Role.REFERENT)
         .select_related("user")
         .order_by("pk")
     ):
-        found.setdefault(membership.slsp_id, membership.user)
+        if membership.slsp_id is not None:  # always, filtered on slsp__in
+            found.setdefault(membership.slsp_id, membership.user)
     return found
 
 
@@ -516,6 +517,7 @@ def _seed_reviews(call, criteria, jurors, rng, complete: bool):
         fields = ["conflict", "declared_at"]
         draft = not complete and juror_id == demo_juror and k % 3 == 1
         for position, criterion in enumerate(criteria):
+            value: int | None
             if assignment.dossier_id in tie:
                 value = 4
             elif assignment.dossier_id in split and position == 0:

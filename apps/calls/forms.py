@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.calls.models import (
     Action,
     BudgetLine,
@@ -260,8 +261,12 @@ class AttachmentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    juror = forms.ModelChoiceField(label=_("Membre du jury"), queryset=None)
-    dossier = forms.ModelChoiceField(label=_("Dossier"), queryset=None, to_field_name="uuid")
+    juror: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Membre du jury"), queryset=None
+    )
+    dossier: "forms.ModelChoiceField[Dossier]" = forms.ModelChoiceField(
+        label=_("Dossier"), queryset=None, to_field_name="uuid"
+    )
 
     def __init__(self, *args, jurors, dossiers, **kwargs):
         super().__init__(*args, **kwargs)

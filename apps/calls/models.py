@@ -202,10 +202,10 @@ class Dossier(UuidModel):
         return self.status == DossierStatus.DRAFT
 
     def domain_labels(self) -> list[str]:
-        return [Domain(d).label for d in self.domains if d in Domain.values]
+        return [str(Domain(d).label) for d in self.domains if d in Domain.values]
 
     def public_labels(self) -> list[str]:
-        return [TargetPublic(p).label for p in self.target_publics if p in TargetPublic.values]
+        return [str(TargetPublic(p).label) for p in self.target_publics if p in TargetPublic.values]
 
     def applicant_slsp_ids(self) -> list[int]:
         """The SLSPs applying (lead first); uses the prefetched applicants when present."""

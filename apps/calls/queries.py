@@ -8,7 +8,10 @@ by the same code path.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -33,7 +36,7 @@ JURY_PHASES = (CallStatus.REVIEW, CallStatus.DELIBERATION, CallStatus.DECIDED)
 OPEN_TO_OTHERS = (CallStatus.DELIBERATION, CallStatus.DECIDED)
 
 
-def _dossiers():
+def _dossiers() -> QuerySet[Dossier]:
     return Dossier.objects.with_scopes_disabled()
 
 
@@ -47,7 +50,7 @@ def applicants_prefetch() -> Prefetch:
     )
 
 
-def applicants_of(dossier) -> list:
+def applicants_of(dossier: Dossier) -> list[DossierApplicant]:
     """Every applicant of one dossier with its SLSP (lead first), whatever the scope."""
     return list(
         DossierApplicant.objects.with_scopes_disabled()
@@ -57,7 +60,7 @@ def applicants_of(dossier) -> list:
     )
 
 
-def calls_for(user):
+def calls_for(user: User) -> QuerySet[Call]:
     if not user.is_authenticated:
         return Call.objects.none()
     if is_coordinator(user):
@@ -73,7 +76,7 @@ def calls_for(user):
     return Call.objects.filter(q)
 
 
-def dossiers_for(user):
+def dossiers_for(user: User) -> QuerySet[Dossier]:
     """Dossiers the user may open.
 
     - référents, accompagnateurs, direction: dossiers where one of their SLSPs applies
@@ -115,7 +118,7 @@ def dossiers_for(user):
     return _dossiers().filter(q)
 
 
-def assignments_for(user):
+def assignments_for(user: User) -> QuerySet[Assignment]:
     """The juror's own assignments they may act on (same rule as dossiers_for)."""
     if not user.is_authenticated or not user.has_role(Role.JURY):
         return Assignment.objects.none()
@@ -133,7 +136,7 @@ def assignments_for(user):
     )
 
 
-def juror_list(user):
+def juror_list(user: User) -> QuerySet[Assignment]:
     """The juror's list: constant queries whatever its length; only the fields it shows
     (an assignment, its dossier, call and SLSP carry a dozen timestamps otherwise)."""
     return (
@@ -181,7 +184,7 @@ def attachments_for(user: User) -> QuerySet[Attachment]:
     return Attachment.objects.filter(dossier__in=dossiers)
 
 
-def dossier_detail(user, uuid):
+def dossier_detail(user: User, uuid: UUID | str) -> QuerySet[Dossier]:
     return (
         dossiers_for(user)
         .select_related("call", "lead_slsp", "decision")
@@ -191,7 +194,7 @@ def dossier_detail(user, uuid):
     )
 
 
-def my_dossiers(user):
+def my_dossiers(user: User) -> QuerySet[Dossier]:
     """Dossiers of the user's own SLSPs (lead or co-applicant)."""
     slsp_ids = user.slsp_ids()
     return (
@@ -209,7 +212,7 @@ def my_dossiers(user):
     )
 
 
-def call_summary(call) -> dict:
+def call_summary(call: Call) -> dict[str, Any]:
     """Counts of one call: dossiers per status, SLSPs covered (each counted once), money."""
     dossiers = _dossiers().filter(call=call)
     counts = dossiers.aggregate(
@@ -230,7 +233,7 @@ def call_summary(call) -> dict:
     return counts
 
 
-def _slsps_covered(call) -> int:
+def _slsps_covered(call: Call) -> int:
     """SLSPs lead or co-applicant of a submitted dossier of the call, each counted once."""
     return (
         DossierApplicant.objects.with_scopes_disabled()
@@ -241,7 +244,7 @@ def _slsps_covered(call) -> int:
     )
 
 
-def ranking_summary(call, rows: list) -> dict:
+def ranking_summary(call: Call, rows: list[scoring.DossierResult]) -> dict[str, Any]:
     """The figures of `call_summary` the ranking page shows, from its rows plus one query
     (the ranking already holds every submitted dossier and its requested amount)."""
     return {
@@ -254,14 +257,16 @@ def ranking_summary(call, rows: list) -> dict:
     }
 
 
-def criteria_specs(call) -> list[scoring.CriterionSpec]:
+def criteria_specs(call: Call) -> list[scoring.CriterionSpec]:
     return [
         scoring.CriterionSpec(c.pk, c.label, c.weight, c.scale_min, c.scale_max, c.counts)
         for c in Criterion.objects.filter(call=call).order_by("position", "pk")
     ]
 
 
-def submitted_scores(call, dossier_ids=None) -> dict:
+def submitted_scores(
+    call: Call, dossier_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, dict[int, Decimal | None]]]:
     """{dossier: {juror: {criterion: value}}} from submitted, non-conflicted reviews."""
     rows = Score.objects.filter(
         assignment__dossier__call=call,
@@ -270,7 +275,7 @@ def submitted_scores(call, dossier_ids=None) -> dict:
     ).exclude(assignment__conflict=Assignment.Conflict.CONFLICT)
     if dossier_ids is not None:
         rows = rows.filter(assignment__dossier_id__in=dossier_ids)
-    scores: dict = {}
+    scores: dict[int, dict[int, dict[int, Decimal | None]]] = {}
     for dossier_id, juror_id, criterion_id, value in rows.values_list(
         "assignment__dossier_id", "assignment__juror_id", "criterion_id", "value"
     ):
@@ -293,7 +298,7 @@ RANKING_FIELDS = (
 )
 
 
-def ranking(call) -> dict:
+def ranking(call: Call) -> dict[str, Any]:
     """The consolidated ranking of a call: three queries whatever the number of dossiers."""
     criteria = criteria_specs(call)
     dossiers = list(
@@ -317,7 +322,7 @@ def ranking(call) -> dict:
     return {"criteria": criteria, "rows": ordered}
 
 
-def progress(call) -> dict:
+def progress(call: Call) -> dict[str, Any]:
     """Scoring progress per juror and per dossier (coordinator only)."""
     base = Assignment.objects.filter(dossier__call=call, dossier__status=DossierStatus.SUBMITTED)
     submitted = Q(status=Assignment.Status.SUBMITTED)
@@ -348,12 +353,12 @@ def progress(call) -> dict:
     return {"per_juror": list(per_juror), "per_dossier": per_dossier}
 
 
-def may_see_others(assignment) -> bool:
+def may_see_others(assignment: Assignment) -> bool:
     """Blind scoring: after one's own submission AND from the deliberation phase only."""
     return assignment.is_submitted and assignment.dossier.call.status in OPEN_TO_OTHERS
 
 
-def other_reviews(assignment):
+def other_reviews(assignment: Assignment) -> list[Assignment]:
     """The other jurors' submitted reviews of the dossier, anonymous (no names)."""
     if not may_see_others(assignment):
         return []
@@ -367,7 +372,7 @@ def other_reviews(assignment):
     )
 
 
-def applicant_feedback(dossier):
+def applicant_feedback(dossier: Dossier) -> list[dict[str, Any]] | None:
     """The jury's comments on a decided dossier for its applicants, without jurors' names."""
     if dossier.call.status != CallStatus.DECIDED:
         return None
@@ -392,7 +397,7 @@ def applicant_feedback(dossier):
     ]
 
 
-def dossiers_by_slsp(slsp_ids) -> dict[int, int]:
+def dossiers_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Submitted dossiers per SLSP, as lead or co-applicant (each dossier once per SLSP),
     for the SWL regional table: one aggregate query, no personal data."""
     rows = (
@@ -405,7 +410,7 @@ def dossiers_by_slsp(slsp_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def library_for(user):
+def library_for(user: User) -> QuerySet[Dossier]:
     """Good practices: selected dossiers of decided calls, for every SLSP staff and the SWL."""
     if not user.is_authenticated or not (user.slsp_ids() or is_coordinator(user)):
         return Dossier.objects.none()

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ class DossierResult:
     rank: int | None = None
     cumulative: Decimal | None = None
     within_budget: bool | None = None
-    juror_totals: dict = field(default_factory=dict)
+    juror_totals: dict[int, float] = field(default_factory=dict)
+    # The dossier row the result is shown with (set by the ranking query; the arithmetic
+    # here never reads it, and this module stays free of models).
+    dossier: Any = None
 
 
 def weighted_total(criteria: list[CriterionSpec], means: dict[int, float]) -> float | None:
@@ -73,7 +78,9 @@ def _counting(criteria: list[CriterionSpec]) -> list[tuple[int, float, float, fl
     ]
 
 
-def _weighted(counting: list[tuple[int, float, float, float]], means: dict) -> float | None:
+def _weighted(
+    counting: list[tuple[int, float, float, float]], means: Mapping[int, float | None]
+) -> float | None:
     num = 0.0
     den = 0.0
     for criterion_id, weight, low, width in counting:
@@ -108,29 +115,29 @@ def consolidate(
     threshold: Decimal | float,
 ) -> dict[int, DossierResult]:
     """`scores[dossier_id][juror_id][criterion_id] = value` (submitted reviews only)."""
-    results = {}
+    results: dict[int, DossierResult] = {}
     juror_dossier_totals: dict[int, dict[int, float]] = {}
     counting = _counting(criteria)
     limit = float(threshold)
-    for dossier_id, by_juror in scores.items():
+    for dossier_id, raw_by_juror in scores.items():
         # Each score converted to float once (it enters a mean and a juror's total).
         by_juror = {
-            juror_id: {k: float(v) for k, v in values.items() if v is not None}
-            for juror_id, values in by_juror.items()
+            juror_id: {k: float(v) for k, v in juror_scores.items() if v is not None}
+            for juror_id, juror_scores in raw_by_juror.items()
         }
         stats = []
-        means = {}
+        means: dict[int, float | None] = {}
         flagged = False
         for c in criteria:
-            values = [v[c.id] for v in by_juror.values() if c.id in v]
-            mean, spread = _mean_spread(values)
+            criterion_values = [v[c.id] for v in by_juror.values() if c.id in v]
+            mean, spread = _mean_spread(criterion_values)
             disagreement = bool(c.counts and spread is not None and spread > limit)
             flagged = flagged or disagreement
             means[c.id] = mean
-            stats.append(CriterionStats(c, len(values), mean, spread, disagreement))
-        juror_totals = {}
-        for juror_id, values in by_juror.items():
-            total = _weighted(counting, values)
+            stats.append(CriterionStats(c, len(criterion_values), mean, spread, disagreement))
+        juror_totals: dict[int, float] = {}
+        for juror_id, juror_scores in by_juror.items():
+            total = _weighted(counting, juror_scores)
             if total is not None:
                 juror_totals[juror_id] = total
                 juror_dossier_totals.setdefault(juror_id, {})[dossier_id] = total
@@ -146,17 +153,20 @@ def consolidate(
     # Per-juror z-scores, then each dossier's mean z over its jurors.
     z_by_dossier: dict[int, list[float]] = {}
     for totals in juror_dossier_totals.values():
-        values = list(totals.values())
-        mu, sigma = _mean_spread(values)
-        for dossier_id, total in totals.items():
-            z = (total - mu) / sigma if sigma > 0 else 0.0
+        mu, sigma = _mean_spread(list(totals.values()))
+        for dossier_id, juror_total in totals.items():
+            # A juror who gave every dossier the same total levels nothing: z = 0.
+            z = 0.0 if mu is None or not sigma else (juror_total - mu) / sigma
             z_by_dossier.setdefault(dossier_id, []).append(z)
     for dossier_id, zs in z_by_dossier.items():
         results[dossier_id].z_score = round(statistics.fmean(zs), 3)
     return results
 
 
-def rank(rows: list, key=lambda r: r.total) -> list:
+def rank(
+    rows: Sequence[DossierResult],
+    key: Callable[[DossierResult], float | None] = lambda r: r.total,
+) -> list[DossierResult]:
     """Sort by total (None last) and give equal totals (to 0.01) the same rank."""
     ordered = sorted(rows, key=lambda r: (key(r) is None, -(key(r) or 0)))
     previous = None
@@ -174,7 +184,9 @@ def rank(rows: list, key=lambda r: r.total) -> list:
     return ordered
 
 
-def cumulate(ordered: list, amounts: dict[int, Decimal], budget: Decimal) -> None:
+def cumulate(
+    ordered: Sequence[DossierResult], amounts: Mapping[int, Decimal | None], budget: Decimal
+) -> None:
     """Running total of the requested amounts, in ranking order, against the budget."""
     running = Decimal("0")
     for row in ordered:

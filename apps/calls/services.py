@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import Membership, Role, User
 from apps.calls.models import (
     Assignment,
     Attachment,
@@ -27,8 +32,14 @@ from apps.calls.models import (
     Score,
 )
 
+if TYPE_CHECKING:
+    from django.forms import BaseInlineFormSet, ModelForm
 
-def euros(amount) -> str:
+    from apps.calls.models import Criterion
+    from apps.slsps.models import Slsp
+
+
+def euros(amount: Decimal | float) -> str:
     """12 000,00 in fr-BE (grouped, two decimals) for messages built in Python."""
     return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
 
@@ -53,7 +64,7 @@ def allowed_transitions(call: Call) -> tuple[str, ...]:
     return TRANSITIONS[CallStatus(call.status)]
 
 
-def _guard(call: Call, target: str, now) -> None:
+def _guard(call: Call, target: str, now: datetime.datetime) -> None:
     if target not in allowed_transitions(call):
         raise TransitionRefused(
             _("Passage impossible de « %(current)s » à « %(target)s ».")
@@ -99,7 +110,7 @@ def transition(call: Call, target: str) -> Call:
 
 
 @transaction.atomic
-def save_call(form, formset) -> Call:
+def save_call(form: ModelForm[Call], formset: BaseInlineFormSet[Criterion, Call, Any]) -> Call:
     call = form.save()
     formset.instance = call
     criteria = formset.save(commit=False)
@@ -121,13 +132,13 @@ def save_deliberation_notes(call: Call, notes: str) -> None:
 # --- Dossiers ---
 
 
-def is_open_for_submission(call: Call, now=None) -> bool:
+def is_open_for_submission(call: Call, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return call.status == CallStatus.OPEN and call.opens_at <= now < call.closes_at
 
 
 @transaction.atomic
-def create_dossier(call: Call, lead_slsp, user, form) -> Dossier:
+def create_dossier(call: Call, lead_slsp: Slsp, user: User, form: ModelForm[Dossier]) -> Dossier:
     dossier = form.save(commit=False)
     dossier.call = call
     dossier.lead_slsp = lead_slsp
@@ -139,13 +150,13 @@ def create_dossier(call: Call, lead_slsp, user, form) -> Dossier:
 
 
 @transaction.atomic
-def update_dossier(dossier: Dossier, form) -> Dossier:
+def update_dossier(dossier: Dossier, form: ModelForm[Dossier]) -> Dossier:
     dossier = form.save()
     _set_applicants(dossier, form.cleaned_data.get("co_applicants") or [])
     return dossier
 
 
-def _set_applicants(dossier: Dossier, co_applicants) -> None:
+def _set_applicants(dossier: Dossier, co_applicants: Iterable[Slsp]) -> None:
     wanted = {dossier.lead_slsp_id} | {s.pk for s in co_applicants}
     with scopes_disabled():
         DossierApplicant.objects.filter(dossier=dossier).exclude(slsp_id__in=wanted).delete()
@@ -159,7 +170,7 @@ def _set_applicants(dossier: Dossier, co_applicants) -> None:
 
 
 @transaction.atomic
-def save_lines(formset) -> None:
+def save_lines(formset: BaseInlineFormSet[Any, Dossier, Any]) -> None:
     """Actions or budget lines: a whole formset, positions kept in the order shown."""
     objects = formset.save(commit=False)
     for obj in formset.deleted_objects:
@@ -169,8 +180,9 @@ def save_lines(formset) -> None:
         obj.save()
 
 
-def add_attachment(dossier: Dossier, user, title: str, uploaded) -> Attachment:
-    attachment = Attachment(dossier=dossier, title=title, uploaded_by=user, size=uploaded.size)
+def add_attachment(dossier: Dossier, user: User, title: str, uploaded: UploadedFile) -> Attachment:
+    # An upload always knows its size; the stubs allow None for files built by hand.
+    attachment = Attachment(dossier=dossier, title=title, uploaded_by=user, size=uploaded.size or 0)
     attachment.file.save("annexe.pdf", uploaded, save=False)
     try:
         attachment.save()
@@ -219,7 +231,7 @@ class SubmissionRefused(Exception):
         self.missing = missing or []
 
 
-def submit_dossier(dossier: Dossier, user) -> DossierVersion:
+def submit_dossier(dossier: Dossier, user: User) -> DossierVersion:
     """Freeze the dossier as a new version with a PDF receipt; refused after closing time."""
     with transaction.atomic(), scopes_disabled():
         dossier = (
@@ -244,7 +256,9 @@ def submit_dossier(dossier: Dossier, user) -> DossierVersion:
         return freeze(dossier, user, now)
 
 
-def freeze(dossier: Dossier, user, now, with_receipt: bool = True) -> DossierVersion:
+def freeze(
+    dossier: Dossier, user: User | None, now: datetime.datetime, with_receipt: bool = True
+) -> DossierVersion:
     """Store the dossier as a new numbered version with its PDF receipt, mark it submitted.
 
     No deadline or completeness check here: `submit_dossier` makes them under its lock;
@@ -320,7 +334,7 @@ def reopen_dossier(dossier: Dossier) -> None:
         dossier.save(update_fields=["status", "updated_at"])
 
 
-def snapshot_of(dossier: Dossier) -> dict:
+def snapshot_of(dossier: Dossier) -> dict[str, Any]:
     with scopes_disabled():
         applicants = list(
             DossierApplicant.objects.filter(dossier=dossier)
@@ -355,12 +369,12 @@ def snapshot_of(dossier: Dossier) -> dict:
 # --- Jury ---
 
 
-def conflicting_slsp_ids(user) -> set[int]:
+def conflicting_slsp_ids(user: User) -> set[int]:
     """Every SLSP where the person holds any role: dossiers of these SLSPs are excluded."""
     return {s for _r, s in user.role_pairs if s is not None}
 
 
-def auto_conflict(user, dossier: Dossier) -> bool:
+def auto_conflict(user: User, dossier: Dossier) -> bool:
     return bool(conflicting_slsp_ids(user) & set(dossier.applicant_slsp_ids()))
 
 
@@ -387,7 +401,7 @@ def _check_scoring_phase(assignment: Assignment) -> None:
         raise AssignmentRefused(_("L'évaluation est terminée pour cet appel."))
 
 
-def assign(dossier: Dossier, juror) -> Assignment:
+def assign(dossier: Dossier, juror: User) -> Assignment:
     _check_assignment_phase(dossier.call)
     if not juror.has_role(Role.JURY):
         raise AssignmentRefused(_("Cette personne n'est pas membre du jury."))
@@ -405,30 +419,36 @@ def assign(dossier: Dossier, juror) -> Assignment:
 @dataclass
 class BalancedResult:
     created: int
-    short: list  # dossiers that could not get N jurors
+    short: list[Dossier]  # dossiers that could not get N jurors
 
 
 @transaction.atomic
-def assign_balanced(call: Call, per_dossier: int, jurors, dossiers) -> BalancedResult:
+def assign_balanced(
+    call: Call, per_dossier: int, jurors: Iterable[User], dossiers: Iterable[Dossier]
+) -> BalancedResult:
     """Give each dossier `per_dossier` jurors, always picking the least-loaded eligible ones.
 
     Existing assignments count; jurors linked to an applicant SLSP are skipped.
     """
     _check_assignment_phase(call)
-    jurors = list(jurors)
+    juror_list = list(jurors)
     load = Counter(Assignment.objects.filter(dossier__call=call).values_list("juror_id", flat=True))
     existing: dict[int, set[int]] = {}
     for dossier_id, juror_id in Assignment.objects.filter(dossier__call=call).values_list(
         "dossier_id", "juror_id"
     ):
         existing.setdefault(dossier_id, set()).add(juror_id)
-    conflicts = {j.pk: conflicting_slsp_ids(j) for j in jurors}
+    conflicts = {j.pk: conflicting_slsp_ids(j) for j in juror_list}
     rng = random.Random(call.pk)  # stable tie-breaks for the same call
-    created, short, new = 0, [], []
+    created = 0
+    short: list[Dossier] = []
+    new: list[Assignment] = []
     for dossier in dossiers:
         have = existing.get(dossier.pk, set())
         applicants = set(dossier.applicant_slsp_ids())
-        eligible = [j for j in jurors if j.pk not in have and not (conflicts[j.pk] & applicants)]
+        eligible = [
+            j for j in juror_list if j.pk not in have and not (conflicts[j.pk] & applicants)
+        ]
         rng.shuffle(eligible)
         eligible.sort(key=lambda j: load[j.pk])
         needed = max(0, per_dossier - len(have))
@@ -464,7 +484,9 @@ def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) ->
 
 
 @transaction.atomic
-def save_scores(assignment: Assignment, criteria, cleaned: dict, *, submit: bool) -> list[str]:
+def save_scores(
+    assignment: Assignment, criteria: Iterable[Criterion], cleaned: dict[str, Any], *, submit: bool
+) -> list[str]:
     """Store a draft; with `submit`, refuse (returning what is missing) unless complete."""
     _lock_assignment(assignment)
     if assignment.is_submitted:
@@ -500,7 +522,9 @@ def save_scores(assignment: Assignment, criteria, cleaned: dict, *, submit: bool
     return []
 
 
-def decide(dossier: Dossier, user, outcome: str, granted, rationale: str) -> Decision:
+def decide(
+    dossier: Dossier, user: User, outcome: str, granted: Decimal | None, rationale: str
+) -> Decision:
     decision, _created = Decision.objects.update_or_create(
         dossier=dossier,
         defaults={
@@ -513,9 +537,7 @@ def decide(dossier: Dossier, user, outcome: str, granted, rationale: str) -> Dec
     return decision
 
 
-def jurors():
-    from apps.accounts.models import User
-
+def jurors() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         pk__in=Membership.objects.filter(role=Role.JURY).values("user_id"),

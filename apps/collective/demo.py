@@ -4,7 +4,7 @@ import datetime
 
 from apps.accounts.models import Membership, Role
 from apps.collective.models import ActionSession, CollectiveAction, CollectiveKind
-from apps.partners.models import PartnerType, SlspPartner
+from apps.partners.models import Partner, PartnerType, SlspPartner
 
 # Each entry: kind, title, objective, qualitative outcome, partner types involved,
 # first session (month, day), schedule (sessions, step, unit), participants range,
@@ -198,7 +198,7 @@ def seed(ctx) -> None:
             )
             or DISTRICTS
         )
-        network = {}
+        network: dict[str, Partner] = {}
         for link in SlspPartner.objects.filter(slsp=slsp).select_related("partner"):
             network.setdefault(link.partner.type, link.partner)
         for entry in rng.sample(COLLECTIVE_CATALOGUE, ACTIONS_PER_SLSP):

@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.collective.models import CollectiveKind
+
+if TYPE_CHECKING:
+    from apps.partners.models import Partner
 
 TENANTS_WITHIN = _("Le nombre de locataires ne peut pas dépasser le nombre de participants.")
 END_BEFORE_START = _("La date de fin précède la date de début.")
@@ -13,7 +18,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -37,7 +42,7 @@ class CollectiveActionForm(forms.Form):
         widget=DateInput(),
         help_text=_("Laissez vide pour une action qui se poursuit."),
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Partenaires associés"),
         queryset=None,
         required=False,

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q, Sum, Value
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
+from apps.accounts.models import User
 from apps.collective.models import ActionSession, CollectiveAction
 from apps.core.permissions import allowed
+from apps.partners.models import Partner
 from apps.partners.queries import partners_for
 
 
-def collective_actions_for(user):
+def collective_actions_for(user: User) -> QuerySet[CollectiveAction]:
     """The visibility function of collective actions: those of the user's own SLSPs."""
     if not user.is_authenticated or not allowed(user, "collective.view_collective_actions"):
         return CollectiveAction.objects.none()
     return CollectiveAction.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def action_sessions_for(user):
+def action_sessions_for(user: User) -> QuerySet[ActionSession]:
     if not user.is_authenticated or not allowed(user, "collective.view_collective_actions"):
         return ActionSession.objects.none()
     return ActionSession.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def _totals():
+def _totals() -> dict[str, Any]:
     zero = Value(0)
     return {
         "session_count": Count("sessions"),
@@ -35,12 +40,12 @@ def _totals():
     }
 
 
-def collective_action_rows(user):
+def collective_action_rows(user: User) -> QuerySet[CollectiveAction]:
     """The list: one query, each action with its session count and attendance totals."""
     return collective_actions_for(user).select_related("slsp").annotate(**_totals())
 
 
-def collective_action_detail(user):
+def collective_action_detail(user: User) -> QuerySet[CollectiveAction]:
     """One action with its totals (for the detail page); partners prefetched."""
     return (
         collective_actions_for(user)
@@ -50,11 +55,11 @@ def collective_action_detail(user):
     )
 
 
-def sessions_of(action):
+def sessions_of(action: CollectiveAction) -> QuerySet[ActionSession]:
     return ActionSession.objects.filter(action=action).order_by("-date", "-pk")
 
 
-def acting_slsp_ids(user) -> list[int]:
+def acting_slsp_ids(user: User) -> list[int]:
     """SLSPs where the user runs collective actions (référent or accompagnateur)."""
     from apps.accounts.models import Role
 
@@ -63,7 +68,7 @@ def acting_slsp_ids(user) -> list[int]:
     return list(user.slsp_ids(roles={Role.REFERENT, Role.ACCOMPAGNATEUR}))
 
 
-def network_partners_of(user, slsp_ids):
+def network_partners_of(user: User, slsp_ids: Iterable[int]) -> QuerySet[Partner]:
     """Partners of the given SLSPs' networks: the only ones an action may involve."""
     return (
         partners_for(user)
@@ -73,7 +78,9 @@ def network_partners_of(user, slsp_ids):
     )
 
 
-def action_partner_choices(user, action, current_ids=()):
+def action_partner_choices(
+    user: User, action: CollectiveAction, current_ids: Iterable[int] = ()
+) -> QuerySet[Partner]:
     """Partner choices when editing: the SLSP's network, plus partners already on the
     action (a partner unlinked since stays listed rather than silently dropped)."""
     return (
@@ -84,7 +91,7 @@ def action_partner_choices(user, action, current_ids=()):
     )
 
 
-def collective_districts(user) -> list[str]:
+def collective_districts(user: User) -> list[str]:
     """District choices of the filter: the user's housing districts and those of actions."""
     from apps.tenants.queries import districts_for
 
@@ -98,7 +105,7 @@ def collective_districts(user) -> list[str]:
     return sorted(set(districts_for(user)) | set(used))
 
 
-def collective_actions_by_slsp(slsp_ids) -> dict[int, int]:
+def collective_actions_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Collective actions per SLSP (regional table): counts of actions, not of people."""
     with scopes_disabled():
         rows = (

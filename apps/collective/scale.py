@@ -2,22 +2,24 @@
 never names)."""
 
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 from apps.collective.models import ActionSession, CollectiveAction, CollectiveKind
-from apps.core.scale import copy_rows, next_id, spread
+from apps.core.scale import ScaleContext, copy_rows, next_id, spread
 from apps.tenants.scale import mix
 
 FIVE_YEARS = 5 * 365
 COLLECTIVE_TITLES = ["Fête des voisins", "Atelier cuisine", "École de devoirs", "Potager"]
 
 
-def seed(ctx) -> None:
+def seed(ctx: ScaleContext) -> None:
     slsp_ids = [s["id"] for s in ctx.slsps]
     per_slsp = spread(ctx.counts["collective_actions"], [1] * len(slsp_ids))
     network = ctx.extra.get("network", {})
     kinds = list(CollectiveKind)
     first = next_id(CollectiveAction)
-    actions = []
+    actions: list[tuple[int, int, datetime.date, datetime.date, int, int]] = []
     for sid, count in zip(slsp_ids, per_slsp, strict=True):
         author = ctx.referents[sid][0]
         for _ in range(count):
@@ -77,7 +79,7 @@ def seed(ctx) -> None:
         ),
     )
 
-    def sessions():
+    def session_rows() -> Iterator[tuple[Any, ...]]:
         for aid, sid, start, end, count, author in actions:
             span = max(1, (end - start).days)
             for s in range(count):
@@ -110,5 +112,5 @@ def seed(ctx) -> None:
             "created_by",
             "created_at",
         ],
-        sessions(),
+        session_rows(),
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,13 +12,17 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.collective.models import ActionSession, CollectiveAction
-from apps.partners.models import SlspPartner
+from apps.partners.models import Partner, SlspPartner
+from apps.slsps.models import Slsp
 
 ACTION_FIELDS = ("kind", "title", "district", "objective", "start_date", "end_date")
 
 
-def _check_partners(slsp_id: int, partners, keep=()) -> None:
+def _check_partners(
+    slsp_id: int, partners: Iterable[Partner], keep: Iterable[Partner] = ()
+) -> None:
     """Partners must belong to the SLSP's network; those already on the action stay
     acceptable even if the link was removed since (history is not rewritten)."""
     wanted = {p.pk for p in partners} - {p.pk for p in keep}
@@ -52,20 +58,20 @@ def _check_period(start_date: datetime.date, end_date: datetime.date | None) -> 
 
 @transaction.atomic
 def create_action(
-    slsp,
-    user,
+    slsp: Slsp,
+    user: User,
     *,
-    kind,
-    title,
-    objective,
-    start_date,
-    end_date=None,
-    district="",
-    partners=(),
+    kind: str,
+    title: str,
+    objective: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    district: str = "",
+    partners: Iterable[Partner] = (),
 ) -> CollectiveAction:
     _check_period(start_date, end_date)
-    partners = list(partners)
-    _check_partners(slsp.pk, partners)
+    partner_list = list(partners)
+    _check_partners(slsp.pk, partner_list)
     action = CollectiveAction.objects.create(
         slsp=slsp,
         kind=kind,
@@ -76,12 +82,14 @@ def create_action(
         end_date=end_date,
         created_by=user,
     )
-    action.partners.set(partners)
+    action.partners.set(partner_list)
     return action
 
 
 @transaction.atomic
-def update_action(action: CollectiveAction, *, partners=(), **data) -> CollectiveAction:
+def update_action(
+    action: CollectiveAction, *, partners: Iterable[Partner] = (), **data: Any
+) -> CollectiveAction:
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown collective action fields: {sorted(unknown)}")
@@ -101,16 +109,22 @@ def update_action(action: CollectiveAction, *, partners=(), **data) -> Collectiv
             )
             % {"first": f"{span['first']:%d/%m/%Y}", "last": f"{span['last']:%d/%m/%Y}"}
         )
-    partners = list(partners)
-    _check_partners(action.slsp_id, partners, keep=list(action.partners.all()))
+    partner_list = list(partners)
+    _check_partners(action.slsp_id, partner_list, keep=list(action.partners.all()))
     for name, value in data.items():
         setattr(action, name, value.strip() if isinstance(value, str) else value)
     action.save(update_fields=[*data, "updated_at"])
-    action.partners.set(partners)
+    action.partners.set(partner_list)
     return action
 
 
-def _check_session(action: CollectiveAction, date, participants, tenants, volunteers) -> None:
+def _check_session(
+    action: CollectiveAction,
+    date: datetime.date,
+    participants: int,
+    tenants: int,
+    volunteers: int,
+) -> None:
     """Attendance is counted after the session: no future date, within the action."""
     if date > timezone.localdate():
         raise ValidationError(_("Une séance ne peut pas être datée dans le futur."))
@@ -126,7 +140,14 @@ def _check_session(action: CollectiveAction, date, participants, tenants, volunt
 
 @transaction.atomic
 def log_session(
-    action: CollectiveAction, user, *, date, participants, tenants, volunteers=0, note=""
+    action: CollectiveAction,
+    user: User,
+    *,
+    date: datetime.date,
+    participants: int,
+    tenants: int,
+    volunteers: int = 0,
+    note: str = "",
 ) -> ActionSession:
     _check_session(action, date, participants, tenants, volunteers)
     return ActionSession.objects.create(
@@ -143,7 +164,13 @@ def log_session(
 
 @transaction.atomic
 def update_session(
-    session: ActionSession, *, date, participants, tenants, volunteers=0, note=""
+    session: ActionSession,
+    *,
+    date: datetime.date,
+    participants: int,
+    tenants: int,
+    volunteers: int = 0,
+    note: str = "",
 ) -> ActionSession:
     """A corrected session (a miscounted attendance, a wrong date): the same rules as
     when it was logged."""
@@ -164,7 +191,9 @@ def delete_session(session: ActionSession) -> None:
 
 
 @transaction.atomic
-def record_outcome(action: CollectiveAction, *, outcome: str, on=None) -> CollectiveAction:
+def record_outcome(
+    action: CollectiveAction, *, outcome: str, on: datetime.date | None = None
+) -> CollectiveAction:
     outcome = outcome.strip()
     if not outcome:
         raise ValidationError(_("Décrivez le résultat qualitatif de l'action."))

@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.collective import queries, services
 from apps.collective.filters import CollectiveActionFilter
 from apps.collective.forms import ActionSessionForm, CollectiveActionForm, OutcomeForm
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 T = TypeVar("T")
 
 
-def _action(request: HttpRequest, uuid: UUID) -> CollectiveAction:
+def _action(request: AuthenticatedHttpRequest, uuid: UUID) -> CollectiveAction:
     """An action the user may change, else 404."""
     action = get_visible_or_404(queries.collective_actions_for(request.user), uuid=uuid)
     require(request.user, "collective.change_collective_action", action)
@@ -35,7 +36,7 @@ def _action(request: HttpRequest, uuid: UUID) -> CollectiveAction:
 
 
 @permission_required("collective.view_collective_actions")
-def collective_list(request: HttpRequest) -> HttpResponse:
+def collective_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = CollectiveActionFilter(
         request.GET,
         queryset=queries.collective_action_rows(request.user).order_by("-start_date", "-pk"),
@@ -50,7 +51,7 @@ def collective_list(request: HttpRequest) -> HttpResponse:
     return render(request, "collective/list.html", context)
 
 
-def collective_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def collective_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     action = get_visible_or_404(queries.collective_action_detail(request.user), uuid=uuid)
     require(request.user, "collective.view_collective_action", action)
     can_act = allowed(request.user, "collective.change_collective_action", action)
@@ -73,7 +74,7 @@ def _save_or_refuse(form: Form, write: Callable[[], T]) -> T | None:
 
 
 @permission_required("collective.add_collective_action")
-def collective_create(request: HttpRequest) -> HttpResponse:
+def collective_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     acting = queries.acting_slsp_ids(request.user)
     slsps = list(slsps_for(request.user).filter(pk__in=acting).order_by("pk"))
     if not slsps:
@@ -92,7 +93,7 @@ def collective_create(request: HttpRequest) -> HttpResponse:
     return render(request, "collective/form.html", context)
 
 
-def collective_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def collective_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     action = _action(request, uuid)
     current = list(action.partners.values_list("pk", flat=True))
     partners = queries.action_partner_choices(request.user, action, current)
@@ -119,7 +120,7 @@ def collective_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "collective/form.html", context)
 
 
-def session_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     action = _action(request, uuid)
     form = ActionSessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -135,7 +136,7 @@ def session_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "collective/session_form.html", {"form": form, "action": action})
 
 
-def _session(request: HttpRequest, uuid: UUID) -> ActionSession:
+def _session(request: AuthenticatedHttpRequest, uuid: UUID) -> ActionSession:
     session = get_visible_or_404(
         queries.action_sessions_for(request.user).select_related("action"), uuid=uuid
     )
@@ -143,7 +144,7 @@ def _session(request: HttpRequest, uuid: UUID) -> ActionSession:
     return session
 
 
-def session_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     session = _session(request, uuid)
     action = session.action
     initial = {
@@ -167,7 +168,7 @@ def session_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def session_delete(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def session_delete(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     session = _session(request, uuid)
     services.delete_session(session)
     messages.success(
@@ -176,7 +177,7 @@ def session_delete(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("collective:collective_detail", uuid=session.action.uuid)
 
 
-def outcome_record(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def outcome_record(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     action = _action(request, uuid)
     form = OutcomeForm(posted(request), initial={"outcome": action.outcome})
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ under templates/jinja2/ and use: `_()` for translations (found by makemessages),
 import datetime
 import functools
 import uuid
+from typing import Any
 
 from django.template.defaultfilters import date as django_date
 from django.templatetags.static import static
@@ -58,10 +59,11 @@ def date(value, arg=None):
     return django_date(value, arg)
 
 
-def environment(**options) -> Environment:
+def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)  # Django's backend passes True; never anything else
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # Added to the environment by the jinja2.ext.i18n extension, unknown to its types.
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(url=url, static=static)
     env.filters.update(date=date, localize=localize)
     return env

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    # Lazy: translated when the menu is drawn, in the request's language.
+    label: StrOrPromise
     url_name: str
     permission: str
     order: int = 100
@@ -37,7 +42,7 @@ class RegionalMetric:
     """
 
     key: str
-    label: str
+    label: StrOrPromise
     compute: Callable
     order: int = 100
     about_people: bool = False

@@ -137,6 +137,8 @@ class RedactPersonalDataFilter(logging.Filter):
 URL_TOKEN_RES = (
     re.compile(r"(/partenaire/orientation/[0-9A-Fa-f-]{32,36}/)[^/\s?#\"]+"),
     re.compile(r"(/mot-de-passe/reinitialiser/[^/\s?#\"]+/)(?!set-password(?:/|$))[^/\s?#\"]+"),
+    # The invitation link (/comptes/invitation/<token>/); "accepter" replaces the token.
+    re.compile(r"(/comptes/invitation/)(?!accepter(?:/|$))[^/\s?#\"]+"),
 )
 REDACTED_SEGMENT = "[masqué]"
 

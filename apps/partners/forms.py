@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,9 +31,10 @@ class ContactsWidget(forms.CheckboxSelectMultiple):
 
 
 def contact_label(contact: PartnerContact) -> str:
+    slsp = contact.slsp if contact.slsp_id else None
     owner = (
-        contact.slsp.short_name or contact.slsp.official_name
-        if contact.slsp_id
+        slsp.short_name or slsp.official_name
+        if slsp is not None
         else _("annuaire, une copie propre à la SLSP sera faite")
     )
     return f"{contact} — {contact.partner.name} ({owner})"
@@ -147,7 +148,8 @@ class PartnerContactForm(forms.ModelForm):
             del self.fields["owner"]
             return
         self.owner_slsps = {s.pk: s for s in owner_slsps}
-        self.fields["owner"].choices = [
+        # The field declared above: a TypedChoiceField (`fields` is typed as plain Fields).
+        cast(forms.TypedChoiceField, self.fields["owner"]).choices = [
             ("", _("L'annuaire régional (partagé par toutes les SLSP)")),
             *[(s.pk, _("Ma SLSP uniquement : %(slsp)s") % {"slsp": s}) for s in owner_slsps],
         ]

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     BigIntegerField,
     CharField,
+    Field,
     Model,
     OuterRef,
     Q,
@@ -83,12 +84,20 @@ def _text(value: Any, names: dict[str, dict], name: str) -> str:
     return str(value)
 
 
+def concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """The model's own field `name` (`get_field` may also answer a reverse relation)."""
+    found = model._meta.get_field(name)
+    if not isinstance(found, Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
+    return found
+
+
 def _diff(
     model: type[Model], fields: list[str], previous: Any, event: Any, names: dict[str, dict]
 ) -> list[Change]:
     changes = []
     for name in fields:
-        attname = model._meta.get_field(name).attname
+        attname = concrete_field(model, name).attname
         before = getattr(previous, attname) if previous is not None else None
         after = getattr(event, attname) if event.pgh_label != "delete" else None
         if event.pgh_label == "delete":
@@ -97,7 +106,7 @@ def _diff(
             continue
         if previous is None and after in (None, "", []):
             continue
-        label = str(model._meta.get_field(name).verbose_name)
+        label = str(concrete_field(model, name).verbose_name)
         if name == "slsp":
             label = _("propriétaire")
         changes.append(
@@ -142,14 +151,20 @@ def partner_history(user: Any, partner: Partner) -> list[HistoryRow]:
 
     partner_events_model, contact_events_model = _event_models()
     partner_events = list(
-        _with_author(partner_events_model.objects.filter(pgh_obj_id=partner.pk)).order_by("pgh_id")
+        _with_author(partner_events_model._default_manager.filter(pgh_obj_id=partner.pk)).order_by(
+            "pgh_id"
+        )
     )
     # A contact moved here by a merge brings its earlier events; another SLSP's own
     # contacts stay out of sight, like the contacts themselves.
     visible = Q(slsp__isnull=True) | Q(slsp_id__in=user.slsp_ids())
-    contact_ids = contact_events_model.objects.filter(partner_id=partner.pk).values("pgh_obj_id")
+    contact_ids = contact_events_model._default_manager.filter(partner_id=partner.pk).values(
+        "pgh_obj_id"
+    )
     contact_events = list(
-        _with_author(contact_events_model.objects.filter(visible, pgh_obj_id__in=contact_ids))
+        _with_author(
+            contact_events_model._default_manager.filter(visible, pgh_obj_id__in=contact_ids)
+        )
         .annotate(
             slsp_name=Subquery(
                 Slsp.objects.filter(pk=OuterRef("slsp_id"))
@@ -172,7 +187,7 @@ def partner_history(user: Any, partner: Partner) -> list[HistoryRow]:
             lambda e: _("Contact : %(name)s") % {"name": e.name},
         ),
     ):
-        previous_of = {}
+        previous_of: dict[int, Any] = {}
         for event in events:
             previous = previous_of.get(event.pgh_obj_id)
             names = {

@@ -1,6 +1,7 @@
 import datetime
 import re
 import unicodedata
+from typing import ClassVar
 
 import pghistory
 from django.conf import settings
@@ -214,6 +215,9 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
+AgreementManager = models.Manager.from_queryset(AgreementQuerySet)
+
+
 class Agreement(SlspOwnedModel, TimestampedModel):
     """A convention between one SLSP and one partner of the directory."""
 
@@ -255,8 +259,9 @@ class Agreement(SlspOwnedModel, TimestampedModel):
         editable=False,
     )
 
-    objects = ScopedManager(
-        slsp="slsp", _manager_class=models.Manager.from_queryset(AgreementQuerySet)
+    # The plugin types the base's run-time-built scoped manager as an unknown one.
+    objects: ClassVar["AgreementManager[Agreement]"] = ScopedManager(  # type: ignore[assignment]
+        slsp="slsp", _manager_class=AgreementManager
     )
 
     class Meta:
@@ -281,6 +286,9 @@ class Agreement(SlspOwnedModel, TimestampedModel):
 
     def __str__(self):
         return f"{self.partner} — {self.purpose}"
+
+    # Set by `AgreementQuerySet.with_status()` only: an annotation, not a column.
+    status: str
 
     @property
     def status_label(self) -> str:

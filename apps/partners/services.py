@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import ForeignObjectRel, ManyToManyRel
+from django.forms import ModelForm
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django_scopes import scopes_disabled
 from pghistory.models import Event as HistoryEvent
 
 from apps.core.mail import queue_email
+from apps.partners.history import concrete_field
 from apps.partners.models import (
     Agreement,
     AgreementAlert,
@@ -21,6 +25,10 @@ from apps.partners.models import (
     PartnerMerge,
     SlspPartner,
 )
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.slsps.models import Slsp
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +44,7 @@ class MergeError(Exception):
 
 
 @transaction.atomic
-def link_partner(slsp, partner, *, note: str = "") -> tuple[SlspPartner, bool]:
+def link_partner(slsp: Slsp, partner: Partner, *, note: str = "") -> tuple[SlspPartner, bool]:
     with scopes_disabled():
         link, created = SlspPartner.objects.get_or_create(
             slsp=slsp, partner=partner, defaults={"note": note[:300]}
@@ -45,14 +53,14 @@ def link_partner(slsp, partner, *, note: str = "") -> tuple[SlspPartner, bool]:
 
 
 @transaction.atomic
-def unlink_partner(slsp, partner) -> bool:
+def unlink_partner(slsp: Slsp, partner: Partner) -> bool:
     with scopes_disabled():
         deleted, _detail = SlspPartner.objects.filter(slsp=slsp, partner=partner).delete()
     return bool(deleted)
 
 
 @transaction.atomic
-def create_partner(form, *, link_to=None) -> Partner:
+def create_partner(form: ModelForm[Partner], *, link_to: Slsp | None = None) -> Partner:
     partner = form.save()
     if link_to is not None:
         link_partner(link_to, partner)
@@ -63,7 +71,9 @@ def create_partner(form, *, link_to=None) -> Partner:
 
 
 @transaction.atomic
-def add_contact(form, partner: Partner, *, slsp=None) -> PartnerContact:
+def add_contact(
+    form: ModelForm[PartnerContact], partner: Partner, *, slsp: Slsp | None = None
+) -> PartnerContact:
     """A contact of the directory (no `slsp`) or an SLSP's own contact of the partner."""
     contact = form.save(commit=False)
     contact.partner = partner
@@ -73,7 +83,7 @@ def add_contact(form, partner: Partner, *, slsp=None) -> PartnerContact:
 
 
 @transaction.atomic
-def update_contact(form) -> PartnerContact:
+def update_contact(form: ModelForm[PartnerContact]) -> PartnerContact:
     # Owner and partner never change through the form: the history triggers record
     # every other change with its author.
     return form.save()
@@ -112,7 +122,7 @@ def _agreement_keeps_own_contacts(agreement: Agreement) -> None:
 
 
 @transaction.atomic
-def save_agreement(form, *, user=None) -> Agreement:
+def save_agreement(form: ModelForm[Agreement], *, user: User | None = None) -> Agreement:
     """Save an agreement form (the document already validated by the form)."""
     agreement = form.save(commit=False)
     replaced = form.initial.get("document")
@@ -202,22 +212,26 @@ def send_expiry_alerts(slsp_id: int, today: datetime.date | None = None) -> int:
 # --- Merging duplicates ---
 
 
-def _relations_to_partner():
+def _relations_to_partner() -> list[tuple[type[models.Model], Any]]:
     """Every (model, field) whose foreign key points to Partner, whoever declared it.
 
     Built from Partner's reverse relations (`_meta.related_objects`, plus hidden ones
     such as `related_name="+"`), so that apps added later are covered. A many-to-many
     field is handled through its through model's foreign key.
     """
-    found = []
+    found: list[tuple[type[models.Model], Any]] = []
     for rel in Partner._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and rel.is_relation):
+            continue
+        # What passes is a reverse relation (another model's key to Partner).
+        if not isinstance(rel, ForeignObjectRel) or rel.related_model is None:
             continue
         if issubclass(rel.related_model, HistoryEvent):
             # The change history keeps the partner as it was; it is append-only.
             continue
-        if rel.many_to_many:
-            through = rel.through
+        if isinstance(rel, ManyToManyRel):
+            # Resolved to a model class once the app registry is ready.
+            through = cast("type[models.Model]", rel.through)
             for field in through._meta.fields:
                 if field.is_relation and field.related_model is Partner:
                     found.append((through, field))
@@ -231,9 +245,9 @@ def _relations_to_partner():
     return unique
 
 
-def _unique_sets(model, field) -> list[tuple[str, ...]]:
+def _unique_sets(model: type[models.Model], field: Any) -> list[tuple[str, ...]]:
     """The unique field sets of `model` that include `field` (the collisions to expect)."""
-    sets = []
+    sets: list[tuple[str, ...]] = []
     if field.unique:
         sets.append((field.name,))
     for together in model._meta.unique_together:
@@ -249,7 +263,7 @@ def _unique_sets(model, field) -> list[tuple[str, ...]]:
 
 
 @transaction.atomic
-def merge_partners(keep: Partner, duplicate: Partner, *, user=None) -> PartnerMerge:
+def merge_partners(keep: Partner, duplicate: Partner, *, user: User | None = None) -> PartnerMerge:
     """Move everything that points to `duplicate` onto `keep`, then delete `duplicate`.
 
     A row that would break a unique constraint (e.g. an SLSP linked to both) is folded
@@ -271,23 +285,18 @@ def merge_partners(keep: Partner, duplicate: Partner, *, user=None) -> PartnerMe
             rows = manager.filter(**{field.name: duplicate})
             for unique_set in _unique_sets(model, field):
                 others = [name for name in unique_set if name not in (field.name, field.attname)]
+                attnames = [concrete_field(model, n).attname for n in others]
                 keeper_rows = manager.filter(**{field.name: keep})
                 if not others:
                     clashing = list(rows) if keeper_rows.exists() else []
                     keeper_by_key = {(): keeper_rows.first()}
                 else:
-                    keeper_by_key = {
-                        tuple(getattr(r, model._meta.get_field(n).attname) for n in others): r
-                        for r in keeper_rows
-                    }
+                    keeper_by_key = {tuple(getattr(r, a) for a in attnames): r for r in keeper_rows}
                     clashing = [
-                        r
-                        for r in rows
-                        if tuple(getattr(r, model._meta.get_field(n).attname) for n in others)
-                        in keeper_by_key
+                        r for r in rows if tuple(getattr(r, a) for a in attnames) in keeper_by_key
                     ]
                 for row in clashing:
-                    key = tuple(getattr(row, model._meta.get_field(n).attname) for n in others)
+                    key = tuple(getattr(row, a) for a in attnames)
                     target = keeper_by_key.get(key)
                     if target is not None and hasattr(target, "absorb_duplicate"):
                         changed = target.absorb_duplicate(row)

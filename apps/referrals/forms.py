@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.referrals.models import ReferralOutcome, ReferralStatus, SharedData
+
+if TYPE_CHECKING:
+    from apps.partners.models import Partner
 
 OUTCOME_CHOICES = [
     (value, label)
@@ -11,7 +16,7 @@ OUTCOME_CHOICES = [
 
 
 class ReferralForm(forms.Form):
-    partner = forms.ModelChoiceField(
+    partner: "forms.ModelChoiceField[Partner]" = forms.ModelChoiceField(
         label=_("Partenaire"),
         queryset=None,
         empty_label="—",
@@ -120,7 +125,7 @@ class ReferralFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"), choices=[("", _("Tous")), *ReferralStatus.choices], required=False
     )
-    partner = forms.ModelChoiceField(
+    partner: "forms.ModelChoiceField[Partner]" = forms.ModelChoiceField(
         label=_("Partenaire"), queryset=None, required=False, empty_label=_("Tous")
     )
 

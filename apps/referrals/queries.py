@@ -4,7 +4,9 @@ to, and the network statistics of an SLSP (counts only, no person)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
@@ -17,6 +19,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    QuerySet,
     Value,
 )
 from django.db.models.functions import Extract
@@ -26,9 +29,12 @@ from django_scopes import scopes_disabled
 
 from apps.accompaniment.models import Consent
 from apps.accompaniment.queries import semester_start
-from apps.partners.models import Agreement, AgreementStatus, PartnerType, SlspPartner
+from apps.accounts.models import User
+from apps.partners.models import Agreement, AgreementStatus, Partner, PartnerType, SlspPartner
 from apps.partners.queries import partners_for
-from apps.referrals.models import Referral, ReferralStatus
+from apps.referrals.models import Referral, ReferralEvent, ReferralStatus
+from apps.slsps.models import Slsp
+from apps.tenants.models import Household
 
 # Counts about households below this are shown as "< 5" to coordinators.
 SMALL_COUNT = 5
@@ -43,7 +49,7 @@ class Median(Aggregate):
     allow_distinct = False
 
 
-def response_days_expression():
+def response_days_expression() -> Any:
     """Days between sending and the partner's answer (fractional)."""
     return (
         Extract(
@@ -54,14 +60,14 @@ def response_days_expression():
     )
 
 
-def referrals_for(user):
+def referrals_for(user: User) -> QuerySet[Referral]:
     """Referrals of the user's SLSPs (référents, accompagnateurs, direction)."""
     if not user.is_authenticated:
         return Referral.objects.none()
     return Referral.objects.filter(slsp_id__in=user.slsp_ids())
 
 
-def referrals_of(household):
+def referrals_of(household: Household) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(household=household)
         .select_related("partner", "agreement", "follow_up")
@@ -69,16 +75,18 @@ def referrals_of(household):
     )
 
 
-def referral_rows(user):
+def referral_rows(user: User) -> QuerySet[Referral]:
     """The SLSP's referral list: one query with household, partner and agreement."""
     return referrals_for(user).select_related("household", "partner", "agreement")
 
 
-def referral_events(referral):
+def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("by_user").order_by("at", "pk")
 
 
-def referrable_partners(user, household, on: datetime.date | None = None):
+def referrable_partners(
+    user: User, household: Household, on: datetime.date | None = None
+) -> QuerySet[Partner]:
     """Partners of the SLSP's network with whom the household consents to share, today,
     and with whom an agreement in force has a data-sharing clause (one query)."""
     on = on or timezone.localdate()
@@ -98,7 +106,7 @@ def referrable_partners(user, household, on: datetime.date | None = None):
 # --- Statistics (counts only) ---
 
 
-def _stats_aggregates() -> dict:
+def _stats_aggregates() -> dict[str, Any]:
     """Counts per status, acceptance and median response time, for .aggregate()/.annotate().
 
     A referral closed by a consent withdrawal before any answer is not an answer.
@@ -163,11 +171,11 @@ class Stats:
         return round(self.median_days, 1)
 
     @cached_property
-    def display(self) -> dict:
+    def display(self) -> dict[str, int | str]:
         """Every count as shown, for templates."""
         return {name: self.shown(name) for name in COUNTS}
 
-    def shown(self, name: str):
+    def shown(self, name: str) -> int | str:
         """A count as shown: '< 5' for coordinators when 1 to 4."""
         value = getattr(self, name)
         if self.suppress and 0 < value < SMALL_COUNT:
@@ -175,7 +183,7 @@ class Stats:
         return value
 
 
-def _stats(row: dict | None, suppress: bool) -> Stats:
+def _stats(row: Mapping[str, Any] | None, suppress: bool) -> Stats:
     row = dict(row or {})
     row.pop("partner_id", None)
     row.pop("partner__type", None)
@@ -199,7 +207,7 @@ AGREEMENT_RANK = {
 
 @dataclass
 class NetworkRow:
-    partner: object
+    partner: Partner
     stats: Stats
     agreement_status: str = ""
     agreement_label: str = ""
@@ -218,11 +226,13 @@ class NetworkRow:
 @dataclass
 class NetworkGroup:
     type_label: str
-    rows: list = field(default_factory=list)
+    rows: list[NetworkRow] = field(default_factory=list)
     total: Stats = field(default_factory=Stats)
 
 
-def _grouped_stats(referrals) -> tuple[dict, dict, dict]:
+def _grouped_stats(
+    referrals: QuerySet[Referral],
+) -> tuple[dict[int, dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any]]:
     """Statistics per partner, per partner type and overall, from one grouped query.
 
     Counts add up; medians do not, so each partner's group also returns its answered
@@ -241,20 +251,20 @@ def _grouped_stats(referrals) -> tuple[dict, dict, dict]:
         .order_by()
     )
 
-    def combine(group: list[dict]) -> dict:
+    def combine(group: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         out = {name: sum(row[name] for row in group) for name in COUNTS}
         out["median_days"] = percentile_median([d for row in group for d in row["days"]])
         return out
 
     per_partner = {row["partner_id"]: combine([row]) for row in rows}
-    by_type: dict[str, list] = {}
+    by_type: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         by_type.setdefault(row["partner__type"], []).append(row)
     per_type = {type_: combine(group) for type_, group in by_type.items()}
     return per_partner, per_type, combine(rows)
 
 
-def percentile_median(values) -> float | None:
+def percentile_median(values: Iterable[float]) -> float | None:
     """PostgreSQL's percentile_cont(0.5) in float8: the middle value, or the lower middle
     plus half the gap to the upper one."""
     if not values:
@@ -268,7 +278,7 @@ def percentile_median(values) -> float | None:
     return low + (high - low) * (position - lower)
 
 
-def network_of(slsp, *, suppress: bool = False) -> dict:
+def network_of(slsp: Slsp, *, suppress: bool = False) -> dict[str, Any]:
     """The network of one SLSP: partners by type with agreement status and referral
     statistics. Three queries whatever the number of partners or referrals."""
     today = timezone.localdate()
@@ -284,7 +294,7 @@ def network_of(slsp, *, suppress: bool = False) -> dict:
             .values("partner_id", "status", "shares_data", "response_days")
         )
         per_partner, per_type, overall = _grouped_stats(Referral.objects.filter(slsp=slsp))
-    best: dict[int, dict] = {}
+    best: dict[int, dict[str, Any]] = {}
     for agreement in agreements:
         current = best.get(agreement["partner_id"])
         key = (AGREEMENT_RANK[agreement["status"]], agreement["shares_data"])
@@ -321,7 +331,13 @@ def network_of(slsp, *, suppress: bool = False) -> dict:
     }
 
 
-def partner_referral_stats(user, partner, slsp_ids=None, *, suppress=False) -> Stats:
+def partner_referral_stats(
+    user: User,
+    partner: Partner,
+    slsp_ids: Iterable[int] | None = None,
+    *,
+    suppress: bool = False,
+) -> Stats:
     """Referral statistics with one partner: of the given SLSPs, or of the region."""
     with scopes_disabled():
         qs = Referral.objects.filter(partner=partner)
@@ -330,7 +346,7 @@ def partner_referral_stats(user, partner, slsp_ids=None, *, suppress=False) -> S
         return _stats(qs.aggregate(**_stats_aggregates()), suppress)
 
 
-def referrals_this_semester_by_slsp(slsp_ids) -> dict[int, int]:
+def referrals_this_semester_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Referrals proposed since the start of the semester, per SLSP (regional table)."""
     start = semester_start(timezone.localdate())
     # Local midnight as an aware datetime: the same bound as proposed_at__date__gte=start

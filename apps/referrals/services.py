@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
@@ -17,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accompaniment.models import Consent
+from apps.accompaniment.models import Consent, FollowUp
+from apps.accounts.models import User
 from apps.core.mail import queue_email
+from apps.partners.models import Agreement, Partner
 from apps.partners.queries import sharing_agreement_for
 from apps.referrals.models import (
     OPEN_STATUSES,
@@ -32,6 +36,7 @@ from apps.referrals.models import (
     ReferralStatus,
     SharedData,
 )
+from apps.tenants.models import Household
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +56,9 @@ def link_days(purpose: str) -> int:
 # --- Checks ---
 
 
-def sharing_consent(household, partner, on: datetime.date | None = None):
+def sharing_consent(
+    household: Household, partner: Partner, on: datetime.date | None = None
+) -> Consent | None:
     """The household's consent in force on `on` that covers sharing with this partner."""
     on = on or timezone.localdate()
     return (
@@ -62,7 +69,9 @@ def sharing_consent(household, partner, on: datetime.date | None = None):
     )
 
 
-def check_sharing(household, partner, on: datetime.date | None = None):
+def check_sharing(
+    household: Household, partner: Partner, on: datetime.date | None = None
+) -> Agreement:
     """Return the agreement that covers sharing with `partner`, or refuse in French."""
     on = on or timezone.localdate()
     if sharing_consent(household, partner, on) is None:
@@ -88,7 +97,15 @@ def check_sharing(household, partner, on: datetime.date | None = None):
 # --- Workflow ---
 
 
-def _event(referral, from_status, to_status, *, user=None, link=None, note=""):
+def _event(
+    referral: Referral,
+    from_status: str,
+    to_status: str,
+    *,
+    user: User | None = None,
+    link: ReferralLink | None = None,
+    note: str = "",
+) -> None:
     ReferralEvent.objects.create(
         slsp_id=referral.slsp_id,
         referral=referral,
@@ -101,7 +118,14 @@ def _event(referral, from_status, to_status, *, user=None, link=None, note=""):
 
 
 @transaction.atomic
-def propose_referral(follow_up, user, *, partner, reason, shared_data=()) -> Referral:
+def propose_referral(
+    follow_up: FollowUp,
+    user: User,
+    *,
+    partner: Partner,
+    reason: str | None,
+    shared_data: Iterable[str] = (),
+) -> Referral:
     """A referral from an open follow-up, only with consent and a data-sharing agreement."""
     if not follow_up.is_open:
         raise ValidationError(
@@ -147,7 +171,14 @@ _SPENT_LINKS = {
 
 @transaction.atomic
 def transition(
-    referral, to_status, *, user=None, link=None, note="", outcome="", outcome_note=""
+    referral: Referral,
+    to_status: str,
+    *,
+    user: User | None = None,
+    link: ReferralLink | None = None,
+    note: str = "",
+    outcome: str = "",
+    outcome_note: str = "",
 ) -> Referral:
     """Move a referral along the workflow; any other move is refused."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -205,14 +236,15 @@ def link_path(link: ReferralLink) -> str:
     )
 
 
-def default_recipient(referral) -> str:
+def default_recipient(referral: Referral) -> str:
     """The address proposed (never used unconfirmed) for the partner's link: a contact of
     the referral's agreement that the sending SLSP keeps itself. Never the directory's
     records, which any SLSP may edit: empty when the SLSP keeps no such address."""
-    if not referral.agreement_id:
+    agreement = referral.agreement if referral.agreement_id else None
+    if agreement is None:
         return ""
     return (
-        referral.agreement.contacts.filter(slsp_id=referral.slsp_id)
+        agreement.contacts.filter(slsp_id=referral.slsp_id)
         .exclude(email="")
         .order_by("name", "pk")
         .values_list("email", flat=True)
@@ -230,7 +262,7 @@ def _confirmed_recipient(recipient_email: str) -> str:
     return recipient
 
 
-def _issue_link(referral, purpose, recipient, base_url) -> ReferralLink:
+def _issue_link(referral: Referral, purpose: str, recipient: str, base_url: str) -> ReferralLink:
     now = timezone.now()
     # One valid link per purpose: a new one replaces the previous.
     ReferralLink.objects.filter(
@@ -253,12 +285,15 @@ def _issue_link(referral, purpose, recipient, base_url) -> ReferralLink:
         subject = _("Orientation acceptée : signalez la prise en charge et le résultat (%(slsp)s)")
     subject = subject % {"slsp": referral.slsp.short_name or referral.slsp.official_name}
     body = render_to_string("referrals/email_link.txt", context)
-    queue_email(subject=subject, body=body, to=[recipient])
+    link.email = queue_email(subject=subject, body=body, to=[recipient])
+    link.save(update_fields=["email"])
     return link
 
 
 @transaction.atomic
-def send_referral(referral, user, *, recipient_email: str, base_url: str) -> Referral:
+def send_referral(
+    referral: Referral, user: User, *, recipient_email: str, base_url: str
+) -> Referral:
     """Send a proposed referral: consent and agreement are checked again, then the
     partner gets its signed link by e-mail, at the address the sender confirmed."""
     recipient = _confirmed_recipient(recipient_email)
@@ -271,7 +306,8 @@ def send_referral(referral, user, *, recipient_email: str, base_url: str) -> Ref
 
 
 # The link a partner needs at each status: to answer, then to report the outcome.
-LINK_FOR_STATUS = {
+# Keyed by the stored value: a model instance holds the status as a plain str.
+LINK_FOR_STATUS: dict[str, LinkPurpose] = {
     ReferralStatus.SENT: LinkPurpose.ANSWER,
     ReferralStatus.ACCEPTED: LinkPurpose.OUTCOME,
     ReferralStatus.IN_PROGRESS: LinkPurpose.OUTCOME,
@@ -279,7 +315,9 @@ LINK_FOR_STATUS = {
 
 
 @transaction.atomic
-def resend_link(referral, user, *, recipient_email: str, base_url: str) -> ReferralLink:
+def resend_link(
+    referral: Referral, user: User, *, recipient_email: str, base_url: str
+) -> ReferralLink:
     """A new link for the partner (an e-mail lost, another contact): the previous link of
     the same purpose stops working. Consent and agreement are checked again, as when
     the referral was sent."""
@@ -317,7 +355,7 @@ class LinkRefused(Exception):
         self.link = link
 
 
-def open_link(referral_uuid, token: str) -> ReferralLink:
+def open_link(referral_uuid: UUID | str, token: str) -> ReferralLink:
     """Check a token for this referral; raise LinkRefused when it may not be used.
 
     The caller runs this with scopes disabled (the partner has no account) and then
@@ -364,14 +402,22 @@ def log_link_use(link: ReferralLink, action: str, detail: str = "") -> None:
     )
 
 
-LINK_ACTIONS = {
+LINK_ACTIONS: dict[str, set[str]] = {
     LinkPurpose.ANSWER: {"accept", "refuse"},
     LinkPurpose.OUTCOME: {"start", "close"},
 }
 
 
 @transaction.atomic
-def act_on_link(link, action, *, note="", outcome="", outcome_note="", base_url="") -> Referral:
+def act_on_link(
+    link: ReferralLink,
+    action: str,
+    *,
+    note: str = "",
+    outcome: str = "",
+    outcome_note: str = "",
+    base_url: str = "",
+) -> Referral:
     """The partner's answer through its link. Accepting sends the outcome link; a link
     is spent once its purpose is done (answered, or outcome reported)."""
     link = ReferralLink.objects.select_for_update().select_related("referral").get(pk=link.pk)
@@ -412,7 +458,9 @@ def stop_sharing_on_withdrawal(consent: Consent, *, user: Any, on: datetime.date
     return stop_sharing(consent.household, user=user, on=on)
 
 
-def stop_sharing(household, *, user=None, on: datetime.date | None = None) -> int:
+def stop_sharing(
+    household: Household, *, user: User | None = None, on: datetime.date | None = None
+) -> int:
     """Every open referral of the household that no consent covers any more is closed,
     its sharing stopped and its links revoked."""
     on = on or timezone.localdate()

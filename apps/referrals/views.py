@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment.queries import follow_ups_for
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
 from apps.core.charts import hbar_chart
@@ -51,7 +52,9 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _referral(request: HttpRequest, uuid: UUID, perm: str = "referrals.view_referral") -> Referral:
+def _referral(
+    request: AuthenticatedHttpRequest, uuid: UUID, perm: str = "referrals.view_referral"
+) -> Referral:
     referral = get_visible_or_404(
         queries.referrals_for(request.user).select_related(
             "household", "partner", "agreement", "follow_up", "slsp"
@@ -62,7 +65,7 @@ def _referral(request: HttpRequest, uuid: UUID, perm: str = "referrals.view_refe
     return referral
 
 
-def referral_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     follow_up = get_visible_or_404(
         follow_ups_for(request.user).select_related("household"), uuid=uuid
     )
@@ -83,14 +86,14 @@ def referral_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "referrals/create.html", context)
 
 
-def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     referral = _referral(request, uuid)
     can_refer = allowed(request.user, "referrals.refer", referral)
     log_access(request, referral.household)
     context = {
         "referral": referral,
         "events": list(queries.referral_events(referral)),
-        "links": list(referral.links.order_by("-created_at")),
+        "links": list(referral.links.select_related("email").order_by("-created_at")),
         "can_refer": can_refer,
         "send_form": SendForm(initial={"recipient_email": referrals.default_recipient(referral)})
         if can_refer and referral.status == ReferralStatus.PROPOSED
@@ -107,7 +110,7 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _send_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     uuid: UUID,
     send: Callable[..., Any],
     success: Callable[[Any], str],
@@ -134,17 +137,17 @@ def _send_form(
 
 
 @require_POST
-def referral_send(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def referral_send(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     return _send_form(
         request,
         uuid,
         referrals.send_referral,
-        lambda sent: _("Orientation envoyée : le partenaire a reçu son lien."),
+        lambda sent: _("Orientation envoyée : son lien part par e-mail (état ci-dessous)."),
     )
 
 
 @require_POST
-def referral_resend(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def referral_resend(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     return _send_form(
         request,
         uuid,
@@ -157,7 +160,7 @@ def referral_resend(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def referral_transition(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def referral_transition(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     referral = _referral(request, uuid, "referrals.refer")
     form = RecordAnswerForm(request.POST)
     if not form.is_valid():
@@ -184,7 +187,7 @@ LIST_SIZE = 50
 
 
 @permission_required("referrals.view_referrals")
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     slsp_ids = request.user.slsp_ids()
     partners = partners_for(request.user).filter(slsp_links__slsp_id__in=slsp_ids).distinct()
     form = ReferralFilterForm(request.GET or None, partners=partners.order_by("name"))
@@ -236,7 +239,7 @@ def _charts(network: dict) -> dict:
 
 
 @permission_required("referrals.view_network")
-def network(request: HttpRequest) -> HttpResponse:
+def network(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff go to their SLSP's network; coordinators choose an SLSP."""
     user = request.user
     slsp_ids = user.slsp_ids()
@@ -247,7 +250,7 @@ def network(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/network_index.html", {"slsps": slsps})
 
 
-def network_slsp(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def network_slsp(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     slsp = get_visible_or_404(slsps_for(request.user), uuid=uuid)
     require(request.user, "referrals.view_slsp_network", slsp)
     staff = slsp.pk in request.user.slsp_ids()
@@ -257,7 +260,7 @@ def network_slsp(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @permission_required("referrals.view_network")
-def partner_stats(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def partner_stats(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     user = request.user
     partner = get_visible_or_404(partners_for(user), uuid=uuid)
     slsp_ids = user.slsp_ids()

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -6,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.reports import services
 from apps.reports.indicators import previous_semester
 from apps.reports.models import EVALUATION_MAX_LENGTH, Semester
+
+if TYPE_CHECKING:
+    from apps.slsps.models import Slsp
 
 
 class SemesterChoiceForm(forms.Form):
@@ -30,7 +35,9 @@ class SemesterChoiceForm(forms.Form):
 
 
 class SemesterRequestForm(SemesterChoiceForm):
-    slsp = forms.ModelChoiceField(label=_("SLSP"), queryset=None, empty_label=None)
+    slsp: "forms.ModelChoiceField[Slsp]" = forms.ModelChoiceField(
+        label=_("SLSP"), queryset=None, empty_label=None
+    )
     field_order = ["slsp", "year", "semester"]
 
     def __init__(self, *args, slsps, **kwargs):

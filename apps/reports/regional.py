@@ -7,11 +7,15 @@ each costs one aggregate query, whatever the number of SLSPs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.registry import registry
 from apps.slsps.models import Slsp
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SMALL_COUNT = 5
 SUPPRESSED = "<5"
@@ -27,7 +31,7 @@ def suppress(value, about_people: bool):
 @dataclass
 class Column:
     key: str
-    label: str
+    label: StrOrPromise
     about_people: bool = False
 
 

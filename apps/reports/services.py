@@ -8,9 +8,11 @@ finishes it once.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,12 +32,16 @@ from apps.reports.models import (
     SemesterReport,
 )
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.slsps.models import Slsp
+
 logger = logging.getLogger(__name__)
 
 EVALUATION_FIELDS = ("worked", "obstacles", "next_steps")
 
 
-def check_semester(year: int, semester: int, today=None) -> None:
+def check_semester(year: int, semester: int, today: datetime.date | None = None) -> None:
     """A report covers a semester that has started, from 2011 (the reform) on."""
     today = today or timezone.localdate()
     if semester not in (1, 2):
@@ -74,7 +80,9 @@ def sync_evaluations(report: SemesterReport) -> None:
 
 
 @transaction.atomic
-def open_report(slsp, year: int, semester: int, user) -> tuple[SemesterReport, bool]:
+def open_report(
+    slsp: Slsp, year: int, semester: int, user: User | None
+) -> tuple[SemesterReport, bool]:
     """The current version of the semester's report, or a new first draft."""
     check_semester(year, semester)
     latest = (
@@ -98,12 +106,14 @@ def open_report(slsp, year: int, semester: int, user) -> tuple[SemesterReport, b
     return report, True
 
 
-def _locked(report) -> SemesterReport:
+def _locked(report: SemesterReport) -> SemesterReport:
     return SemesterReport.objects.select_for_update().get(pk=report.pk)
 
 
 @transaction.atomic
-def save_evaluation(report, user, *, summary: str, items: dict[int, dict]) -> SemesterReport:
+def save_evaluation(
+    report: SemesterReport, user: User, *, summary: str, items: dict[int, dict[str, Any]]
+) -> SemesterReport:
     """Write the référent's texts. `items` maps an evaluation's pk to its three texts."""
     report = _locked(report)
     if not report.is_draft:
@@ -126,7 +136,7 @@ def save_evaluation(report, user, *, summary: str, items: dict[int, dict]) -> Se
     return report
 
 
-def refresh_indicators(report) -> SemesterReport:
+def refresh_indicators(report: SemesterReport) -> SemesterReport:
     """Recompute a draft's indicators (a validated report keeps its frozen ones)."""
     if not report.is_draft:
         return report
@@ -142,7 +152,7 @@ def refresh_indicators(report) -> SemesterReport:
 
 
 @transaction.atomic
-def validate(report, user) -> SemesterReport:
+def validate(report: SemesterReport, user: User) -> SemesterReport:
     """The direction validates: indicators and texts are frozen; the final PDF is built."""
     report = _locked(report)
     if not report.is_draft:
@@ -161,7 +171,7 @@ def validate(report, user) -> SemesterReport:
 
 
 @transaction.atomic
-def new_version(report, user) -> SemesterReport:
+def new_version(report: SemesterReport, user: User) -> SemesterReport:
     """A new draft after a validated version, starting from its texts."""
     report = _locked(report)
     latest = (
@@ -212,11 +222,11 @@ def stale_after() -> timedelta:
 REQUEUE_AFTER = timedelta(seconds=60)
 
 
-def _enqueue(build) -> None:
+def _enqueue(build: ReportBuild) -> None:
     """Send the task after commit; Redis down leaves the build queued (page says paused)."""
     from apps.reports.tasks import build_semester_report
 
-    def send():
+    def send() -> None:
         from apps.core.security import background_available
 
         if not background_available():
@@ -225,7 +235,7 @@ def _enqueue(build) -> None:
             return
         try:
             build_semester_report.apply_async(
-                args=[build.pk, build.slsp_id], retry=True, retry_policy={"max_retries": 1}
+                args=(build.pk, build.slsp_id), retry=True, retry_policy={"max_retries": 1}
             )
         except Exception:  # broker unreachable: the next request re-sends it
             logger.warning("report build %s queued while the broker is unreachable", build.pk)
@@ -234,7 +244,7 @@ def _enqueue(build) -> None:
 
 
 @transaction.atomic
-def request_build(report, user) -> ReportBuild:
+def request_build(report: SemesterReport, user: User | None) -> ReportBuild:
     """The build of this version that is queued or running, or a new one (idempotent)."""
     report = _locked(report)
     active = ReportBuild.objects.filter(ACTIVE_BUILD, report=report).first()
@@ -317,12 +327,13 @@ def run_build(build_id: int) -> ReportBuild | None:
     return build
 
 
-def verify(build) -> bool:
+def verify(build: ReportBuild) -> bool:
     """The stored file still matches the checksum taken when it was built."""
-    if not build.pdf:
+    name = build.pdf.name
+    if not name:
         return False
     digest = hashlib.sha256()
-    with build.pdf.storage.open(build.pdf.name, "rb") as handle:
+    with build.pdf.storage.open(name, "rb") as handle:
         for chunk in iter(lambda: handle.read(65536), b""):
             digest.update(chunk)
     return digest.hexdigest() == build.sha256

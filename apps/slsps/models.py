@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -54,6 +55,9 @@ class ReferentPostQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+ReferentPostManager = models.Manager.from_queryset(ReferentPostQuerySet)
+
+
 class ReferentPost(SlspOwnedModel):
     """A funded référent social post (one per SLSP, two in the largest)."""
 
@@ -81,8 +85,9 @@ class ReferentPost(SlspOwnedModel):
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)
 
-    objects = ScopedManager(
-        slsp="slsp", _manager_class=models.Manager.from_queryset(ReferentPostQuerySet)
+    # The plugin types the base's run-time-built scoped manager as an unknown one.
+    objects: ClassVar["ReferentPostManager[ReferentPost]"] = ScopedManager(  # type: ignore[assignment]
+        slsp="slsp", _manager_class=ReferentPostManager
     )
 
     class Meta:

@@ -21,7 +21,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,7 +192,7 @@ _ENCODING_ERROR = gettext_lazy(
 )
 
 
-def _csv_lines(data: bytes, deadline: _Deadline) -> Iterator[list[str]]:
+def _csv_lines(data: bytes, deadline: _Deadline) -> Generator[list[str], None, None]:
     """CSV rows, decoded and split as they are read (never the whole text in memory)."""
     if b"\x00" in data[:4096]:
         raise ImportFileError(str(_ENCODING_ERROR))
@@ -243,7 +243,7 @@ def _sheet_part_limit(name: str) -> int:
     return limit("MAX_PART_BYTES")
 
 
-def _xlsx_lines(data: bytes, deadline: _Deadline) -> Iterator[tuple]:
+def _xlsx_lines(data: bytes, deadline: _Deadline) -> Generator[tuple[Any, ...], None, None]:
     """XLSX rows, streamed. The archive's sizes and every XML part's rows are checked
     before openpyxl opens it (openpyxl parses each sheet once when it opens the
     workbook, to size it, if the sheet declares no dimension); then the declared
@@ -402,7 +402,7 @@ class RowResult:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return str(ACTION_LABELS[self.action])
 
 
 ACTION_LABELS = {
@@ -455,7 +455,8 @@ def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, l
     language = _key(row.get("langue", "")) or Language.FR
     if language not in Language.values:
         errors.append(_("langue « %(v)s » inconnue (fr, de, nl)") % {"v": row["langue"]})
-    if errors:
+    # REQUIRED has already refused a row without a category or a start date.
+    if errors or category is None or start is None:
         return None, None, errors
     household = HouseholdData(
         reference=row["reference"],
@@ -507,7 +508,7 @@ def plan(slsp, rows: list[dict], *, full: bool = False, progress=_silent) -> Imp
             progress(min(99, 100 * index // max(1, len(rows))))
         reference = row.get("reference", "")
         household, member, errors = _validate_row(row)
-        if errors:
+        if household is None or member is None:
             results.append(RowResult(index, reference, "reject", errors))
             bad_refs.add(reference)
             continue
@@ -570,10 +571,10 @@ def _household_fields(h: HouseholdData):
 
 @dataclass
 class _State:
-    households: dict
-    units: dict
-    tenancies: dict
-    members: dict
+    households: dict[str, Household]
+    units: dict[tuple[str, str], HousingUnit]
+    tenancies: dict[tuple[int, datetime.date], Tenancy]
+    members: dict[int, dict[tuple[str, str, int | None], Member]]
 
 
 def _existing_state(slsp, references) -> _State:
@@ -584,7 +585,7 @@ def _existing_state(slsp, references) -> _State:
     tenancies = {
         (t.household_id, t.start_date): t for t in Tenancy.objects.filter(household_id__in=ids)
     }
-    members = defaultdict(dict)
+    members: defaultdict[int, dict[tuple[str, str, int | None], Member]] = defaultdict(dict)
     for m in Member.objects.filter(household_id__in=ids):
         members[m.household_id][(m.first_name.lower(), m.last_name.lower(), m.birth_year)] = m
     units = {(u.address, u.postal_code): u for u in HousingUnit.objects.filter(slsp=slsp)}

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
@@ -88,6 +90,9 @@ class TenancyQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+TenancyManager = models.Manager.from_queryset(TenancyQuerySet)
+
+
 class Tenancy(SlspOwnedModel):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tenancies")
     # RESTRICT, not PROTECT: deleting a whole SLSP cascades through both.
@@ -98,8 +103,9 @@ class Tenancy(SlspOwnedModel):
     accompanied = models.BooleanField(_("locataire accompagné"), default=False)
     public = models.CharField(_("public spécifique"), max_length=120, blank=True)
 
-    objects = ScopedManager(
-        slsp="slsp", _manager_class=models.Manager.from_queryset(TenancyQuerySet)
+    # The plugin types the base's run-time-built scoped manager as an unknown one.
+    objects: ClassVar["TenancyManager[Tenancy]"] = ScopedManager(  # type: ignore[assignment]
+        slsp="slsp", _manager_class=TenancyManager
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "pgtrigger",
     "pghistory",
+    # Serves the API docs' Swagger UI from its own static files (no CDN).
+    "ninja",
     # Project apps, base first (see DESIGN.md §3 for the import direction).
     "apps.core",
     "apps.accounts",
@@ -55,6 +58,8 @@ INSTALLED_APPS = [
     "apps.audit",
     # Data-subject rights and the access log viewer: reads every app above (last).
     "apps.privacy",
+    # The REST API for service accounts: calls the services and queries of the apps above.
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's pages speak the language of their account (after the two above).
+    "apps.accounts.middleware.UserLanguageMiddleware",
     # Attaches the signed-in user and the URL to the change history of writes.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,11 +129,24 @@ if env("DATABASE_URL", default=""):
 else:
     DATABASES = {"default": embedded.postgres_settings()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# Behind PgBouncer in transaction pooling, a connection is not the same server session
+# from one transaction to the next: server-side cursors (iterator()) would break, and
+# DB_CONN_MAX_AGE=0 lets PgBouncer do the pooling (docs/OPERATIONS.md, "Scaling out").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 # Reconnect transparently after a database restart.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 
-REDIS_URL = env("REDIS_URL", default="") or embedded.redis_url()
+# The broker must never lose a queued task (a Redis with `maxmemory-policy noeviction`),
+# the cache may drop anything (`allkeys-lru`): in production they are two Redis servers.
+# Both default to REDIS_URL (development, small installations), itself to the embedded one.
+CACHE_URL = env("CACHE_URL", default="")
+BROKER_URL = env("CELERY_BROKER_URL", default="")
+REDIS_URL = env("REDIS_URL", default="") or BROKER_URL or embedded.redis_url()
+CACHE_URL = CACHE_URL or REDIS_URL
+BROKER_URL = BROKER_URL or REDIS_URL
 
 
 def celery_url(url: str) -> str:
@@ -142,7 +162,7 @@ CACHES = {
     "default": {
         # Redis down must not break a page: cache reads miss and writes are skipped.
         "BACKEND": "apps.core.security.FailSoftRedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "slsp",
         "TIMEOUT": 300,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -197,8 +217,36 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Uploaded and generated files on an S3-compatible object store once a bucket is named,
+# so that several web and worker hosts share them; a local folder otherwise.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    s3_options: dict[str, Any] = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "location": env("AWS_LOCATION", default=""),
+        # Files are personal data: private objects (the app streams them after its
+        # permission check), signed URLs short-lived, no file replaced by a namesake.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "object_parameters": {"ServerSideEncryption": "AES256"}
+        if env.bool("AWS_S3_SERVER_SIDE_ENCRYPTION", default=True)
+        else {},
+    }
+    # Unset ones fall back to boto3's own chain (instance role, ~/.aws).
+    for option, value in (
+        ("access_key", env("AWS_ACCESS_KEY_ID", default="")),
+        ("secret_key", env("AWS_SECRET_ACCESS_KEY", default="")),
+        ("endpoint_url", env("AWS_S3_ENDPOINT_URL", default="")),
+        ("region_name", env("AWS_S3_REGION_NAME", default="")),
+    ):
+        if value:
+            s3_options[option] = value
+    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -248,7 +296,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 # Browser features the application never uses, refused on every response.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -270,7 +318,8 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
-SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# Probes of the orchestrator and of compose's health checks come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^sante/vivant/$"]
 
 # Strict CSP: no inline script or style anywhere; templates load files only.
 CONTENT_SECURITY_POLICY = {
@@ -289,8 +338,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Celery: JSON only, ids as arguments, at-least-once with idempotent tasks ---
-CELERY_BROKER_URL = celery_url(REDIS_URL)
-CELERY_RESULT_BACKEND = celery_url(REDIS_URL)
+CELERY_BROKER_URL = celery_url(BROKER_URL)
+# Results (report builds wait on them) live beside the queue, never in an evicting cache.
+CELERY_RESULT_BACKEND = celery_url(env("CELERY_RESULT_BACKEND", default="") or BROKER_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -329,7 +379,7 @@ CELERY_BEAT_SCHEDULE["privacy-erase-expired-households"] = {
 
 # --- Logging: JSON lines in production, readable text in development ---
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
@@ -393,6 +443,11 @@ OTP_TOTP_ISSUER = "SLSP Référent"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long one Redis check for the "background work paused" banner is reused (seconds).
 BACKGROUND_STATUS_TTL = env.int("BACKGROUND_STATUS_TTL", default=30)
+
+# --- REST API (apps/api) ---
+# Requests per token; a token's secret is valid this many days unless set otherwise.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="60/min")
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
 # --- Semestrial reports ---
 # A new household counts as welcomed if a welcome visit took place within this many days.
