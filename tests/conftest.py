@@ -239,6 +239,18 @@ def _force_login_passes_the_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in French: a request of a German-speaking user activates German
+    for the rest of its thread, and would leak into the next test of the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -52,6 +52,9 @@ def _rows(markup: str) -> list[str]:
 @pytest.mark.parametrize("language", ["fr-be", "de"])
 def test_rows_equal_the_template_they_replace(world, language):
     juror = make_user(Role.JURY)
+    # The page speaks the juror's own language, whatever the browser asks for.
+    juror.language = language
+    juror.save(update_fields=["language"])
     review = f.make_call(CallStatus.REVIEW, title='Appel « l\'été » <b>"A"</b>')
     deliberation = f.make_call(CallStatus.DELIBERATION, title="Appel délibéré")
     cases = [
@@ -85,7 +88,8 @@ def test_rows_equal_the_template_they_replace(world, language):
     assert len(rendered) == len(cases)
     assert rendered == expected
     joined = "".join(rendered)
-    assert "&lt;i&gt;" in joined and "+3 SLSP" in joined and "à déclarer" in joined
+    assert "&lt;i&gt;" in joined and "+3 SLSP" in joined
+    assert ("à déclarer" in joined) is (language == "fr-be")
 
 
 def test_empty_list(world):
