@@ -9,6 +9,12 @@ users and time:
 Each simulated référent signs in with its own scale account (password DEMO_PASSWORD),
 reads its home page, household list (plain and searched), follow-up list and household
 pages, and logs moments on those households, as in a working day compressed.
+
+BENCH_WAIT="min,max" sets the pause between clicks in seconds (default 1 to 3 s, the
+compressed day); bench/run.py --during-builds uses a référent's real pace.
+BENCH_SIGNIN_BARRIER=N: every user, once signed in, waits until N users have signed in
+(or two minutes) before its first page, so the sign-in burst is timed on its own and
+the pages' percentiles are not those of requests queued behind password hashing.
 """
 
 import datetime
@@ -18,6 +24,7 @@ import random
 import re
 import threading
 
+import gevent.event
 from locust import HttpUser, between, task
 
 DOMAIN = "scale.slsp-referent.be"
@@ -27,11 +34,15 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HOUSEHOLD = re.compile(r'href="/menages/([0-9a-f-]{36})/"')
 SEARCHES = ["Lambert", "Dubois", "Rue du Centre", "Cité 03", "E0"]
 KINDS = ["telephone", "visite_domicile", "bureau", "entretien_impayes", "orientation"]
+WAIT_MIN, WAIT_MAX = (float(x) for x in os.environ.get("BENCH_WAIT", "1,3").split(","))
 
 _accounts = itertools.cycle(
     [f"referent.{n:02d}-{i}@{DOMAIN}" for n in range(1, SLSPS + 1) for i in (1, 2)]
 )
 _lock = threading.Lock()
+SIGNIN_BARRIER = int(os.environ.get("BENCH_SIGNIN_BARRIER", "0"))
+_signed_in = 0
+_all_signed_in = gevent.event.Event()
 
 
 def next_account() -> str:
@@ -40,7 +51,7 @@ def next_account() -> str:
 
 
 class Referent(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(WAIT_MIN, WAIT_MAX)
 
     def on_start(self):
         self.email = next_account()
@@ -55,6 +66,12 @@ class Referent(HttpUser):
         )
         if "/comptes/connexion/" in response.url:
             response.failure(f"login refused for {self.email}")
+        if SIGNIN_BARRIER:
+            global _signed_in
+            _signed_in += 1
+            if _signed_in >= SIGNIN_BARRIER:
+                _all_signed_in.set()
+            _all_signed_in.wait(timeout=120)
         self.households = []
         self.household_list()
 

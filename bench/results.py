@@ -9,6 +9,59 @@ def _ok(flag) -> str:
     return "yes" if flag else "**no**"
 
 
+def during_builds_lines(d: dict, machine: dict | None = None) -> list[str]:
+    """The "during builds" section: each request's p95 alone and while every report
+    builds, and their ratio against the target."""
+    low, high = d["wait"].split(",")
+    lines = [
+        "",
+        f"## During builds: {d['users']} référents (a click every {low} to {high} s, "
+        f"arriving {d['spawn_rate']} a second), {d['duration']} alone, then "
+        f"{d['duration']} while every report builds",
+        "",
+        f"Worker: {d['worker']}, building all SLSP reports + the regional report round "
+        "after round during the second run; gunicorn 3 workers × 2 threads. Users sign "
+        "in together (the `login` row), then browse once all are signed in. Target: p95 "
+        f"during builds ≤ {d['target']:g}× p95 alone.",
+    ]
+    if machine:
+        lines.append(
+            f"Machine: {machine['nproc']} CPUs, load average at start "
+            f"{', '.join(f'{x:.1f}' for x in machine['load_at_start'])}."
+        )
+    rounds = [r for r in d.get("rounds", []) if "seconds" in r]
+    if rounds:
+        times = ", ".join(f"{r['seconds']:.0f} s" for r in rounds)
+        lines.append(
+            f"Build rounds during the load: {len(rounds)} ({times} each; "
+            f"{rounds[0]['slsp_reports']} SLSP reports + regional, statuses "
+            f"{rounds[-1]['statuses']})."
+        )
+    for r in d.get("rounds", []):
+        if "error" in r:
+            lines.append(f"A build round failed: `{r['error'][-300:]}`.")
+    lines += [
+        "",
+        "| request | count alone / during | p50 alone → during | p95 alone | p95 during "
+        "| ratio | holds |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in d["rows"]:
+        ratio = "—" if row["ratio_p95"] is None else f"{row['ratio_p95']:.2f}×"
+        # The aggregate mixes sign-ins with pages: shown, not judged.
+        holds = "—" if row["request"] == "Aggregated" else _ok(row["ok"])
+        lines.append(
+            f"| {row['request']} | {row['requests_alone']} / {row['requests_builds']} | "
+            f"{row['p50_alone_ms']:.0f} → {row['p50_builds_ms']:.0f} ms | "
+            f"{row['p95_alone_ms']:.0f} ms | {row['p95_builds_ms']:.0f} ms | {ratio} | "
+            f"{holds} |"
+        )
+    failures = sum(row["failures"] for row in d["rows"] if row["request"] != "Aggregated")
+    lines.append("")
+    lines.append(f"Failures over both runs: {failures}.")
+    return lines
+
+
 def write_results(s: dict, path: Path, command: str) -> str:
     m = s["machine"]
     lines = [
@@ -89,6 +142,8 @@ def write_results(s: dict, path: Path, command: str) -> str:
                 f"| {name} | {row['requests']} | {row['failures']} | {row['p50_ms']:.0f} ms | "
                 f"{row['p95_ms']:.0f} ms | {row['p99_ms']:.0f} ms | {row['rps']:.1f} |"
             )
+    if "during_builds" in s:
+        lines += during_builds_lines(s["during_builds"])
     lines += ["", "## Memory (peak RSS)", ""]
     for key, label in (("web_memory", "web (gunicorn)"), ("worker_memory", "worker (Celery)")):
         if key in s:

@@ -8,9 +8,16 @@ Steps (each prints its figures):
  4. import of 20,000 rows (bench_import.py, on the scale database);
  5. gunicorn on a free loopback port: Largest Contentful Paint in Chromium
     (bench_lcp.py), then locust with 136 référents for 2 minutes (locustfile.py);
- 6. peak memory (RSS) of the web and worker processes, sampled throughout.
+ 6. peak memory (RSS) of the web and worker processes, sampled throughout;
+ 7. with --during-builds: "during builds", the same load test at a référent's real
+    pace (30 users, a click every 10 to 30 s), once alone, then again while a Celery
+    worker at `nice 10` (as in docker-compose.yml) builds all 68 semestrial PDFs and the
+    regional report, round after round for the whole run; per request, p95 during
+    builds ÷ p95 alone against the target of 2×.
 
-Options: --quick (fewer repeats, 30 s of load) for development; --skip-load.
+Options: --quick (fewer repeats, 30 s of load) for development; --skip-load;
+--during-builds (adds step 7); --during-builds-only (steps 1 and 7 only);
+--builds-worker-cpus 1 (step 7's worker confined to those cores, as `cpus` in compose).
 """
 
 from __future__ import annotations
@@ -157,6 +164,235 @@ def locust_stats(prefix: Path) -> dict:
     return out
 
 
+def run_locust(
+    env: dict[str, str],
+    base: str,
+    prefix: Path,
+    users: int,
+    spawn_rate: str,
+    duration: str,
+) -> dict:
+    """One headless locust run against `base`; its output lands in `prefix`.out."""
+    locust = subprocess.run(
+        [
+            PY,
+            "-m",
+            "locust",
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            spawn_rate,
+            "-t",
+            duration,
+            "--stop-timeout",
+            "10",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    Path(f"{prefix}.out").write_text(locust.stdout + locust.stderr)
+    return {
+        "users": users,
+        "duration": duration,
+        "exit": locust.returncode,
+        "stats": locust_stats(prefix),
+    }
+
+
+def gunicorn_command(port: int) -> list[str]:
+    return [
+        PY,
+        "-m",
+        "gunicorn",
+        "slsp_referent.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "3",
+        "--threads",
+        "2",
+        "--timeout",
+        "60",
+        # Longer than a simulated user's pause (1-3 s): a connection the server closes
+        # as the client reuses it would read as an error of the application.
+        "--keep-alive",
+        "10",
+        "--log-level",
+        "warning",
+    ]
+
+
+class BuildRounds(threading.Thread):
+    """All SLSP reports + the regional report (bench_reports.py all), round after round
+    until stopped: the load test that runs meanwhile never sees an idle worker."""
+
+    def __init__(self, env: dict[str, str]):
+        super().__init__(daemon=True)
+        self.env = env
+        self.rounds: list[dict] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            done = subprocess.run(
+                [PY, "bench/bench_reports.py", "all"],
+                env=self.env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                self.rounds.append({"error": done.stderr[-2000:]})
+                return
+            self.rounds.append(json.loads((OUT / "reports_all.json").read_text()))
+
+    def stop(self) -> list[dict]:
+        self.stopped.set()
+        # The round under way finishes (its builds would otherwise stay queued).
+        self.join(900)
+        return self.rounds
+
+
+def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
+    """Step 7: the load test alone, then while every report builds, on one gunicorn."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    duration = "60s" if args.quick else args.builds_duration
+    # Pages start once every user has signed in: the burst of sign-ins (a CPU-second of
+    # PBKDF2 each) is timed on its own row, the pages at the steady pace.
+    load_env = dict(env, BENCH_WAIT=args.builds_wait, BENCH_SIGNIN_BARRIER=str(args.builds_users))
+    # As docker-compose.yml runs it: below the web processes in the scheduler's eyes.
+    worker = ["nice", "-n", "10", PY, "-m", "celery", "-A", "slsp_referent", "worker"]
+    worker += ["-c", "2", "-l", "WARNING"]
+    label = "celery -c 2 at nice 10"
+    if args.builds_worker_cpus:
+        # The compose file's `cpus`/`cpuset`: the worker confined to the listed cores.
+        worker = ["taskset", "-c", args.builds_worker_cpus, *worker]
+        label += f", confined to CPU {args.builds_worker_cpus}"
+    print(f"== 7. during builds: gunicorn on {base}, {label}", flush=True)
+    with (
+        process(gunicorn_command(port), env, OUT / "gunicorn_builds.log") as (_web, _web_rss),
+        process(worker, env, OUT / "worker_builds.log") as (_worker, worker_rss),
+    ):
+        wait_http(base + "/sante/")
+        print(f"   load alone: {args.builds_users} users, {duration}", flush=True)
+        alone = run_locust(
+            load_env,
+            base,
+            OUT / "locust_alone",
+            args.builds_users,
+            args.builds_spawn_rate,
+            duration,
+        )
+        rounds = BuildRounds(env)
+        rounds.start()
+        # Let the queue fill and both worker processes start laying out PDFs first.
+        time.sleep(5)
+        print(f"   load during builds: {args.builds_users} users, {duration}", flush=True)
+        during = run_locust(
+            load_env,
+            base,
+            OUT / "locust_builds",
+            args.builds_users,
+            args.builds_spawn_rate,
+            duration,
+        )
+        built = rounds.stop()
+        memory = worker_rss.stop()
+    rows = []
+    for name, row in during["stats"].items():
+        before = alone["stats"].get(name)
+        if before is None:
+            continue
+        ratio = row["p95_ms"] / before["p95_ms"] if before["p95_ms"] else None
+        rows.append(
+            {
+                "request": name,
+                "p95_alone_ms": before["p95_ms"],
+                "p95_builds_ms": row["p95_ms"],
+                "p50_alone_ms": before["p50_ms"],
+                "p50_builds_ms": row["p50_ms"],
+                "requests_alone": before["requests"],
+                "requests_builds": row["requests"],
+                "failures": before["failures"] + row["failures"],
+                "ratio_p95": ratio,
+                "ok": ratio is not None and ratio <= args.builds_target,
+            }
+        )
+    result = {
+        "users": args.builds_users,
+        "wait": args.builds_wait,
+        "spawn_rate": args.builds_spawn_rate,
+        "duration": duration,
+        "target": args.builds_target,
+        "worker": label,
+        "alone": alone,
+        "builds": during,
+        "rounds": built,
+        "worker_memory": memory,
+        "rows": rows,
+    }
+    (OUT / "during_builds.json").write_text(json.dumps(result, indent=2, default=str))
+    return result
+
+
+def seed_database(args: argparse.Namespace, env: dict[str, str], summary: dict) -> None:
+    """Step 1: migrate the scale database and seed it when empty (timed)."""
+    manage = [PY, "manage.py"]
+    print("== 1. scale database", flush=True)
+    sh([*manage, "migrate", "-v", "0"], env)
+    start = time.perf_counter()
+    seeded = sh(
+        [*manage, "seed_scale", "--if-empty", "--scale", args.scale],
+        env,
+        capture_output=True,
+        text=True,
+    )
+    seed_seconds = time.perf_counter() - start
+    print(seeded.stdout.strip().splitlines()[0] if seeded.stdout.strip() else "")
+    summary["seed"] = {
+        "ran": "already present" not in seeded.stdout,
+        "seconds": seed_seconds,
+        "output": seeded.stdout.strip().splitlines()[:1],
+    }
+
+
+def during_builds_only(args: argparse.Namespace, env: dict[str, str], summary: dict) -> None:
+    """Step 7 alone. With an earlier full run's summary, its figures are kept and
+    RESULTS.md rewritten; without one, only var/bench/during_builds.md is written (a
+    partial run never replaces the committed RESULTS.md)."""
+    from results import during_builds_lines, write_results
+
+    sh([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    result = during_builds(args, env)
+    previous_path = OUT / "summary.json"
+    if previous_path.exists():
+        previous = json.loads(previous_path.read_text())
+        previous["started"] = datetime.datetime.fromisoformat(previous["started"])
+        previous["during_builds"] = result
+        previous["machine"]["load_at_during_builds"] = os.getloadavg()
+        previous_path.write_text(json.dumps(previous, indent=2, default=str))
+        command = "make bench, then BENCH_ARGS=--during-builds-only make bench"
+        print("\n" + write_results(previous, BENCH / "RESULTS.md", command))
+        return
+    text = "\n".join(during_builds_lines(result, summary["machine"])) + "\n"
+    (OUT / "during_builds.md").write_text(text)
+    print("\n" + text)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -172,6 +408,21 @@ def main():
     # second (68 s for 136), then all of them work for 2 minutes.
     parser.add_argument("--spawn-rate", default="2")
     parser.add_argument("--duration", default="190s")
+    parser.add_argument("--during-builds", action="store_true", help="add step 7")
+    parser.add_argument(
+        "--during-builds-only",
+        action="store_true",
+        help="steps 1 and 7 only; merged into the last summary when there is one",
+    )
+    # A référent's real pace: a click every 10 to 30 s; all 30 sign in within a second.
+    parser.add_argument("--builds-users", type=int, default=30)
+    parser.add_argument("--builds-wait", default="10,30", help="pause between clicks: min,max s")
+    parser.add_argument("--builds-spawn-rate", default="30")
+    parser.add_argument("--builds-duration", default="240s")
+    parser.add_argument("--builds-target", type=float, default=2.0)
+    parser.add_argument(
+        "--builds-worker-cpus", default="", help="taskset CPU list for the worker, e.g. 1"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     summary: dict = {"machine": machine(), "started": datetime.datetime.now(datetime.UTC)}
@@ -196,22 +447,11 @@ def main():
         print("\n" + write_results(previous, BENCH / "RESULTS.md", command))
         return
 
-    print("== 1. scale database", flush=True)
-    sh([*manage, "migrate", "-v", "0"], env)
-    start = time.perf_counter()
-    seeded = sh(
-        [*manage, "seed_scale", "--if-empty", "--scale", args.scale],
-        env,
-        capture_output=True,
-        text=True,
-    )
-    seed_seconds = time.perf_counter() - start
-    print(seeded.stdout.strip().splitlines()[0] if seeded.stdout.strip() else "")
-    summary["seed"] = {
-        "ran": "already present" not in seeded.stdout,
-        "seconds": seed_seconds,
-        "output": seeded.stdout.strip().splitlines()[:1],
-    }
+    seed_database(args, env, summary)
+    if args.during_builds_only:
+        during_builds_only(args, env, summary)
+        return
+
     sh([*manage, "collectstatic", "--noinput", "-v", "0"], env)
 
     print("== 2. pages vs the framework floor", flush=True)
@@ -238,71 +478,17 @@ def main():
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         print(f"== 5. gunicorn on {base}: LCP and load test", flush=True)
-        gunicorn = [
-            PY,
-            "-m",
-            "gunicorn",
-            "slsp_referent.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "2",
-            "--timeout",
-            "60",
-            # Longer than a simulated user's pause (1-3 s): a connection the server closes
-            # as the client reuses it would read as an error of the application.
-            "--keep-alive",
-            "10",
-            "--log-level",
-            "warning",
-        ]
+        gunicorn = gunicorn_command(port)
         with process(gunicorn, env, OUT / "gunicorn.log") as (_web, web_rss):
             wait_http(base + "/sante/")
             sh([PY, "bench/bench_lcp.py", base], env)
             summary["lcp"] = json.loads((OUT / "lcp.json").read_text())
             prefix = OUT / "locust"
             duration = "30s" if args.quick else args.duration
-            users = args.users
-            locust = subprocess.run(
-                [
-                    PY,
-                    "-m",
-                    "locust",
-                    "-f",
-                    "bench/locustfile.py",
-                    "--headless",
-                    "-u",
-                    str(users),
-                    "-r",
-                    args.spawn_rate,
-                    "-t",
-                    duration,
-                    "--stop-timeout",
-                    "10",
-                    "--host",
-                    base,
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
+            summary["locust"] = run_locust(env, base, prefix, args.users, args.spawn_rate, duration)
             summary["web_memory"] = web_rss.stop()
-        (OUT / "locust.out").write_text(locust.stdout + locust.stderr)
-        summary["locust"] = {
-            "users": users,
-            "duration": duration,
-            "exit": locust.returncode,
-            "stats": locust_stats(prefix),
-        }
+    if args.during_builds:
+        summary["during_builds"] = during_builds(args, env)
     summary["finished"] = datetime.datetime.now(datetime.UTC)
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     from results import write_results
