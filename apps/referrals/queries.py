@@ -30,14 +30,12 @@ from django_scopes import scopes_disabled
 from apps.accompaniment.models import Consent
 from apps.accompaniment.queries import semester_start
 from apps.accounts.models import User
+from apps.core.disclosure import SMALL_COUNT, suppress
 from apps.partners.models import Agreement, AgreementStatus, Partner, PartnerType, SlspPartner
 from apps.partners.queries import partners_for
 from apps.referrals.models import Referral, ReferralEvent, ReferralStatus
 from apps.slsps.models import Slsp
 from apps.tenants.models import Household
-
-# Counts about households below this are shown as "< 5" to coordinators.
-SMALL_COUNT = 5
 
 
 class Median(Aggregate):
@@ -176,11 +174,9 @@ class Stats:
         return {name: self.shown(name) for name in COUNTS}
 
     def shown(self, name: str) -> int | str:
-        """A count as shown: '< 5' for coordinators when 1 to 4."""
-        value = getattr(self, name)
-        if self.suppress and 0 < value < SMALL_COUNT:
-            return f"< {SMALL_COUNT}"
-        return value
+        """A count as shown: the disclosure rule's mark for coordinators when 1 to 4."""
+        value: int = getattr(self, name)
+        return suppress(value, about_people=self.suppress)
 
 
 def _stats(row: Mapping[str, Any] | None, suppress: bool) -> Stats:

@@ -11,21 +11,12 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.disclosure import SUPPRESSED, suppress
 from apps.core.registry import registry
 from apps.slsps.models import Slsp
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-SMALL_COUNT = 5
-SUPPRESSED = "<5"
-
-
-def suppress(value, about_people: bool):
-    """Counts of people from 1 to 4 could identify a household: show them as '<5'."""
-    if about_people and isinstance(value, int) and 0 < value < SMALL_COUNT:
-        return SUPPRESSED
-    return value
 
 
 @dataclass

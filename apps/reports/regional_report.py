@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.charts import PALETTE, hbar_chart
+from apps.core.disclosure import SUPPRESSED, suppress
 from apps.core.pdf import render_pdf
 from apps.reports import indicators, services
 from apps.reports.models import ACTIVE_BUILD, BuildStatus, RegionalReport, ReportStatus
-from apps.reports.regional import SUPPRESSED, suppress
 
 logger = logging.getLogger(__name__)
 

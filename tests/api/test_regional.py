@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from apps.core import registry as registry_module
+from apps.core.disclosure import SUPPRESSED
 from apps.core.registry import RegionalMetric
-from apps.reports.regional import SUPPRESSED
 from tests.slsps.factories import SlspFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from apps.core.disclosure import SUPPRESSED, suppress
 from apps.core.registry import RegionalMetric
-from apps.reports.regional import SUPPRESSED, build_table, suppress
+from apps.reports.regional import build_table
 from apps.slsps.models import Province, Slsp
 from tests.slsps.factories import ReferentPostFactory, SlspFactory
 
