@@ -173,8 +173,4 @@ def apply_import(job: ImportJob, *, confirm_end: bool) -> ImportJob:
     ones queued for the worker (the caller polls the job's status)."""
     if job.status != ImportJob.Status.PREVIEWED:
         raise ValidationError(_("Cet import a déjà été appliqué, est en cours ou a échoué."))
-    if tenant_services.row_count(job) > tenant_services.SYNC_MAX_ROWS:
-        tenant_services.queue_import(job, confirm_end=confirm_end)
-        job.refresh_from_db()
-        return job
-    return tenant_services.apply_job(job.pk, confirm_end=confirm_end)
+    return tenant_services.apply_or_queue(job, confirm_end=confirm_end)

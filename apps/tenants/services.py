@@ -118,6 +118,16 @@ def queue_import(job: ImportJob, *, confirm_end: bool) -> None:
     transaction.on_commit(lambda: apply_import.delay(job.pk, job.slsp_id))
 
 
+def apply_or_queue(job: ImportJob, *, confirm_end: bool) -> ImportJob:
+    """Apply a previewed job now, or queue it for the worker when it is large; the web
+    page and the API both call this, so a file is applied the same way whoever sends it."""
+    if row_count(job) > SYNC_MAX_ROWS:
+        queue_import(job, confirm_end=confirm_end)
+        job.refresh_from_db()
+        return job
+    return apply_job(job.pk, confirm_end=confirm_end)
+
+
 def apply_job(job_id: int, *, confirm_end: bool | None = None) -> ImportJob:
     """Apply a previewed (or queued) job once: all rows in one transaction, or nothing."""
     with transaction.atomic():

@@ -81,10 +81,11 @@ def import_preview(request, uuid):
     form = ImportApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and job.status == ImportJob.Status.PREVIEWED and form.is_valid():
         confirm_end = form.cleaned_data["confirm_end"]
-        if services.row_count(job) > services.SYNC_MAX_ROWS:
-            services.queue_import(job, confirm_end=confirm_end)
+        job = services.apply_or_queue(job, confirm_end=confirm_end)
+        # Queued for the worker (which may already have started it): the preview page
+        # shows its progress.
+        if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
             return redirect("tenants:import_preview", uuid=job.uuid)
-        job = services.apply_job(job.pk, confirm_end=confirm_end)
         if job.status == ImportJob.Status.APPLIED:
             messages.success(
                 request,
