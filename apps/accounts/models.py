@@ -55,6 +55,12 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class NotificationEmail(models.TextChoices):
+    IMMEDIATE = "immediate", _("un e-mail à chaque notification")
+    DAILY = "daily", _("un résumé par jour")
+    NONE = "none", _("aucun e-mail (dans l'application seulement)")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person signing in with their e-mail address; roles come from memberships."""
 
@@ -69,6 +75,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     # (middleware.UserLanguageMiddleware) and used for the e-mails sent to them.
     language = models.CharField(
         _("langue"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # How this person's notifications reach their mailbox (apps.accounts.notifications).
+    notification_email = models.CharField(
+        _("notifications par e-mail"),
+        max_length=10,
+        choices=NotificationEmail.choices,
+        default=NotificationEmail.IMMEDIATE,
     )
 
     objects = UserManager()
@@ -368,3 +381,37 @@ class SignInFailure(AccessFailureLog):
 
     def __str__(self):
         return f"{self.username} — {timezone.localtime(self.attempt_time):%d/%m/%Y %H:%M}"
+
+
+class Notification(models.Model):
+    """Something a person should know, shown in the application and e-mailed.
+
+    Titles and bodies name objects by their reference (household reference, call,
+    semester), never a tenant's name: they travel by e-mail.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("personne")
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    title = models.CharField(_("titre"), max_length=255)
+    body = models.TextField(_("détail"), blank=True)
+    # A path inside the application; e-mails make it absolute with SITE_URL.
+    url = models.CharField(_("lien"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    # Set when an e-mail carried it (at once or in the daily summary), or when the
+    # person wanted none: a notification is never e-mailed twice.
+    emailed_at = models.DateTimeField(_("envoyée par e-mail le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="accounts_notif_unread"),
+            models.Index(fields=["emailed_at", "created_at"], name="accounts_notif_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts import views
+from apps.accounts import views, views_notifications
 
 app_name = "accounts"
 
@@ -17,6 +17,20 @@ urlpatterns = [
     path("securite/langue/", views.language_change, name="language_change"),
     # Public: the invited person has no password yet; the signed token is the key.
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/tout-lu/",
+        views_notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/e-mail/", views_notifications.notification_email, name="notification_email"
+    ),
+    path(
+        "notifications/<uuid:uuid>/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -20,6 +20,8 @@ from django.utils.formats import localize
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from apps.core import formats
+
 # Any UUID matches the uuid converter; this one never appears in a real path.
 _SENTINEL = uuid.UUID(int=0)
 
@@ -65,5 +67,12 @@ def environment(**options: Any) -> Environment:
     # Added to the environment by the jinja2.ext.i18n extension, unknown to its types.
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(url=url, static=static)
-    env.filters.update(date=date, localize=localize)
+    env.filters.update(
+        date=date,
+        localize=localize,
+        amount=formats.amount,
+        number=formats.number,
+        percent=formats.percent,
+        moment=formats.moment,
+    )
     return env

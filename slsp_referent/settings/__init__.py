@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from slsp_referent import embedded
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
                 "apps.core.context_processors.background_status",
+                "apps.accounts.context_processors.notifications",
             ],
         },
     },
@@ -269,6 +271,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Seconds before an unanswering mail server counts as a failure (the task then retries).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The address people type to reach the application: links in e-mails sent by the
+# worker, which has no request to read it from.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="SLSP Référent <noreply@slsp-referent.local>"
 )
@@ -365,6 +370,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["accounts-notification-digests"] = {
+    "task": "accounts.send_notification_digests",
+    "schedule": crontab(hour=7, minute=0),
+}
 CELERY_BEAT_SCHEDULE["core-send-pending-emails"] = {
     "task": "core.send_pending_emails",
     "schedule": timedelta(minutes=5),
@@ -453,7 +462,6 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # A new household counts as welcomed if a welcome visit took place within this many days.
 REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
 # The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.
-from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {
     "task": "reports.build_semester_drafts",

@@ -1,6 +1,12 @@
 """URL classification of the account security pages ."""
 
+from apps.accounts.models import Notification
 from tests.isolation.cases import SIGNED_IN, UrlCase, everyone, expect
+
+
+def _notification_of(user) -> Notification:
+    return Notification.objects.create(user=user, title="Rapport validé", url="/")
+
 
 CASES = [
     UrlCase(
@@ -29,6 +35,25 @@ CASES = [
         expect(ok=SIGNED_IN, status=302),
         method="post",
         data=lambda world: {"language": "de"},
+    ),
+    UrlCase("accounts:notifications", expect(ok=SIGNED_IN)),
+    UrlCase(
+        "accounts:notifications_read_all",
+        expect(ok=SIGNED_IN, status=302),
+        method="post",
+    ),
+    UrlCase(
+        "accounts:notification_email",
+        expect(ok=SIGNED_IN, status=302),
+        method="post",
+        data=lambda world: {"notification_email": "daily"},
+    ),
+    UrlCase(
+        "accounts:notification_open",
+        expect(ok=("referent_a",), status=302),
+        method="post",
+        kwargs=lambda world: {"uuid": _notification_of(world.users["referent_a"]).uuid},
+        note="a person opens their own notifications only",
     ),
     UrlCase(
         "accounts:invitation",
