@@ -61,8 +61,10 @@ class ImportApplyForm(forms.Form):
     def clean(self):
         data = super().clean()
         # Closing an unusual share of the leases: the count typed back is the confirmation.
-        if self.needs_count and data.get("confirm_end") and data.get("confirm_end_count") != (
-            self.to_end
+        if (
+            self.needs_count
+            and data.get("confirm_end")
+            and data.get("confirm_end_count") != (self.to_end)
         ):
             self.add_error(
                 "confirm_end_count",

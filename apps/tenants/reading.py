@@ -253,7 +253,7 @@ def _collect_sheet(
     first_missing: list[str] | None = None
     for name, lines in sheets:
         names.append(name)
-        with contextlib.closing(lines):  # type: ignore[type-var]
+        try:
             if wanted and name.strip().lower() != wanted.strip().lower():
                 continue
             first = next((line for line in lines if not _blank(line[1])), None)
@@ -269,6 +269,10 @@ def _collect_sheet(
                 first_missing = missing if first_missing is None else first_missing
                 continue
             return _data_rows(lines, header, labels, deadline)
+        finally:
+            close = getattr(lines, "close", None)
+            if close is not None:
+                close()
     if wanted:
         raise ImportFileError(
             _("Le classeur n'a pas de feuille « %(s)s » (feuilles : %(names)s).")
