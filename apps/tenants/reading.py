@@ -234,12 +234,16 @@ def _data_rows(
         deadline.check()
         if count > max_lines:
             raise _too_many_lines()
-        # Empty rows (also an XLSX row that is only formatted) are not lines of data.
+        # Empty rows are not lines of data: nor is a row of a formatted XLSX template
+        # where only a column the import does not read (a line number, a formula) is
+        # filled.
         if _blank(values):
+            continue
+        row: dict[str, Any] = {col: _cell(v) for col, v in zip(header, values, strict=False) if col}
+        if not any(row.values()):
             continue
         if len(rows) == max_rows:
             raise _too_many_lines()
-        row: dict[str, Any] = {col: _cell(v) for col, v in zip(header, values, strict=False) if col}
         row[LINE] = number
         rows.append(row)
     return Rows(rows, labels)

@@ -298,7 +298,9 @@ def _xlsx(sheets: dict[str, list[list]], style_rows: int = 0, merge: list[str] =
 
 
 def test_empty_formatted_xlsx_rows_are_not_rejected(world):
-    data = _xlsx({"Export": [HEADER, line()]}, style_rows=30)
+    # A template sheet: formatted rows below the data, a numbering column filled ahead.
+    rows = [[*HEADER, "N°"], [*line(), 1], *([None] * len(HEADER) + [n] for n in range(2, 30))]
+    data = _xlsx({"Export": rows}, style_rows=30)
     result = dry(world.slsp_a, data)
     assert result.summary["reject"] == 0 and result.summary["create"] == 1
 
