@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.tenants.models import (
     Category,
@@ -830,9 +830,12 @@ def apply(
     closing = full and confirm_end and bool(result.to_end)
     if closing and result.needs_count_confirmation and confirmed_count != len(result.to_end):
         raise ImportRefused(
-            _(
+            ngettext(
+                "Cet export complet clôturerait %(n)s bail sur %(total)s en cours : "
+                "confirmez ce nombre pour continuer. Rien n'a été modifié.",
                 "Cet export complet clôturerait %(n)s baux sur %(total)s en cours : "
-                "confirmez ce nombre pour continuer. Rien n'a été modifié."
+                "confirmez ce nombre pour continuer. Rien n'a été modifié.",
+                len(result.to_end),
             )
             % {"n": len(result.to_end), "total": result.current_leases}
         )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.tenants import importer
 from apps.tenants.models import Category, ImportJob
@@ -175,9 +176,12 @@ def check_confirmation(job: ImportJob, *, confirm_end: bool, confirm_end_count: 
         and confirm_end_count != to_end
     ):
         raise ValidationError(
-            _(
+            ngettext(
+                "Cet export complet clôturerait %(n)s bail sur %(total)s en cours : "
+                "tapez ce nombre pour confirmer.",
                 "Cet export complet clôturerait %(n)s baux sur %(total)s en cours : "
-                "tapez ce nombre pour confirmer."
+                "tapez ce nombre pour confirmer.",
+                to_end,
             )
             % {"n": to_end, "total": job.summary.get("current_leases", 0)}
         )
