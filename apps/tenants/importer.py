@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.tenants.models import (
     Category,
@@ -91,7 +92,7 @@ def max_close_share() -> float:
 # --- validating --------------------------------------------------------------------
 
 
-def parse_date(value: str) -> datetime.date:
+def parse_date(value: str, today: datetime.date | None = None) -> datetime.date:
     text = value.strip()
     # An Excel serial number (a date cell formatted as a number, or saved as CSV so).
     serial = re.fullmatch(r"(\d{1,6})(?:[.,]0+)?", text)
@@ -100,7 +101,7 @@ def parse_date(value: str) -> datetime.date:
             parsed = EXCEL_EPOCH + datetime.timedelta(days=int(serial.group(1)))
         except OverflowError:
             raise ValueError(_("date « %(v)s » impossible") % {"v": value}) from None
-        return _in_bounds(parsed, value)
+        return _in_bounds(parsed, value, today)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if not match:
         raise ValueError(_("date « %(v)s » attendue au format jj/mm/aaaa") % {"v": value})
@@ -109,11 +110,11 @@ def parse_date(value: str) -> datetime.date:
         parsed = datetime.date(year, month, day)
     except ValueError:
         raise ValueError(_("date « %(v)s » impossible") % {"v": value}) from None
-    return _in_bounds(parsed, value)
+    return _in_bounds(parsed, value, today)
 
 
-def _in_bounds(day: datetime.date, value: str) -> datetime.date:
-    today = timezone.localdate()
+def _in_bounds(day: datetime.date, value: str, today: datetime.date | None) -> datetime.date:
+    today = today or timezone.localdate()
     latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
     if not EARLIEST_DATE <= day <= latest:
         raise ValueError(
@@ -221,7 +222,7 @@ def _label(rows: Iterable[dict[str, Any]], column: str) -> str:
 
 
 def _validate_row(
-    row: dict[str, Any], labels: dict[str, str]
+    row: dict[str, Any], labels: dict[str, str], today: datetime.date
 ) -> tuple[HouseholdData | None, MemberData | None, list[str]]:
     def name(column: str) -> str:
         return labels.get(column, column)
@@ -247,7 +248,7 @@ def _validate_row(
     for column in ("debut_bail", "fin_bail"):
         if row.get(column):
             try:
-                parsed = parse_date(row[column])
+                parsed = parse_date(row[column], today)
             except ValueError as exc:
                 errors.append(f"{name(column)} : {exc}")
                 continue
@@ -261,7 +262,7 @@ def _validate_row(
     if row.get("annee_naissance"):
         try:
             birth_year = int(row["annee_naissance"])
-            if not 1900 <= birth_year <= timezone.localdate().year:
+            if not 1900 <= birth_year <= today.year:
                 raise ValueError
         except ValueError:
             errors.append(
@@ -405,6 +406,7 @@ def plan(
 ) -> ImportPlan:
     """The dry run. `progress(percent)` is called now and then (0-100 of the planning)."""
     labels = getattr(rows, "labels", {})
+    today = timezone.localdate()
     results: list[RowResult] = []
     groups: dict[str, HouseholdData] = {}
     spellings: dict[str, set[str]] = defaultdict(set)
@@ -419,7 +421,7 @@ def plan(
         key = reference_key(reference)
         if reference:
             file_keys.add(key)
-        household, member, errors = _validate_row(row, labels)
+        household, member, errors = _validate_row(row, labels, today)
         if household is None or member is None:
             results.append(RowResult(line, reference, "reject", errors))
             bad_keys.add(key)
@@ -573,9 +575,9 @@ def _plan_household(slsp: Any, data: HouseholdData, state: _State, w: _Writes) -
     # Household fields.
     household_changed = False
     for attribute, label, new in (
-        ("display_name", _("nom du ménage"), data.display_name),
-        ("size", _("taille"), len(data.members)),
-        ("language", _("langue"), data.language),
+        ("display_name", _lazy("nom du ménage"), data.display_name),
+        ("size", _lazy("taille"), len(data.members)),
+        ("language", _lazy("langue"), data.language),
     ):
         old = getattr(household, attribute)
         if old != new:
@@ -608,9 +610,9 @@ def _plan_unit(
         w.new_units[data.unit_key] = unit
         return unit
     for attribute, label in (
-        ("commune", _("commune")),
-        ("district", _("quartier / cité")),
-        ("category", _("catégorie")),
+        ("commune", _lazy("commune")),
+        ("district", _lazy("quartier / cité")),
+        ("category", _lazy("catégorie")),
     ):
         old, new = getattr(unit, attribute), getattr(data, attribute)
         if old != new:
@@ -646,7 +648,8 @@ def _plan_tenancy(
 ) -> None:
     tenancies = state.tenancies.get(household.pk, [])
     tenancy = next((t for t in tenancies if t.start_date == data.start_date), None)
-    subject = str(_("bail"))
+    corrected = False
+    subject = _lazy("bail")
     if tenancy is None and unit.pk:
         # The same unit's lease with another start date is the same lease, corrected:
         # the latest one there (an export lists each household's current lease).
@@ -655,7 +658,7 @@ def _plan_tenancy(
             tenancy = same_unit[-1]
             changes.append(
                 Change(
-                    subject,
+                    str(subject),
                     str(_("début du bail")),
                     _text(tenancy.start_date),
                     _text(data.start_date),
@@ -663,6 +666,7 @@ def _plan_tenancy(
             )
             tenancy.start_date = data.start_date
             w.changed_tenancies.append(tenancy)
+            corrected = True
     if tenancy is None:
         # A move: the lease in the other unit ends the day before the new one starts.
         for old in tenancies:
@@ -671,7 +675,7 @@ def _plan_tenancy(
                 end = data.start_date - datetime.timedelta(days=1)
                 changes.append(
                     Change(
-                        f"{subject} {old.start_date:%d/%m/%Y}",
+                        f"{subject!s} {old.start_date:%d/%m/%Y}",
                         str(_("fin du bail")),
                         _text(old.end_date),
                         _text(end),
@@ -681,27 +685,27 @@ def _plan_tenancy(
                 old.end_date = end
                 w.changed_tenancies.append(old)
         changes.append(
-            Change(subject, str(_("nouveau bail")), "—", _text(data.start_date), "created")
+            Change(str(subject), str(_("nouveau bail")), "—", _text(data.start_date), "created")
         )
         _new_tenancy(slsp, data, household, unit, w)
         return
-    changed = tenancy in w.changed_tenancies
+    changed = corrected
     if tenancy.unit_id != unit.pk:
-        changes.append(Change(subject, str(_("logement")), str(tenancy.unit), data.address))
+        changes.append(Change(str(subject), str(_("logement")), str(tenancy.unit), data.address))
         tenancy.unit = unit
         changed = True
     for attribute, label in (
-        ("end_date", _("fin du bail")),
-        ("category", _("catégorie")),
-        ("accompanied", _("locataire accompagné")),
-        ("public", _("public spécifique")),
+        ("end_date", _lazy("fin du bail")),
+        ("category", _lazy("catégorie")),
+        ("accompanied", _lazy("locataire accompagné")),
+        ("public", _lazy("public spécifique")),
     ):
         old, new = getattr(tenancy, attribute), getattr(data, attribute)
         if old != new:
-            changes.append(Change(subject, str(label), _text(old), _text(new)))
+            changes.append(Change(str(subject), str(label), _text(old), _text(new)))
             setattr(tenancy, attribute, new)
             changed = True
-    if changed and tenancy not in w.changed_tenancies:
+    if changed and not corrected:
         w.changed_tenancies.append(tenancy)
 
 
@@ -726,6 +730,16 @@ def _stored_key(member: Member) -> tuple[str, str, int | None]:
 
 def _stored_folded(member: Member) -> tuple[str, str, int | None]:
     return (_fold(member.first_name), _fold(member.last_name), member.birth_year)
+
+
+class _MemberSubject:
+    """ "membre Anne Dupont", translated only when a change is recorded."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return _("membre %(name)s") % {"name": self.name}
 
 
 def _plan_members(
@@ -761,21 +775,23 @@ def _plan_members(
                 pending.remove(m)
                 stored.remove(candidates[0])
     for m, s in pairs:
-        subject = str(_("membre %(name)s")) % {"name": m.label}
+        subject = _MemberSubject(m.label)
         changed = False
         for attribute, label, new in (
-            ("first_name", _("prénom"), m.first_name),
-            ("last_name", _("nom"), m.last_name),
-            ("birth_year", _("année de naissance"), m.birth_year),
-            ("relation", _("lien"), m.relation),
+            ("first_name", _lazy("prénom"), m.first_name),
+            ("last_name", _lazy("nom"), m.last_name),
+            ("birth_year", _lazy("année de naissance"), m.birth_year),
+            ("relation", _lazy("lien"), m.relation),
         ):
             old = getattr(s, attribute)
             if old != new:
-                changes.append(Change(subject, str(label), _text(old), _text(new)))
+                changes.append(Change(str(subject), str(label), _text(old), _text(new)))
                 setattr(s, attribute, new)
                 changed = True
         if s.left_on is not None:
-            changes.append(Change(subject, str(_("revenu dans le ménage")), _text(s.left_on), "—"))
+            changes.append(
+                Change(str(subject), str(_("revenu dans le ménage")), _text(s.left_on), "—")
+            )
             s.left_on = None
             changed = True
         if changed:
