@@ -685,7 +685,13 @@ def _plan_tenancy(
                 old.end_date = end
                 w.changed_tenancies.append(old)
         changes.append(
-            Change(str(subject), str(_("nouveau bail")), "—", _text(data.start_date), "created")
+            Change(
+                str(subject),
+                str(_("nouveau bail")),
+                "",
+                _text(data.start_date),
+                ImportChange.Kind.CREATED,
+            )
         )
         _new_tenancy(slsp, data, household, unit, w)
         return
@@ -790,7 +796,13 @@ def _plan_members(
                 changed = True
         if s.left_on is not None:
             changes.append(
-                Change(str(subject), str(_("revenu dans le ménage")), _text(s.left_on), "—")
+                Change(
+                    str(subject),
+                    str(_("revenu dans le ménage")),
+                    _text(s.left_on),
+                    "",
+                    ImportChange.Kind.CREATED,
+                )
             )
             s.left_on = None
             changed = True
@@ -804,7 +816,7 @@ def _plan_members(
                 Change(
                     subject,
                     str(_("a quitté le ménage")),
-                    "—",
+                    "",
                     _text(today),
                     ImportChange.Kind.ENDED,
                 )
@@ -812,9 +824,14 @@ def _plan_members(
             s.left_on = today
             w.changed_members.append(s)
     for m in pending:
-        subject = str(_("membre %(name)s")) % {"name": m.label}
         changes.append(
-            Change(subject, str(_("nouveau membre")), "—", m.label, ImportChange.Kind.CREATED)
+            Change(
+                str(_MemberSubject(m.label)),
+                str(_("nouveau membre")),
+                "",
+                "",
+                ImportChange.Kind.CREATED,
+            )
         )
         _new_member(slsp, m, household, w)
 

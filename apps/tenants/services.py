@@ -58,7 +58,7 @@ class HouseholdRow:
     category: str
     members: list[str]
     lines: list[int]
-    changes: list[tuple[str, str, str, str]]  # subject, field, old, new
+    changes: list[tuple[str, str, str, str, str]]  # subject, field, old, new, kind
     stored_reference: str
     outside_territory: bool
 
@@ -95,7 +95,7 @@ def preview_of(result: importer.ImportPlan) -> Preview:
             p.category,
             p.members,
             p.lines,
-            [(c.subject, c.field, c.old, c.new) for c in p.changes],
+            [(c.subject, c.field, c.old, c.new, str(c.kind)) for c in p.changes],
             p.stored_reference,
             p.outside_territory,
         )

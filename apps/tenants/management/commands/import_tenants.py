@@ -119,8 +119,11 @@ class Command(BaseCommand):
                 f"{household.action_label} : {household.reference}{match} "
                 f"{household.name} — {place}{flag}"
             )
-            for subject, field, old, new in household.changes:
-                self.stdout.write(f"    {subject}, {field} modifié : {old} → {new}")
+            for subject, field, old, new, kind in household.changes:
+                if kind == "modified":
+                    self.stdout.write(f"    {subject}, {field} modifié : {old} → {new}")
+                else:
+                    self.stdout.write(f"    {subject} : {field}" + (f" ({new})" if new else ""))
         for row in preview.rows:
             self.stdout.write(
                 f"ligne {row.line} rejetée ({row.reference or '—'}) : {'; '.join(row.reasons)}"
