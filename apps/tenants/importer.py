@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +58,9 @@ YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true", "ja"}
 NO = {"non", "n", "no", "0", "", "faux", "false", "nein"}
 
 CATEGORY_BY_KEY: dict[str, str] = {}
-for _value, _label in Category.choices:
+for _value, _category_label in Category.choices:
     CATEGORY_BY_KEY[_key(_value)] = _value
-    CATEGORY_BY_KEY[_key(str(_label))] = _value
+    CATEGORY_BY_KEY[_key(str(_category_label))] = _value
 CATEGORY_BY_KEY.update({"social": Category.SOCIAL, "utilite_publique": Category.SOCIAL})
 
 # Each column's length limit is its database column's: a longer value rejects the line in
@@ -215,10 +215,6 @@ ACTION_LABELS = {
     "unchanged": gettext_lazy("inchangé"),
     "reject": gettext_lazy("rejeté"),
 }
-
-
-def _label(rows: Iterable[dict[str, Any]], column: str) -> str:
-    return getattr(rows, "labels", {}).get(column, column)
 
 
 def _validate_row(
@@ -767,7 +763,7 @@ def _plan_members(
         (lambda m: m.folded[:2], lambda s: _stored_folded(s)[:2]),
     ]
     for file_key, stored_key in matchers:
-        file_counts = defaultdict(int)
+        file_counts: dict[Any, int] = defaultdict(int)
         for m in pending:
             file_counts[file_key(m)] += 1
         by_key: dict[Any, list[Member]] = defaultdict(list)
@@ -811,10 +807,9 @@ def _plan_members(
     today = timezone.localdate()
     for s in stored:
         if s.left_on is None:
-            subject = str(_("membre %(name)s")) % {"name": f"{s.first_name} {s.last_name}"}
             changes.append(
                 Change(
-                    subject,
+                    str(_MemberSubject(f"{s.first_name} {s.last_name}")),
                     str(_("a quitté le ménage")),
                     "",
                     _text(today),

@@ -447,7 +447,7 @@ def _xlsx_sheets(
         for sheet in worksheets:
             if not hasattr(sheet, "reset_dimensions"):
                 continue  # a chart sheet
-            merges = _merged_ranges(data, sheet._worksheet_path)
+            merges = _merged_ranges(data, sheet._worksheet_path)  # type: ignore[attr-defined]
             yield sheet.title, _sheet_lines(sheet, merges, deadline)
     finally:
         workbook.close()
@@ -463,7 +463,7 @@ def _sheet_lines(
     rows = sheet.iter_rows(values_only=True, max_col=max_columns)
     # Cells of a merged range show its top-left value: filled as the rows pass.
     fill: dict[tuple[int, int], Any] = {}
-    by_top = {}
+    by_top: dict[int, list[tuple[int, int, int]]] = {}
     for top, left, bottom, right in merges:
         by_top.setdefault(top, []).append((left, bottom, right))
     number = 0
