@@ -30,7 +30,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.utils.translation import gettext_lazy as _lazy
 
 from apps.tenants.models import (
     Category,
@@ -571,9 +570,9 @@ def _plan_household(slsp: Any, data: HouseholdData, state: _State, w: _Writes) -
     # Household fields.
     household_changed = False
     for attribute, label, new in (
-        ("display_name", _lazy("nom du ménage"), data.display_name),
-        ("size", _lazy("taille"), len(data.members)),
-        ("language", _lazy("langue"), data.language),
+        ("display_name", gettext_lazy("nom du ménage"), data.display_name),
+        ("size", gettext_lazy("taille"), len(data.members)),
+        ("language", gettext_lazy("langue"), data.language),
     ):
         old = getattr(household, attribute)
         if old != new:
@@ -606,9 +605,9 @@ def _plan_unit(
         w.new_units[data.unit_key] = unit
         return unit
     for attribute, label in (
-        ("commune", _lazy("commune")),
-        ("district", _lazy("quartier / cité")),
-        ("category", _lazy("catégorie")),
+        ("commune", gettext_lazy("commune")),
+        ("district", gettext_lazy("quartier / cité")),
+        ("category", gettext_lazy("catégorie")),
     ):
         old, new = getattr(unit, attribute), getattr(data, attribute)
         if old != new:
@@ -645,7 +644,7 @@ def _plan_tenancy(
     tenancies = state.tenancies.get(household.pk, [])
     tenancy = next((t for t in tenancies if t.start_date == data.start_date), None)
     corrected = False
-    subject = _lazy("bail")
+    subject = gettext_lazy("bail")
     if tenancy is None and unit.pk:
         # The same unit's lease with another start date is the same lease, corrected:
         # the latest one there (an export lists each household's current lease).
@@ -697,10 +696,10 @@ def _plan_tenancy(
         tenancy.unit = unit
         changed = True
     for attribute, label in (
-        ("end_date", _lazy("fin du bail")),
-        ("category", _lazy("catégorie")),
-        ("accompanied", _lazy("locataire accompagné")),
-        ("public", _lazy("public spécifique")),
+        ("end_date", gettext_lazy("fin du bail")),
+        ("category", gettext_lazy("catégorie")),
+        ("accompanied", gettext_lazy("locataire accompagné")),
+        ("public", gettext_lazy("public spécifique")),
     ):
         old, new = getattr(tenancy, attribute), getattr(data, attribute)
         if old != new:
@@ -780,10 +779,10 @@ def _plan_members(
         subject = _MemberSubject(m.label)
         changed = False
         for attribute, label, new in (
-            ("first_name", _lazy("prénom"), m.first_name),
-            ("last_name", _lazy("nom"), m.last_name),
-            ("birth_year", _lazy("année de naissance"), m.birth_year),
-            ("relation", _lazy("lien"), m.relation),
+            ("first_name", gettext_lazy("prénom"), m.first_name),
+            ("last_name", gettext_lazy("nom"), m.last_name),
+            ("birth_year", gettext_lazy("année de naissance"), m.birth_year),
+            ("relation", gettext_lazy("lien"), m.relation),
         ):
             old = getattr(s, attribute)
             if old != new:

@@ -295,3 +295,13 @@ def rebuild_last_tenancies() -> None:
             "household_id, id, slsp_id, unit_id, category, start_date, end_date "
             "FROM tenants_tenancy ORDER BY household_id, start_date DESC, id DESC"
         )
+
+
+def forget_import_changes(household_id: int) -> int:
+    """Blank what the import history says about one household (names, old and new values,
+    its reference): for the retention erasure, which keeps rows but not identities."""
+    from apps.tenants.models import ImportChange
+
+    return ImportChange.objects.filter(household_id=household_id).update(
+        reference="", subject="", old="", new=""
+    )

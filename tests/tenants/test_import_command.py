@@ -101,3 +101,15 @@ def test_the_service_refuses_a_large_closure_without_its_count(world):
             ImportJob.Status.APPLIED
         )
         assert Tenancy.objects.filter(end_date__isnull=False).count() == 3
+
+
+def test_the_import_history_of_a_household_can_be_forgotten(world, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_file(line("R1")))
+    run(str(world.slsp_a.uuid), str(path))
+    path.write_bytes(csv_file(line("R1", first="Anné")))
+    run(str(world.slsp_a.uuid), str(path))
+    with scope(slsp=[world.slsp_a.pk]):
+        household = Household.objects.get()
+        assert services.forget_import_changes(household.pk) >= 2
+        assert not ImportChange.objects.exclude(old="", new="", subject="", reference="").exists()
