@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy
 from apps.core.uploads import check_zip_archive
 
 # Canonical column -> accepted header spellings (compared without accents or case).
-# No "entree"/"sortie": in an SLSP's file an "Entrée" column is the building's entrance
-# (A, B...), not the lease start.
+# No bare "entree"/"sortie": in an SLSP's file an "Entrée" column is the building's
+# entrance (A, B...), not the lease start; "Date d'entrée" says what it is.
 COLUMNS = {
     "reference": ["reference", "reference_bail", "ref", "reference_du_bail", "num_bail"],
     "nom": ["nom", "nom_de_famille"],
@@ -46,8 +46,14 @@ COLUMNS = {
     "commune": ["commune", "localite"],
     "cite": ["cite", "quartier", "quartier_cite"],
     "categorie": ["categorie", "type_logement", "categorie_logement"],
-    "debut_bail": ["debut_bail", "debut_du_bail", "date_debut", "date_debut_bail"],
-    "fin_bail": ["fin_bail", "fin_du_bail", "date_fin", "date_fin_bail"],
+    "debut_bail": [
+        *("debut_bail", "debut_du_bail", "date_debut", "date_debut_bail"),
+        *("date_entree", "date_d_entree"),
+    ],
+    "fin_bail": [
+        *("fin_bail", "fin_du_bail", "date_fin", "date_fin_bail"),
+        *("date_sortie", "date_de_sortie"),
+    ],
     "accompagne": ["accompagne", "locataire_accompagne"],
     "public": ["public", "public_specifique"],
     "langue": ["langue"],

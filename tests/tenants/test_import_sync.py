@@ -232,6 +232,11 @@ def test_an_entree_column_is_not_the_lease_start(world):
     assert result.summary["create"] == 1
     with scope(slsp=[world.slsp_a.pk]):
         assert Tenancy.objects.get().start_date == datetime.date(2021, 2, 1)
+    # "Date d'entrée" does say it is the lease start.
+    header = [("Date d'entrée" if h == "debut_bail" else h) for h in HEADER]
+    assert importer.read_rows(csv_file(line(start="01/02/2021"), header=header))[0][
+        "debut_bail"
+    ] == ("01/02/2021")
 
 
 # --- Too long for the database --------------------------------------------------------------
