@@ -446,3 +446,22 @@ def test_the_preview_page_has_a_bounded_number_of_queries(
     client.post(upload["Location"], {})
     with django_assert_max_num_queries(15):
         client.get(upload["Location"])
+
+
+def test_an_unknown_sheet_is_a_french_error_that_keeps_what_was_typed(client_for, world):
+    data = _xlsx({"Locataires": [HEADER, line()]})
+    client = client_for("referent_a")
+    response = client.post(
+        reverse("tenants:import"),
+        {
+            "slsp": world.slsp_a.pk,
+            "sheet": "Feuil9",
+            "file": SimpleUploadedFile("export.xlsx", data),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "pas de feuille « Feuil9 » (feuilles : Locataires)" in page
+    assert 'value="Feuil9"' in page
+    with scope(slsp=[world.slsp_a.pk]):
+        assert not ImportJob.objects.exists()
