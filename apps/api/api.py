@@ -244,6 +244,7 @@ def create_import(
     dry_run: bool = Form(True),  # noqa: B008
     full_export: bool = Form(False),  # noqa: B008
     confirm_end: bool = Form(False),  # noqa: B008
+    confirm_end_count: int | None = Form(None),  # noqa: B008
 ) -> Status[dict[str, Any]]:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     job = services.upload_import(
@@ -252,7 +253,9 @@ def create_import(
     services.log_api_reads(request, token, [job])
     out = _preview_out(job)
     if not dry_run:
-        job = services.apply_import(job, confirm_end=confirm_end)
+        job = services.apply_import(
+            job, confirm_end=confirm_end, confirm_end_count=confirm_end_count
+        )
         out |= _job_out(job)
     return Status(201, out)
 
@@ -280,7 +283,9 @@ def import_status(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     description=(
         "Comme le bouton de la page d'aperçu : appliqué tout de suite (200) ou, au-delà de "
         "2 000 lignes, mis en file d'attente (202, suivre l'état). confirm_end confirme la "
-        "clôture des baux absents d'un export complet."
+        "clôture des baux absents d'un export complet ; au-delà de la part "
+        "TENANT_IMPORT_MAX_CLOSE_SHARE des baux en cours, confirm_end_count doit valoir leur "
+        "nombre."
     ),
 )
 @in_account_scope
@@ -288,10 +293,11 @@ def apply_import(
     request: HttpRequest,
     uuid: UUID,
     confirm_end: bool = Form(False),  # noqa: B008
+    confirm_end_count: int | None = Form(None),  # noqa: B008
 ) -> Status[dict[str, Any]]:
     job = _job(request, uuid)
     services.log_api_reads(request, request.auth, [job])  # type: ignore[attr-defined]
-    job = services.apply_import(job, confirm_end=confirm_end)
+    job = services.apply_import(job, confirm_end=confirm_end, confirm_end_count=confirm_end_count)
     status = 200 if job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED) else 202
     return Status(status, _job_out(job))
 

@@ -33,8 +33,8 @@ class ImportJobOut(Schema):
 
 
 class ImportPreviewOut(ImportJobOut):
-    # The dry run's rejected lines (the first 1,000 lines of the file at most) and the
-    # references a full export would end.
+    # The dry run's rejected lines (all of them) and the references a full export would
+    # end.
     rejected: list[RowRejectOut]
     to_end: list[str]
 

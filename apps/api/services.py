@@ -168,9 +168,13 @@ def upload_import(token: ApiToken, *, filename: str, data: bytes, full_export: b
         raise ValidationError(str(exc)) from exc
 
 
-def apply_import(job: ImportJob, *, confirm_end: bool) -> ImportJob:
+def apply_import(
+    job: ImportJob, *, confirm_end: bool, confirm_end_count: int | None = None
+) -> ImportJob:
     """Apply a previewed job the way the web preview page does: small files at once, large
     ones queued for the worker (the caller polls the job's status)."""
     if job.status != ImportJob.Status.PREVIEWED:
         raise ValidationError(_("Cet import a déjà été appliqué, est en cours ou a échoué."))
-    return tenant_services.apply_or_queue(job, confirm_end=confirm_end)
+    return tenant_services.apply_or_queue(
+        job, confirm_end=confirm_end, confirm_end_count=confirm_end_count
+    )

@@ -1,365 +1,135 @@
-"""Import of the SLSP's rental-management export (CSV or XLSX), one row per member.
+"""Import of the SLSP's rental-management export as a sync: the export is the truth for
+what it contains.
 
-Rows sharing a tenancy reference form one household. `plan()` is the dry run: it
-says, row by row, what would be created, updated, left unchanged or rejected, and
-why. `apply()` re-plans inside one transaction and writes everything or nothing;
-importing the same file twice changes nothing. Reads and writes are batched so the
-cost grows with the file, not with round trips.
+Reading (file -> rows with the spreadsheet's line numbers) is `apps.tenants.reading`.
+Here rows become a plan, household by household: created, modified (each change as
+"ancien -> nouveau"), unchanged or rejected (each line with its reason), and, for a full
+export, the current leases it would close. `plan()` is the dry run; `apply()` re-plans
+inside one transaction and writes everything or nothing; importing the same file twice
+changes nothing.
+
+Sync rules: a household is known by its reference's key (case, spaces and leading zeros
+do not count, see `models.reference_key`); members who left are ended, not deleted; a
+first name or surname whose accents or case were fixed is corrected in place; a lease
+whose start date changed in the same unit is the same lease, corrected. Reads and writes
+are batched so the cost grows with the file, not with round trips.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
 import datetime
-import io
-import pyexpat
 import re
-import time
-import unicodedata
-import zipfile
-import zlib
 from collections import defaultdict
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from apps.core.uploads import check_zip_archive
-from apps.tenants.models import Category, Household, HousingUnit, Language, Member, Tenancy
+from apps.tenants.models import (
+    Category,
+    Household,
+    HousingUnit,
+    ImportChange,
+    ImportJob,
+    Language,
+    Member,
+    Tenancy,
+    reference_key,
+)
+from apps.tenants.reading import (  # noqa: F401  (the importer's public reading API)
+    COLUMNS,
+    LINE,
+    REQUIRED,
+    ImportFileError,
+    Rows,
+    _key,
+    limit,
+    read_rows,
+)
 
-# Canonical column -> accepted header spellings (compared without accents or case).
-COLUMNS = {
-    "reference": ["reference", "reference_bail", "ref", "reference_du_bail", "num_bail"],
-    "nom": ["nom", "nom_de_famille"],
-    "prenom": ["prenom"],
-    "annee_naissance": ["annee_naissance", "annee_de_naissance", "naissance"],
-    "lien": ["lien", "lien_de_parente", "relation"],
-    "adresse": ["adresse", "rue"],
-    "code_postal": ["code_postal", "cp"],
-    "commune": ["commune", "localite"],
-    "cite": ["cite", "quartier", "quartier_cite"],
-    "categorie": ["categorie", "type_logement", "categorie_logement"],
-    "debut_bail": ["debut_bail", "debut_du_bail", "date_debut", "entree"],
-    "fin_bail": ["fin_bail", "fin_du_bail", "date_fin", "sortie"],
-    "accompagne": ["accompagne", "locataire_accompagne"],
-    "public": ["public", "public_specifique"],
-    "langue": ["langue"],
-}
-REQUIRED = [
-    "reference",
-    "nom",
-    "prenom",
-    "adresse",
-    "code_postal",
-    "commune",
-    "categorie",
-    "debut_bail",
-]
 YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true", "ja"}
 NO = {"non", "n", "no", "0", "", "faux", "false", "nein"}
 
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (format, encoding, headers)."""
-
-
-def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-CATEGORY_BY_KEY = {}
-for value, label in Category.choices:
-    CATEGORY_BY_KEY[_key(value)] = value
-    CATEGORY_BY_KEY[_key(str(label))] = value
+CATEGORY_BY_KEY: dict[str, str] = {}
+for _value, _category_label in Category.choices:
+    CATEGORY_BY_KEY[_key(_value)] = _value
+    CATEGORY_BY_KEY[_key(str(_category_label))] = _value
 CATEGORY_BY_KEY.update({"social": Category.SOCIAL, "utilite_publique": Category.SOCIAL})
-HEADER_BY_KEY = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+
+# Each column's length limit is its database column's: a longer value rejects the line in
+# the preview instead of failing the whole apply.
+_MAX_LENGTH_FIELDS: dict[str, tuple[Any, str]] = {
+    "reference": (Household, "reference"),
+    "nom": (Member, "last_name"),
+    "prenom": (Member, "first_name"),
+    "lien": (Member, "relation"),
+    "adresse": (HousingUnit, "address"),
+    "commune": (HousingUnit, "commune"),
+    "cite": (HousingUnit, "district"),
+    "public": (Tenancy, "public"),
+}
+MAX_LENGTHS = {
+    column: model._meta.get_field(name).max_length
+    for column, (model, name) in _MAX_LENGTH_FIELDS.items()
+}
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 5  # a lease signed ahead of its start, not a typo'd century
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
-# --- reading ---------------------------------------------------------------------
-#
-# A file is read as a stream of lines and refused as soon as a limit is passed, never
-# after building everything: an export of one SLSP is ~25,000 lines (10,000 homes),
-# a hostile file can declare millions. Each limit can be tuned in the settings
-# (TENANTS_IMPORT_<NAME>).
-
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000  # lines with data (members)
-MAX_BLANK_LINES = 1_000  # blank lines tolerated on top (an export rarely has any)
-MAX_COLUMNS = 100  # columns read; anything further right is ignored
-MAX_LINE_CHARS = 10_000  # CSV: one physical line
-MAX_CELLS_PER_ROW = 1_000  # XLSX: cells written in one row element
-# XLSX members once decompressed: a worksheet streams, other parts are loaded whole.
-MAX_SHEET_BYTES = 150 * 1024 * 1024
-MAX_PART_BYTES = 24 * 1024 * 1024
-MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
-READ_SECONDS = 15.0  # in a web request (gunicorn gives up at 30 s)
-WORKER_READ_SECONDS = 120.0  # in the worker, re-reading a file already accepted
-
-
-def limit(name: str) -> Any:
-    return getattr(settings, f"TENANTS_IMPORT_{name}", globals()[name])
-
-
-class _Deadline:
-    """A monotonic deadline checked while iterating: a slow file is refused, not waited for."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def check(self) -> None:
-        if time.monotonic() > self.at:
-            raise ImportFileError(
-                _(
-                    "Le fichier est trop long à lire (plus de %(s)s secondes) : enregistrez-le "
-                    "en CSV ou découpez-le en plusieurs fichiers."
-                )
-                % {"s": f"{self.seconds:g}"}
-            )
-
-
-def _too_many_lines() -> ImportFileError:
-    return ImportFileError(
-        _("Le fichier dépasse %(n)s lignes : découpez-le en plusieurs fichiers.")
-        % {"n": f"{limit('MAX_ROWS'):,}".replace(",", "\u202f")}
-    )
-
-
-def read_rows(data: bytes, filename: str = "", *, seconds: float | None = None) -> list[dict]:
-    """Rows as dicts keyed by canonical column, from CSV (UTF-8 or cp1252, ; or ,) or XLSX.
-
-    Refuses (ImportFileError, in French) a file over the size, line or column limits, a
-    decompression bomb, or one that takes longer than `seconds` to read."""
-    if not data:
-        raise ImportFileError(_("Le fichier est vide."))
-    if len(data) > limit("MAX_BYTES"):
-        raise ImportFileError(
-            _("Le fichier dépasse %(mb)s Mo.") % {"mb": limit("MAX_BYTES") // (1024 * 1024)}
-        )
-    deadline = _Deadline(limit("READ_SECONDS") if seconds is None else seconds)
-    lines = _xlsx_lines(data, deadline) if data[:4] == b"PK\x03\x04" else _csv_lines(data, deadline)
-    with contextlib.closing(lines):
-        return _collect(lines, deadline)
-
-
-def _collect(lines: Iterator[Sequence[Any]], deadline: _Deadline) -> list[dict]:
-    first = next(lines, None)
-    if first is None:
-        raise ImportFileError(_("Le fichier ne contient aucune ligne."))
-    header = [HEADER_BY_KEY.get(_key(h), "") for h in first]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFileError(
-            _("Colonnes obligatoires absentes : %(cols)s. Vérifiez la ligne d'en-tête.")
-            % {"cols": ", ".join(missing)}
-        )
-    max_rows = limit("MAX_ROWS")
-    max_lines = max_rows + limit("MAX_BLANK_LINES")
-    rows: list[dict] = []
-    for count, values in enumerate(lines, start=1):
-        deadline.check()
-        if count > max_lines:
-            raise _too_many_lines()
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        if len(rows) == max_rows:
-            raise _too_many_lines()
-        rows.append({col: _cell(v) for col, v in zip(header, values, strict=False) if col})
-    return rows
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-_ENCODING_ERROR = gettext_lazy(
-    "Encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows (ANSI)."
-)
-
-
-def _csv_lines(data: bytes, deadline: _Deadline) -> Generator[list[str], None, None]:
-    """CSV rows, decoded and split as they are read (never the whole text in memory)."""
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(str(_ENCODING_ERROR))
-    encoding = next((e for e in ("utf-8-sig", "cp1252") if _decodes(data, e, deadline)), None)
-    if encoding is None:
-        raise ImportFileError(str(_ENCODING_ERROR))
-    max_chars = limit("MAX_LINE_CHARS")
-    max_columns = limit("MAX_COLUMNS")
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    first_line = text.readline(max_chars + 1)
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-
-    def physical_lines() -> Iterator[str]:
-        line, number = first_line, 1
-        while line:
-            if len(line) > max_chars:
-                raise ImportFileError(
-                    _("La ligne %(n)s dépasse %(max)s caractères : le fichier est refusé.")
-                    % {"n": number, "max": max_chars}
-                )
-            yield line
-            line, number = text.readline(max_chars + 1), number + 1
-
-    try:
-        for row in csv.reader(physical_lines(), delimiter=delimiter):
-            yield row[:max_columns]
-    except csv.Error as exc:
-        raise ImportFileError(_("Le fichier CSV est mal formé : %(err)s") % {"err": exc}) from exc
-
-
-def _decodes(data: bytes, encoding: str, deadline: _Deadline) -> bool:
-    """Whether the bytes decode, checked by chunks so that no full copy of the text is built."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    chunk = 1024 * 1024
-    try:
-        for start in range(0, len(data), chunk):
-            deadline.check()
-            decoder.decode(data[start : start + chunk])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _sheet_part_limit(name: str) -> int:
-    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-        return limit("MAX_SHEET_BYTES")
-    return limit("MAX_PART_BYTES")
-
-
-def _xlsx_lines(data: bytes, deadline: _Deadline) -> Generator[tuple[Any, ...], None, None]:
-    """XLSX rows, streamed. The archive's sizes and every XML part's rows are checked
-    before openpyxl opens it (openpyxl parses each sheet once when it opens the
-    workbook, to size it, if the sheet declares no dimension); then the declared
-    dimension is ignored and no row is padded past MAX_COLUMNS."""
-    from openpyxl import load_workbook
-
-    try:
-        check_zip_archive(
-            io.BytesIO(data),
-            max_total_bytes=limit("MAX_ARCHIVE_BYTES"),
-            max_member_bytes=_sheet_part_limit,
-        )
-    except ValidationError as exc:
-        raise ImportFileError(exc.messages[0]) from exc
-    _scan_archive(data, deadline)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a corrupt archive
-        raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
-    try:
-        # The <dimension> is the writer's claim (A1:XFD1048576 makes openpyxl pad every
-        # row to 16,384 cells and invent a million empty rows): read what is there.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True, max_col=limit("MAX_COLUMNS"))
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:  # a damaged sheet fails half-way
-                raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
-            yield row
-    finally:
-        workbook.close()
-
-
-class _Refused(Exception):
-    pass
-
-
-def _scan_archive(data: bytes, deadline: _Deadline) -> None:
-    """Scan every XML part with expat (C speed, constant memory) before openpyxl builds
-    anything: a part with too many rows, a row with too many cells (openpyxl holds a
-    row whole) or a DOCTYPE (entity tricks; an XLSX part never has one) is refused in a
-    fraction of a second. A part is XML by its name or, whatever its name (a relation
-    may point anywhere), by its first byte."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.infolist():
-                if member.is_dir():
-                    continue
-                with archive.open(member) as source:
-                    head = source.read(64)
-                is_xml = member.filename.lower().endswith((".xml", ".rels", ".vml"))
-                if is_xml or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-                    _scan_part(archive, member, deadline)
-    except _Refused as exc:
-        raise ImportFileError(exc.args[0]) from None
-    except (
-        pyexpat.ExpatError,
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        RuntimeError,  # an encrypted member
-        NotImplementedError,  # a compression method zipfile cannot read
-    ) as exc:
-        raise ImportFileError(_("Le classeur Excel est illisible.")) from exc
-
-
-def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Deadline) -> None:
-    max_lines = limit("MAX_ROWS") + limit("MAX_BLANK_LINES") + 1
-    max_cells = limit("MAX_CELLS_PER_ROW")
-    counts = {"rows": 0, "cells": 0}
-
-    def start(name: str, attributes: Any) -> None:
-        local = name.rpartition("}")[2]
-        if local == "row":
-            counts["rows"] += 1
-            counts["cells"] = 0
-            if counts["rows"] > max_lines:
-                raise _Refused(str(_too_many_lines()))
-        elif local == "c":
-            counts["cells"] += 1
-            if counts["cells"] > max_cells:
-                raise _Refused(
-                    _("Une ligne du classeur a plus de %(n)s cellules : le fichier est refusé.")
-                    % {"n": max_cells}
-                )
-
-    def no_doctype(*args: Any) -> None:
-        raise _Refused(_("Le classeur Excel est illisible."))
-
-    parser = pyexpat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = no_doctype
-    with archive.open(member) as source:
-        while chunk := source.read(256 * 1024):
-            deadline.check()
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
+def max_close_share() -> float:
+    """Above this share of the current leases, closing needs the count typed back."""
+    return float(getattr(settings, "TENANT_IMPORT_MAX_CLOSE_SHARE", 0.10))
 
 
 # --- validating --------------------------------------------------------------------
 
 
-def parse_date(value: str) -> datetime.date:
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value.strip())
+def parse_date(value: str, today: datetime.date | None = None) -> datetime.date:
+    text = value.strip()
+    # An Excel serial number (a date cell formatted as a number, or saved as CSV so).
+    serial = re.fullmatch(r"(\d{1,6})(?:[.,]0+)?", text)
+    if serial:
+        try:
+            parsed = EXCEL_EPOCH + datetime.timedelta(days=int(serial.group(1)))
+        except OverflowError:
+            raise ValueError(_("date « %(v)s » impossible") % {"v": value}) from None
+        return _in_bounds(parsed, value, today)
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if not match:
         raise ValueError(_("date « %(v)s » attendue au format jj/mm/aaaa") % {"v": value})
     day, month, year = (int(g) for g in match.groups())
     try:
-        return datetime.date(year, month, day)
+        parsed = datetime.date(year, month, day)
     except ValueError:
         raise ValueError(_("date « %(v)s » impossible") % {"v": value}) from None
+    return _in_bounds(parsed, value, today)
+
+
+def _in_bounds(day: datetime.date, value: str, today: datetime.date | None) -> datetime.date:
+    today = today or timezone.localdate()
+    latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValueError(
+            _("date « %(v)s » hors des limites plausibles (%(a)s – %(b)s)")
+            % {
+                "v": value,
+                "a": EARLIEST_DATE.strftime("%d/%m/%Y"),
+                "b": latest.strftime("%d/%m/%Y"),
+            }
+        )
+    return day
+
+
+def _fold(text: str) -> str:
+    """A name as accents, case and punctuation do not change it."""
+    return _key(text)
 
 
 @dataclass
@@ -370,8 +140,16 @@ class MemberData:
     relation: str
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str, int | None]:
         return (self.first_name.lower(), self.last_name.lower(), self.birth_year)
+
+    @property
+    def folded(self) -> tuple[str, str, int | None]:
+        return (_fold(self.first_name), _fold(self.last_name), self.birth_year)
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 @dataclass
@@ -388,9 +166,34 @@ class HouseholdData:
     public: str
     language: str
     members: list[MemberData] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
-    def tenancy_values(self):
-        return (self.end_date, self.category, self.accompanied, self.public)
+    @property
+    def key(self) -> str:
+        return reference_key(self.reference)
+
+    @property
+    def unit_key(self) -> tuple[str, str]:
+        return (self.address, self.postal_code)
+
+    @property
+    def display_name(self) -> str:
+        head = self.members[0]
+        return f"{head.last_name} {head.first_name}".strip()
+
+    def fields(self) -> tuple[Any, ...]:
+        return (
+            self.address,
+            self.postal_code,
+            self.commune,
+            self.district,
+            self.category,
+            self.start_date,
+            self.end_date,
+            self.accompanied,
+            self.public,
+            self.language,
+        )
 
 
 @dataclass
@@ -407,17 +210,29 @@ class RowResult:
 
 ACTION_LABELS = {
     "create": gettext_lazy("à créer"),
-    "update": gettext_lazy("à mettre à jour"),
+    "update": gettext_lazy("à modifier"),
     "unchanged": gettext_lazy("inchangé"),
     "reject": gettext_lazy("rejeté"),
 }
 
 
-def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, list[str]]:
+def _validate_row(
+    row: dict[str, Any], labels: dict[str, str], today: datetime.date
+) -> tuple[HouseholdData | None, MemberData | None, list[str]]:
+    def name(column: str) -> str:
+        return labels.get(column, column)
+
     errors = []
     for column in REQUIRED:
         if not row.get(column):
-            errors.append(_("« %(col)s » est vide") % {"col": column})
+            errors.append(_("« %(col)s » est vide") % {"col": name(column)})
+    for column, max_length in MAX_LENGTHS.items():
+        value = row.get(column, "")
+        if len(value) > max_length:
+            errors.append(
+                _("« %(col)s » dépasse %(max)s caractères (%(n)s)")
+                % {"col": name(column), "max": max_length, "n": len(value)}
+            )
     category = CATEGORY_BY_KEY.get(_key(row.get("categorie", "")))
     if row.get("categorie") and not category:
         errors.append(_("catégorie inconnue « %(v)s »") % {"v": row["categorie"]})
@@ -428,9 +243,9 @@ def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, l
     for column in ("debut_bail", "fin_bail"):
         if row.get(column):
             try:
-                parsed = parse_date(row[column])
+                parsed = parse_date(row[column], today)
             except ValueError as exc:
-                errors.append(f"{column} : {exc}")
+                errors.append(f"{name(column)} : {exc}")
                 continue
             if column == "debut_bail":
                 start = parsed
@@ -442,7 +257,7 @@ def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, l
     if row.get("annee_naissance"):
         try:
             birth_year = int(row["annee_naissance"])
-            if not 1900 <= birth_year <= timezone.localdate().year:
+            if not 1900 <= birth_year <= today.year:
                 raise ValueError
         except ValueError:
             errors.append(
@@ -451,7 +266,7 @@ def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, l
             birth_year = None
     accompanied = _key(row.get("accompagne", ""))
     if accompanied not in YES | NO:
-        errors.append(_("« accompagne » doit valoir oui ou non"))
+        errors.append(_("« %(col)s » doit valoir oui ou non") % {"col": name("accompagne")})
     language = _key(row.get("langue", "")) or Language.FR
     if language not in Language.values:
         errors.append(_("langue « %(v)s » inconnue (fr, de, nl)") % {"v": row["langue"]})
@@ -479,257 +294,665 @@ def _validate_row(row: dict) -> tuple[HouseholdData | None, MemberData | None, l
 
 
 @dataclass
+class Change:
+    """One field's change as the preview and the history show it."""
+
+    subject: str  # "ménage", "bail", "logement", "membre Anne Dupont"
+    field: str
+    old: str
+    new: str
+    kind: str = ImportChange.Kind.MODIFIED
+
+
+@dataclass
+class HouseholdPlan:
+    """What the import does to one household (the preview's unit)."""
+
+    reference: str
+    key: str
+    action: str  # create, update, unchanged
+    name: str
+    address: str
+    postal_code: str
+    commune: str
+    category: str
+    members: list[str]
+    lines: list[int]
+    changes: list[Change] = field(default_factory=list)
+    stored_reference: str = ""  # when the file's spelling differs from the stored one
+    outside_territory: bool = False
+    household: Household | None = None  # the row written (not kept in the preview cache)
+
+    @property
+    def category_label(self) -> str:
+        return str(Category(self.category).label) if self.category in Category.values else ""
+
+
+@dataclass
+class _Writes:
+    """The rows the apply writes, built by the planner (nothing is saved while planning)."""
+
+    new_units: dict[tuple[str, str], HousingUnit] = field(default_factory=dict)
+    changed_units: dict[int, HousingUnit] = field(default_factory=dict)
+    new_households: list[Household] = field(default_factory=list)
+    changed_households: list[Household] = field(default_factory=list)
+    new_tenancies: list[tuple[Tenancy, Household, HousingUnit]] = field(default_factory=list)
+    changed_tenancies: list[Tenancy] = field(default_factory=list)
+    new_members: list[tuple[Member, Household]] = field(default_factory=list)
+    changed_members: list[Member] = field(default_factory=list)
+
+
+@dataclass
 class ImportPlan:
     rows: list[RowResult]
-    households: dict[str, HouseholdData]
-    to_end: list[str]  # references whose current tenancy a full export would end
+    households: dict[str, HouseholdData]  # by reference key
+    plans: list[HouseholdPlan]
+    to_end: list[str]  # references whose current tenancy a full export would close
+    current_leases: int = 0
+    writes: _Writes = field(default_factory=_Writes)
+    closed: list[tuple[Household, datetime.date]] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
     @property
-    def summary(self) -> dict:
-        return {a: self.count(a) for a in ACTION_LABELS} | {"to_end": len(self.to_end)}
+    def needs_count_confirmation(self) -> bool:
+        """Closing this many leases is out of the ordinary: the user types the count."""
+        return bool(self.to_end) and len(self.to_end) > max_close_share() * self.current_leases
+
+    @property
+    def applicable(self) -> bool:
+        return any(p.action != "unchanged" for p in self.plans) or bool(self.to_end)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        by_action = {a: sum(1 for p in self.plans if p.action == a) for a in ACTION_LABELS}
+        rejected_households = {r.reference for r in self.rows if r.action == "reject"}
+        return by_action | {
+            "reject": self.count("reject"),
+            "rejected_households": len(rejected_households),
+            "lines": len(self.rows),
+            "to_end": len(self.to_end),
+            "current_leases": self.current_leases,
+            "outside_territory": sum(1 for p in self.plans if p.outside_territory),
+        }
 
 
 def _silent(percent: int) -> None:
     pass
 
 
-def plan(slsp, rows: list[dict], *, full: bool = False, progress=_silent) -> ImportPlan:
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def plan(
+    slsp: Any,
+    rows: list[dict[str, Any]],
+    *,
+    full: bool = False,
+    progress: Callable[[int], None] = _silent,
+) -> ImportPlan:
     """The dry run. `progress(percent)` is called now and then (0-100 of the planning)."""
+    labels = getattr(rows, "labels", {})
+    today = timezone.localdate()
     results: list[RowResult] = []
     groups: dict[str, HouseholdData] = {}
-    lines_by_ref: dict[str, list[int]] = defaultdict(list)
-    bad_refs: set[str] = set()
+    spellings: dict[str, set[str]] = defaultdict(set)
+    bad_keys: set[str] = set()
+    file_keys: set[str] = set()  # every reference in the file, rejected lines included
     step = max(1, len(rows) // 20)
-    for index, row in enumerate(rows, start=2):  # line 1 is the header
+    for index, row in enumerate(rows):
+        line = row.get(LINE, index + 2)
         if index % step == 0:
             progress(min(99, 100 * index // max(1, len(rows))))
         reference = row.get("reference", "")
-        household, member, errors = _validate_row(row)
+        key = reference_key(reference)
+        if reference:
+            file_keys.add(key)
+        household, member, errors = _validate_row(row, labels, today)
         if household is None or member is None:
-            results.append(RowResult(index, reference, "reject", errors))
-            bad_refs.add(reference)
+            results.append(RowResult(line, reference, "reject", errors))
+            bad_keys.add(key)
             continue
-        lines_by_ref[reference].append(index)
-        existing = groups.get(reference)
+        spellings[key].add(reference)
+        existing = groups.get(key)
         if existing is None:
-            groups[reference] = household
+            groups[key] = household
             existing = household
-        elif _household_fields(existing) != _household_fields(household):
+        elif existing.fields() != household.fields():
             results.append(
                 RowResult(
-                    index, reference, "reject", [_("contredit une ligne précédente du même bail")]
+                    line, reference, "reject", [_("contredit une ligne précédente du même bail")]
                 )
             )
-            bad_refs.add(reference)
+            bad_keys.add(key)
             continue
         if any(m.key == member.key for m in existing.members):
-            results.append(RowResult(index, reference, "reject", [_("membre en double")]))
-            bad_refs.add(reference)
+            results.append(RowResult(line, reference, "reject", [_("membre en double")]))
+            bad_keys.add(key)
             continue
         existing.members.append(member)
-        results.append(RowResult(index, reference, "pending"))
+        existing.lines.append(line)
+        results.append(RowResult(line, reference, "pending"))
+
+    # Two spellings of one key in one file (`009901` and `9901`): which is right is the
+    # user's call, not ours.
+    for key, names in spellings.items():
+        if len(names) > 1:
+            bad_keys.add(key)
+            reason = _("les références %(refs)s désignent le même ménage : uniformisez-les") % {
+                "refs": ", ".join(f"« {n} »" for n in sorted(names))
+            }
+            for result in results:
+                if result.action == "pending" and reference_key(result.reference) == key:
+                    result.action = "reject"
+                    result.reasons.append(reason)
+
+    state = _existing_state(slsp, groups)
+    for key, households in state.conflicts.items():
+        if key in groups:
+            bad_keys.add(key)
+            reason = _(
+                "plusieurs ménages enregistrés ont cette référence (%(refs)s) : corrigez-les "
+                "avant d'importer"
+            ) % {"refs": ", ".join(sorted(h.reference for h in households))}
+            for result in results:
+                if result.action == "pending" and reference_key(result.reference) == key:
+                    result.action = "reject"
+                    result.reasons.append(reason)
 
     # A household is imported whole or not at all.
-    for reference in bad_refs:
-        groups.pop(reference, None)
+    for key in bad_keys:
+        groups.pop(key, None)
     for result in results:
-        if result.action == "pending" and result.reference in bad_refs:
+        if result.action == "pending" and reference_key(result.reference) in bad_keys:
             result.action = "reject"
             result.reasons.append(_("une autre ligne de ce bail est rejetée"))
 
-    state = _existing_state(slsp, groups.keys())
-    actions = {ref: _action_for(data, state) for ref, data in groups.items()}
+    territory = {_fold(c) for c in (getattr(slsp, "communes_served", None) or [])}
+    writes = _Writes()
+    plans = []
+    for data in groups.values():
+        household_plan = _plan_household(slsp, data, state, writes)
+        household_plan.outside_territory = bool(territory) and _fold(data.commune) not in territory
+        plans.append(household_plan)
+    actions = {p.key: p.action for p in plans}
     for result in results:
         if result.action == "pending":
-            result.action = actions[result.reference]
-    to_end = []
+            result.action = actions[reference_key(result.reference)]
+
+    to_end: list[str] = []
+    current = 0
     if full:
-        current = Tenancy.objects.filter(slsp=slsp).current(timezone.localdate())
-        to_end = sorted(
-            set(current.values_list("household__reference", flat=True)) - set(groups) - bad_refs
+        leases = list(
+            Tenancy.objects.filter(slsp=slsp)
+            .current(timezone.localdate())
+            .values_list("household__reference", flat=True)
         )
-    return ImportPlan(results, groups, to_end)
-
-
-def _household_fields(h: HouseholdData):
-    return (
-        h.address,
-        h.postal_code,
-        h.commune,
-        h.district,
-        h.category,
-        h.start_date,
-        h.end_date,
-        h.accompanied,
-        h.public,
-        h.language,
-    )
+        current = len(set(leases))
+        # Never close a lease whose reference appears anywhere in the file.
+        to_end = sorted({r for r in leases if reference_key(r) not in file_keys})
+    return ImportPlan(results, groups, plans, to_end, current, writes)
 
 
 @dataclass
 class _State:
-    households: dict[str, Household]
+    households: dict[str, Household]  # by key
+    conflicts: dict[str, list[Household]]
     units: dict[tuple[str, str], HousingUnit]
-    tenancies: dict[tuple[int, datetime.date], Tenancy]
-    members: dict[int, dict[tuple[str, str, int | None], Member]]
+    tenancies: dict[int, list[Tenancy]]  # by household id
+    members: dict[int, list[Member]]  # by household id
 
 
-def _existing_state(slsp, references) -> _State:
-    households = {
-        h.reference: h for h in Household.objects.filter(slsp=slsp, reference__in=list(references))
-    }
+def _existing_state(slsp: Any, groups: dict[str, HouseholdData]) -> _State:
+    keys = list(groups)
+    raw = [d.reference for d in groups.values()]
+    found: dict[str, list[Household]] = defaultdict(list)
+    for household in Household.objects.filter(slsp=slsp).filter(
+        Q(reference_key__in=keys) | Q(reference__in=raw)
+    ):
+        found[reference_key(household.reference)].append(household)
+    households = {k: v[0] for k, v in found.items() if len(v) == 1}
+    conflicts = {k: v for k, v in found.items() if len(v) > 1}
     ids = [h.pk for h in households.values()]
-    tenancies = {
-        (t.household_id, t.start_date): t for t in Tenancy.objects.filter(household_id__in=ids)
-    }
-    members: defaultdict[int, dict[tuple[str, str, int | None], Member]] = defaultdict(dict)
-    for m in Member.objects.filter(household_id__in=ids):
-        members[m.household_id][(m.first_name.lower(), m.last_name.lower(), m.birth_year)] = m
+    tenancies: dict[int, list[Tenancy]] = defaultdict(list)
+    for tenancy in Tenancy.objects.filter(household_id__in=ids).order_by("start_date"):
+        tenancies[tenancy.household_id].append(tenancy)
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(household_id__in=ids).order_by("pk"):
+        members[member.household_id].append(member)
     units = {(u.address, u.postal_code): u for u in HousingUnit.objects.filter(slsp=slsp)}
-    return _State(households, units, tenancies, members)
+    return _State(households, conflicts, units, tenancies, members)
 
 
-def _action_for(data: HouseholdData, state: _State) -> str:
-    household = state.households.get(data.reference)
-    if household is None:
-        return "create"
-    tenancy = state.tenancies.get((household.pk, data.start_date))
-    unit = state.units.get((data.address, data.postal_code))
-    known = state.members.get(household.pk, {})
-    unchanged = (
-        tenancy is not None
-        and unit is not None
-        and tenancy.unit_id == unit.pk
-        and (tenancy.end_date, tenancy.category, tenancy.accompanied, tenancy.public)
-        == data.tenancy_values()
-        and (unit.commune, unit.district, unit.category)
-        == (data.commune, data.district, data.category)
-        and household.language == data.language
-        and household.size == len(data.members)
-        and all(m.key in known for m in data.members)
+def _plan_household(slsp: Any, data: HouseholdData, state: _State, w: _Writes) -> HouseholdPlan:
+    household = state.households.get(data.key)
+    result = HouseholdPlan(
+        reference=data.reference,
+        key=data.key,
+        action="create" if household is None else "unchanged",
+        name=data.display_name,
+        address=data.address,
+        postal_code=data.postal_code,
+        commune=data.commune,
+        category=data.category,
+        members=[m.label for m in data.members],
+        lines=data.lines,
     )
-    return "unchanged" if unchanged else "update"
+    changes = result.changes
+    unit = _plan_unit(slsp, data, state, w, changes)
+
+    if household is None:
+        household = Household(
+            slsp=slsp,
+            reference=data.reference,
+            size=len(data.members),
+            language=data.language,
+            display_name=data.display_name,
+        )
+        w.new_households.append(household)
+        result.household = household
+        _new_tenancy(slsp, data, household, unit, w)
+        for member in data.members:
+            _new_member(slsp, member, household, w)
+        return result
+
+    result.household = household
+    if household.reference != data.reference:
+        result.stored_reference = household.reference
+    # Household fields.
+    household_changed = False
+    for attribute, label, new in (
+        ("display_name", gettext_lazy("nom du ménage"), data.display_name),
+        ("size", gettext_lazy("taille"), len(data.members)),
+        ("language", gettext_lazy("langue"), data.language),
+    ):
+        old = getattr(household, attribute)
+        if old != new:
+            changes.append(Change(str(_("ménage")), str(label), _text(old), _text(new)))
+            setattr(household, attribute, new)
+            household_changed = True
+    if household_changed:
+        w.changed_households.append(household)
+
+    _plan_tenancy(slsp, data, household, unit, state, w, changes)
+    _plan_members(slsp, data, household, state, w, changes)
+    if changes:
+        result.action = "update"
+    return result
+
+
+def _plan_unit(
+    slsp: Any, data: HouseholdData, state: _State, w: _Writes, changes: list[Change]
+) -> HousingUnit:
+    unit = state.units.get(data.unit_key) or w.new_units.get(data.unit_key)
+    if unit is None:
+        unit = HousingUnit(
+            slsp=slsp,
+            address=data.address,
+            postal_code=data.postal_code,
+            commune=data.commune,
+            district=data.district,
+            category=data.category,
+        )
+        w.new_units[data.unit_key] = unit
+        return unit
+    for attribute, label in (
+        ("commune", gettext_lazy("commune")),
+        ("district", gettext_lazy("quartier / cité")),
+        ("category", gettext_lazy("catégorie")),
+    ):
+        old, new = getattr(unit, attribute), getattr(data, attribute)
+        if old != new:
+            changes.append(Change(str(_("logement")), str(label), _text(old), _text(new)))
+            setattr(unit, attribute, new)
+            if unit.pk:
+                w.changed_units[unit.pk] = unit
+    return unit
+
+
+def _new_tenancy(
+    slsp: Any, data: HouseholdData, household: Household, unit: HousingUnit, w: _Writes
+) -> None:
+    tenancy = Tenancy(
+        slsp=slsp,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        category=data.category,
+        accompanied=data.accompanied,
+        public=data.public,
+    )
+    w.new_tenancies.append((tenancy, household, unit))
+
+
+def _plan_tenancy(
+    slsp: Any,
+    data: HouseholdData,
+    household: Household,
+    unit: HousingUnit,
+    state: _State,
+    w: _Writes,
+    changes: list[Change],
+) -> None:
+    tenancies = state.tenancies.get(household.pk, [])
+    tenancy = next((t for t in tenancies if t.start_date == data.start_date), None)
+    corrected = False
+    subject = gettext_lazy("bail")
+    if tenancy is None and unit.pk:
+        # The same unit's lease with another start date is the same lease, corrected:
+        # the latest one there (an export lists each household's current lease).
+        same_unit = [t for t in tenancies if t.unit_id == unit.pk]
+        if same_unit:
+            tenancy = same_unit[-1]
+            changes.append(
+                Change(
+                    str(subject),
+                    str(_("début du bail")),
+                    _text(tenancy.start_date),
+                    _text(data.start_date),
+                )
+            )
+            tenancy.start_date = data.start_date
+            w.changed_tenancies.append(tenancy)
+            corrected = True
+    if tenancy is None:
+        # A move: the lease in the other unit ends the day before the new one starts.
+        for old in tenancies:
+            still_open = old.end_date is None or old.end_date >= data.start_date
+            if still_open and old.start_date < data.start_date:
+                end = data.start_date - datetime.timedelta(days=1)
+                changes.append(
+                    Change(
+                        f"{subject!s} {old.start_date:%d/%m/%Y}",
+                        str(_("fin du bail")),
+                        _text(old.end_date),
+                        _text(end),
+                        ImportChange.Kind.ENDED,
+                    )
+                )
+                old.end_date = end
+                w.changed_tenancies.append(old)
+        changes.append(
+            Change(
+                str(subject),
+                str(_("nouveau bail")),
+                "",
+                _text(data.start_date),
+                ImportChange.Kind.CREATED,
+            )
+        )
+        _new_tenancy(slsp, data, household, unit, w)
+        return
+    changed = corrected
+    if tenancy.unit_id != unit.pk:
+        changes.append(Change(str(subject), str(_("logement")), str(tenancy.unit), data.address))
+        tenancy.unit = unit
+        changed = True
+    for attribute, label in (
+        ("end_date", gettext_lazy("fin du bail")),
+        ("category", gettext_lazy("catégorie")),
+        ("accompanied", gettext_lazy("locataire accompagné")),
+        ("public", gettext_lazy("public spécifique")),
+    ):
+        old, new = getattr(tenancy, attribute), getattr(data, attribute)
+        if old != new:
+            changes.append(Change(str(subject), str(label), _text(old), _text(new)))
+            setattr(tenancy, attribute, new)
+            changed = True
+    if changed and not corrected:
+        w.changed_tenancies.append(tenancy)
+
+
+def _new_member(slsp: Any, member: MemberData, household: Household, w: _Writes) -> None:
+    w.new_members.append(
+        (
+            Member(
+                slsp=slsp,
+                first_name=member.first_name,
+                last_name=member.last_name,
+                birth_year=member.birth_year,
+                relation=member.relation,
+            ),
+            household,
+        )
+    )
+
+
+def _stored_key(member: Member) -> tuple[str, str, int | None]:
+    return (member.first_name.lower(), member.last_name.lower(), member.birth_year)
+
+
+def _stored_folded(member: Member) -> tuple[str, str, int | None]:
+    return (_fold(member.first_name), _fold(member.last_name), member.birth_year)
+
+
+class _MemberSubject:
+    """ "membre Anne Dupont", translated only when a change is recorded."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return _("membre %(name)s") % {"name": self.name}
+
+
+def _plan_members(
+    slsp: Any,
+    data: HouseholdData,
+    household: Household,
+    state: _State,
+    w: _Writes,
+    changes: list[Change],
+) -> None:
+    stored = list(state.members.get(household.pk, []))
+    pending = list(data.members)
+    pairs: list[tuple[MemberData, Member]] = []
+    # Same person: the same spelling, then the same name but for accents, case and
+    # punctuation (a corrected spelling), then the same name with its year corrected.
+    matchers: list[tuple[Callable[[MemberData], Any], Callable[[Member], Any]]] = [
+        (lambda m: m.key, _stored_key),
+        (lambda m: m.folded, _stored_folded),
+        (lambda m: m.folded[:2], lambda s: _stored_folded(s)[:2]),
+    ]
+    for file_key, stored_key in matchers:
+        file_counts: dict[Any, int] = defaultdict(int)
+        for m in pending:
+            file_counts[file_key(m)] += 1
+        by_key: dict[Any, list[Member]] = defaultdict(list)
+        for s in stored:
+            by_key[stored_key(s)].append(s)
+        for m in list(pending):
+            # Only an unambiguous pair is the same person; the rest leave and arrive.
+            candidates = by_key.get(file_key(m), [])
+            if len(candidates) == 1 and file_counts[file_key(m)] == 1:
+                pairs.append((m, candidates[0]))
+                pending.remove(m)
+                stored.remove(candidates[0])
+    for m, s in pairs:
+        subject = _MemberSubject(m.label)
+        changed = False
+        for attribute, label, new in (
+            ("first_name", gettext_lazy("prénom"), m.first_name),
+            ("last_name", gettext_lazy("nom"), m.last_name),
+            ("birth_year", gettext_lazy("année de naissance"), m.birth_year),
+            ("relation", gettext_lazy("lien"), m.relation),
+        ):
+            old = getattr(s, attribute)
+            if old != new:
+                changes.append(Change(str(subject), str(label), _text(old), _text(new)))
+                setattr(s, attribute, new)
+                changed = True
+        if s.left_on is not None:
+            changes.append(
+                Change(
+                    str(subject),
+                    str(_("revenu dans le ménage")),
+                    _text(s.left_on),
+                    "",
+                    ImportChange.Kind.CREATED,
+                )
+            )
+            s.left_on = None
+            changed = True
+        if changed:
+            w.changed_members.append(s)
+    today = timezone.localdate()
+    for s in stored:
+        if s.left_on is None:
+            changes.append(
+                Change(
+                    str(_MemberSubject(f"{s.first_name} {s.last_name}")),
+                    str(_("a quitté le ménage")),
+                    "",
+                    _text(today),
+                    ImportChange.Kind.ENDED,
+                )
+            )
+            s.left_on = today
+            w.changed_members.append(s)
+    for m in pending:
+        changes.append(
+            Change(
+                str(_MemberSubject(m.label)),
+                str(_("nouveau membre")),
+                "",
+                "",
+                ImportChange.Kind.CREATED,
+            )
+        )
+        _new_member(slsp, m, household, w)
 
 
 # --- applying ----------------------------------------------------------------------
 
 
+class ImportRefused(Exception):
+    """The apply would do something the user did not confirm: nothing is written."""
+
+
 @transaction.atomic
 def apply(
-    slsp, rows: list[dict], *, full: bool = False, confirm_end: bool = False, progress=_silent
+    slsp: Any,
+    rows: list[dict[str, Any]],
+    *,
+    full: bool = False,
+    confirm_end: bool = False,
+    confirmed_count: int | None = None,
+    job: ImportJob | None = None,
+    progress: Callable[[int], None] = _silent,
 ) -> ImportPlan:
     """Write the plan in one transaction. Tenancies missing from a full export are
-    ended only when the user confirmed it (`confirm_end`). `progress(percent)` reports
-    0-100 (planning is the first half)."""
+    closed only when the user confirmed it (`confirm_end`) and, above the share
+    TENANT_IMPORT_MAX_CLOSE_SHARE of the current leases, typed their count
+    (`confirmed_count`). With a `job`, every change is recorded in its history.
+    `progress(percent)` reports 0-100 (planning is the first half)."""
     result = plan(slsp, rows, full=full, progress=lambda p: progress(p // 2))
-    groups = result.households
-    state = _existing_state(slsp, groups.keys())
-
-    new_units = {}
-    for data in groups.values():
-        key = (data.address, data.postal_code)
-        if key not in state.units and key not in new_units:
-            new_units[key] = HousingUnit(
-                slsp=slsp,
-                address=data.address,
-                postal_code=data.postal_code,
-                commune=data.commune,
-                district=data.district,
-                category=data.category,
+    closing = full and confirm_end and bool(result.to_end)
+    if closing and result.needs_count_confirmation and confirmed_count != len(result.to_end):
+        raise ImportRefused(
+            ngettext(
+                "Cet export complet clôturerait %(n)s bail sur %(total)s en cours : "
+                "confirmez ce nombre pour continuer. Rien n'a été modifié.",
+                "Cet export complet clôturerait %(n)s baux sur %(total)s en cours : "
+                "confirmez ce nombre pour continuer. Rien n'a été modifié.",
+                len(result.to_end),
             )
-    HousingUnit.objects.bulk_create(new_units.values())
-    state.units.update(new_units)
-    changed_units = []
-    for data in groups.values():
-        unit = state.units[(data.address, data.postal_code)]
-        if (unit.commune, unit.district, unit.category) != (
-            data.commune,
-            data.district,
-            data.category,
-        ):
-            unit.commune, unit.district, unit.category = data.commune, data.district, data.category
-            changed_units.append(unit)
-    HousingUnit.objects.bulk_update(changed_units, ["commune", "district", "category"])
+            % {"n": len(result.to_end), "total": result.current_leases}
+        )
+    w = result.writes
+    HousingUnit.objects.bulk_create(w.new_units.values())
+    HousingUnit.objects.bulk_update(w.changed_units.values(), ["commune", "district", "category"])
     progress(60)
-
-    new_households, changed_households = [], []
-    for data in groups.values():
-        head = data.members[0]
-        name = f"{head.last_name} {head.first_name}".strip()
-        household = state.households.get(data.reference)
-        if household is None:
-            household = Household(
-                slsp=slsp,
-                reference=data.reference,
-                size=len(data.members),
-                language=data.language,
-                display_name=name,
-            )
-            new_households.append(household)
-            state.households[data.reference] = household
-        elif (household.size, household.language) != (len(data.members), data.language):
-            household.size, household.language = len(data.members), data.language
-            changed_households.append(household)
-    Household.objects.bulk_create(new_households)
-    Household.objects.bulk_update(changed_households, ["size", "language", "updated_at"])
-    progress(70)
-
-    new_tenancies, changed_tenancies, new_members = [], [], []
-    for data in groups.values():
-        household = state.households[data.reference]
-        unit = state.units[(data.address, data.postal_code)]
-        tenancy = state.tenancies.get((household.pk, data.start_date))
-        if tenancy is None:
-            new_tenancies.append(
-                Tenancy(
-                    slsp=slsp,
-                    household=household,
-                    unit=unit,
-                    start_date=data.start_date,
-                    end_date=data.end_date,
-                    category=data.category,
-                    accompanied=data.accompanied,
-                    public=data.public,
-                )
-            )
-        elif (tenancy.unit_id, *_tenancy_values(tenancy)) != (unit.pk, *data.tenancy_values()):
-            tenancy.unit = unit
-            tenancy.end_date, tenancy.category, tenancy.accompanied, tenancy.public = (
-                data.tenancy_values()
-            )
-            changed_tenancies.append(tenancy)
-        known = state.members.get(household.pk, {})
-        for member in data.members:
-            if member.key not in known:
-                new_members.append(
-                    Member(
-                        slsp=slsp,
-                        household=household,
-                        first_name=member.first_name,
-                        last_name=member.last_name,
-                        birth_year=member.birth_year,
-                        relation=member.relation,
-                    )
-                )
-    Tenancy.objects.bulk_create(new_tenancies)
-    Tenancy.objects.bulk_update(
-        changed_tenancies, ["unit", "end_date", "category", "accompanied", "public"]
+    Household.objects.bulk_create(w.new_households)
+    now = timezone.now()
+    for household in w.changed_households:
+        household.updated_at = now
+    Household.objects.bulk_update(
+        w.changed_households, ["display_name", "size", "language", "updated_at"]
     )
-    Member.objects.bulk_create(new_members)
-    progress(95)
+    progress(70)
+    for tenancy, household, unit in w.new_tenancies:
+        tenancy.household_id, tenancy.unit_id = household.pk, unit.pk
+    # Corrections and a move's end first, then the new leases.
+    Tenancy.objects.bulk_update(
+        w.changed_tenancies,
+        ["unit", "start_date", "end_date", "category", "accompanied", "public"],
+    )
+    Tenancy.objects.bulk_create([t for t, _h, _u in w.new_tenancies])
+    for member, household in w.new_members:
+        member.household_id = household.pk
+    Member.objects.bulk_update(
+        w.changed_members, ["first_name", "last_name", "birth_year", "relation", "left_on"]
+    )
+    Member.objects.bulk_create([m for m, _h in w.new_members])
+    progress(90)
 
-    if full and confirm_end and result.to_end:
+    if closing:
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
-        for tenancy in Tenancy.objects.filter(
-            slsp=slsp, household__reference__in=result.to_end, end_date__isnull=True
-        ).select_for_update():
+        for tenancy in (
+            Tenancy.objects.filter(
+                slsp=slsp, household__reference__in=result.to_end, end_date__isnull=True
+            )
+            .select_related("household")
+            .select_for_update(of=("self",))
+        ):
             tenancy.end_date = max(yesterday, tenancy.start_date)
             tenancy.save(update_fields=["end_date"])
+            result.closed.append((tenancy.household, tenancy.end_date))
+    if job is not None:
+        _record(job, slsp, result)
     return result
 
 
-def _tenancy_values(tenancy: Tenancy):
-    return (tenancy.end_date, tenancy.category, tenancy.accompanied, tenancy.public)
+def _record(job: ImportJob, slsp: Any, result: ImportPlan) -> None:
+    """The import's change history: each household created, each field changed, each
+    lease closed."""
+    records = []
+    for household_plan in result.plans:
+        household = household_plan.household
+        base = {"job": job, "slsp": slsp, "household": household}
+        reference = household_plan.reference
+        if household_plan.action == "create":
+            records.append(
+                ImportChange(
+                    **base,
+                    reference=reference,
+                    kind=ImportChange.Kind.CREATED,
+                    subject=str(_("ménage")),
+                    new=household_plan.name[:300],
+                )
+            )
+        for change in household_plan.changes:
+            records.append(
+                ImportChange(
+                    **base,
+                    reference=reference,
+                    kind=change.kind,
+                    subject=change.subject[:60],
+                    field=change.field[:60],
+                    old=change.old[:300],
+                    new=change.new[:300],
+                )
+            )
+    for household, end in result.closed:
+        records.append(
+            ImportChange(
+                job=job,
+                slsp=slsp,
+                household=household,
+                reference=household.reference,
+                kind=ImportChange.Kind.ENDED,
+                subject=str(_("bail")),
+                field=str(_("fin du bail")),
+                old="—",
+                new=_text(end),
+            )
+        )
+    ImportChange.objects.bulk_create(records, batch_size=2000)

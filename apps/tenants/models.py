@@ -1,7 +1,7 @@
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -23,6 +23,20 @@ class Language(models.TextChoices):
     DE = "de", _("Allemand")
     NL = "nl", _("Néerlandais")
     OTHER = "autre", _("Autre")
+
+
+def reference_key(reference: str) -> str:
+    """A tenancy reference as a spreadsheet cannot change it: without spaces, upper-cased,
+    without leading zeros (Excel reads `009901` as the number 9901). Mirrors the SQL of
+    `Household.reference_key`, which is what the database indexes."""
+    return "".join(reference.split()).upper().lstrip("0")
+
+
+def _reference_key_sql() -> Func:
+    no_spaces = Func(
+        F("reference"), Value(r"\s+"), Value(""), Value("g"), function="REGEXP_REPLACE"
+    )
+    return Func(Upper(no_spaces), Value("0"), function="LTRIM")
 
 
 def unit_label(address: str, postal_code: str, commune: str) -> str:
@@ -72,6 +86,13 @@ class Household(SlspOwnedModel, TimestampedModel):
         output_field=models.CharField(max_length=241),
         db_persist=True,
     )
+    # Identity across exports: written by PostgreSQL from the reference, so no write path
+    # (bulk_create, COPY) can forget it; the importer matches households on it.
+    reference_key = models.GeneratedField(
+        expression=_reference_key_sql(),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("ménage")
@@ -80,6 +101,7 @@ class Household(SlspOwnedModel, TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["slsp", "reference"], name="household_unique_reference")
         ]
+        indexes = [models.Index(fields=["slsp", "reference_key"], name="household_slsp_refkey")]
 
     def __str__(self):
         return self.display_name or self.reference
@@ -165,6 +187,8 @@ class Member(SlspOwnedModel):
     last_name = models.CharField(_("nom"), max_length=100)
     birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
     relation = models.CharField(_("lien"), max_length=40, blank=True)
+    # A member who left is ended, not deleted: the household's history keeps them.
+    left_on = models.DateField(_("a quitté le ménage le"), null=True, blank=True)
     search_key = models.GeneratedField(
         expression=Upper(Concat("last_name", Value(" "), "first_name")),
         output_field=models.CharField(max_length=201),
@@ -201,12 +225,15 @@ class ImportJob(SlspOwnedModel):
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     filename = models.CharField(_("fichier"), max_length=200)
+    sheet = models.CharField(_("feuille"), max_length=100, blank=True)
     data = models.BinaryField()
     full_export = models.BooleanField(_("export complet"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     summary = models.JSONField(default=dict)
     # Progress of a background apply; written outside the import transaction.
     confirm_end = models.BooleanField(default=False)
+    # Above TENANT_IMPORT_MAX_CLOSE_SHARE the user types the number of leases to close.
+    confirm_end_count = models.PositiveIntegerField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -219,6 +246,34 @@ class ImportJob(SlspOwnedModel):
 
     def __str__(self):
         return self.filename
+
+
+class ImportChange(SlspOwnedModel):
+    """One change an applied import made, field by field: the import's change history."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("créé")
+        MODIFIED = "modified", _("modifié")
+        ENDED = "ended", _("terminé")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, related_name="import_changes"
+    )
+    reference = models.CharField(_("référence du bail"), max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("objet"), max_length=60)
+    field = models.CharField(_("champ"), max_length=60, blank=True)
+    old = models.CharField(_("ancienne valeur"), max_length=300, blank=True)
+    new = models.CharField(_("nouvelle valeur"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("modification par import")
+        verbose_name_plural = _("modifications par import")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject} {self.field}"
 
 
 class WorksKind(models.TextChoices):

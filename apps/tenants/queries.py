@@ -3,7 +3,15 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -11,6 +19,7 @@ from apps.accounts.models import User
 from apps.tenants.models import (
     Category,
     Household,
+    ImportChange,
     ImportJob,
     LastTenancy,
     Member,
@@ -51,10 +60,11 @@ def household_rows(user: User) -> QuerySet[Household]:
 
 
 def member_rows(household: Household) -> list[Mapping[str, Any]]:
+    """Current members first; those who left stay listed with the date they left."""
     return list(
         Member.objects.filter(household=household)
-        .order_by("pk")
-        .values("first_name", "last_name", "birth_year", "relation")
+        .order_by(F("left_on").desc(nulls_first=True), "pk")
+        .values("first_name", "last_name", "birth_year", "relation", "left_on")
     )
 
 
@@ -107,3 +117,8 @@ def districts_for(user: User) -> list[str]:
 
 def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(slsp_id__in=user.slsp_ids(roles={"referent"}))
+
+
+def import_changes(job: ImportJob) -> QuerySet[ImportChange]:
+    """The change history of an applied import (the job is already checked visible)."""
+    return ImportChange.objects.filter(job=job, slsp_id=job.slsp_id).order_by("pk")

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -62,6 +64,7 @@ def import_upload(request):
                 filename=upload.name,
                 data=upload.read(),
                 full_export=form.cleaned_data["full_export"],
+                sheet=form.cleaned_data["sheet"],
             )
         except importer.ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -76,43 +79,71 @@ def _import_job(request, uuid):
     return job
 
 
+PREVIEW_PAGE = 50
+
+
 def import_preview(request, uuid):
     job = _import_job(request, uuid)
-    form = ImportApplyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and job.status == ImportJob.Status.PREVIEWED and form.is_valid():
-        confirm_end = form.cleaned_data["confirm_end"]
-        job = services.apply_or_queue(job, confirm_end=confirm_end)
-        # Queued for the worker (which may already have started it): the preview page
-        # shows its progress.
-        if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
-            return redirect("tenants:import_preview", uuid=job.uuid)
-        if job.status == ImportJob.Status.APPLIED:
-            messages.success(
-                request,
-                _(
-                    "Import terminé : %(create)s lignes créées, %(update)s mises à jour, "
-                    "%(reject)s rejetées."
-                )
-                % job.summary,
-            )
-            return redirect("tenants:households")
-        messages.error(request, job.error)
-        return redirect("tenants:import_preview", uuid=job.uuid)
-    context = {
-        "job": job,
-        "form": form,
-        "summary": job.summary,
-        "applied": job.status == ImportJob.Status.APPLIED,
-        "waiting": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
-        "progress": services.job_progress(job),
-    }
+    preview = None
+    read_error = ""
     if job.status == ImportJob.Status.PREVIEWED:
         try:
             preview = services.job_preview(job)
         except importer.ImportFileError as exc:
-            context["read_error"] = str(exc)
+            read_error = str(exc)
+    summary = preview.summary if preview else job.summary
+    form = ImportApplyForm(
+        request.POST if request.method == "POST" else None,
+        to_end=summary.get("to_end", 0),
+        needs_count=bool(summary.get("needs_count_confirmation")),
+    )
+    can_apply = preview is not None and preview.applicable
+    if request.method == "POST" and can_apply and form.is_valid():
+        try:
+            job = services.apply_or_queue(
+                job,
+                confirm_end=form.cleaned_data["confirm_end"],
+                confirm_end_count=form.cleaned_data.get("confirm_end_count"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            context |= {"summary": preview.summary, "rows": preview.rows, "to_end": preview.to_end}
+            # Queued for the worker (which may already have started it): the preview
+            # page shows its progress; applied or failed: the page says so.
+            if job.status == ImportJob.Status.APPLIED:
+                messages.success(
+                    request,
+                    _(
+                        "Import terminé : %(create)s ménages créés, %(update)s modifiés, "
+                        "%(reject)s lignes rejetées."
+                    )
+                    % job.summary,
+                )
+            elif job.status == ImportJob.Status.FAILED:
+                messages.error(request, job.error)
+            return redirect("tenants:import_preview", uuid=job.uuid)
+    context = {
+        "job": job,
+        "form": form,
+        "summary": summary,
+        "applied": job.status == ImportJob.Status.APPLIED,
+        "waiting": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+        "progress": services.job_progress(job),
+        "read_error": read_error,
+        "can_apply": can_apply,
+    }
+    if preview is not None:
+        context |= {
+            "households": Paginator(preview.households, PREVIEW_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "rejected": Paginator(preview.rows, PREVIEW_PAGE).get_page(request.GET.get("rejets")),
+            "to_end": preview.to_end[:200],
+        }
+    elif job.status == ImportJob.Status.APPLIED:
+        context["changes"] = counted_page(
+            queries.import_changes(job), request.GET.get("page"), PREVIEW_PAGE
+        )
     return render(request, "tenants/import_preview.html", context)
 
 

@@ -20,6 +20,8 @@ def test_referent_imports_the_sample_export_and_finds_a_household(live_server, w
         page.get_by_role("button", name="Appliquer l'import").click()
         page.wait_for_load_state("networkidle")
         assert "Import terminé" in page.locator(".messages").inner_text()
+        assert "Ménages créés" in page.locator("main").inner_text()  # past tense once applied
+        page.get_by_role("link", name="Voir les ménages").click()
 
         page.get_by_label("Référence, nom ou adresse").fill("Kabongo")
         page.keyboard.press("Enter")
@@ -70,3 +72,62 @@ def test_referent_records_consent_opens_a_follow_up_and_logs_three_moments(live_
         assert page.locator("ol.timeline li.moment").count() == 3
         assert timeline.count("Tenir le plan d'apurement") == 4
         page.screenshot(path=SCREENSHOTS / "household-timeline.png", full_page=True)
+
+
+def test_referent_reimports_a_corrected_export_and_reads_each_change(live_server, world, tmp_path):
+    """The sync as a référent sees it: the preview lists households with their changes,
+    a full export's unusual closures need the count typed, the applied import lists
+    what it changed. Screenshots go to /work/shots/import/ when that folder exists."""
+    from pathlib import Path
+
+    from tests.tenants.test_import_sync import csv_file, line
+
+    shots = Path("/work/shots/import")
+    folder = shots if shots.is_dir() else SCREENSHOTS
+    first = tmp_path / "export-janvier.csv"
+    households = [line(f"00{100 + i}", f"Nom{i}", "Anne", address=f"Rue {i}") for i in range(8)]
+    first.write_bytes(
+        csv_file(*households, line("00100", "Nom0", "Eva", "2012", "enfant", address="Rue 0"))
+    )
+    second = tmp_path / "export-fevrier.csv"
+    second.write_bytes(
+        csv_file(
+            line("100", "Nom0", "Anne", address="Rue 0", start="15/01/2020"),
+            line("00101", "Nom1", "Anné", address="Rue 1"),
+            *households[2:5],
+            line("00200", "Nouveau", "Zoé", address="Rue 9", commune="Arlon"),
+            line("00201", "Trop", "Long", address="Rue " + "x" * 260),
+        )
+    )
+    with chromium_page(viewport={"width": 1400, "height": 900}) as page:
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        page.goto(f"{live_server.url}/menages/import/")
+        page.screenshot(path=folder / "import-upload.png", full_page=True)
+        page.set_input_files("input[type=file]", str(first))
+        page.get_by_role("button", name="Vérifier le fichier").click()
+        page.get_by_role("button", name="Appliquer l'import").click()
+        page.wait_for_load_state("networkidle")
+
+        page.goto(f"{live_server.url}/menages/import/")
+        page.set_input_files("input[type=file]", str(second))
+        page.get_by_label("C'est un export complet").check()
+        page.get_by_role("button", name="Vérifier le fichier").click()
+        main = page.locator("main").inner_text()
+        assert "début du bail modifié : 01/01/2020 → 15/01/2020" in main
+        assert "prénom modifié : Anne → Anné" in main
+        assert "membre Eva Nom0 : a quitté le ménage (" in main and "hors territoire" not in main
+        assert "dépasse 250 caractères" in main and "3 sur 8" in main
+        page.screenshot(path=folder / "import-preview.png", full_page=True)
+        page.get_by_label("Je confirme la clôture").check()
+        page.get_by_label("Nombre de baux à clôturer").fill("2")
+        page.get_by_role("button", name="Appliquer l'import").click()
+        assert "Tapez 3 pour confirmer" in page.locator("main").inner_text()
+        page.screenshot(path=folder / "import-confirm-count.png", full_page=True)
+        page.get_by_label("Je confirme la clôture").check()
+        page.get_by_label("Nombre de baux à clôturer").fill("3")
+        page.get_by_role("button", name="Appliquer l'import").click()
+        page.wait_for_load_state("networkidle")
+        main = page.locator("main").inner_text()
+        assert "Ménages modifiés" in main and "Baux clôturés" in main
+        assert "Modifications faites par cet import" in main
+        page.screenshot(path=folder / "import-applied.png", full_page=True)

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from apps.tenants import importer, services
+from apps.tenants import importer, reading, services
 from apps.tenants.models import ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +92,15 @@ def rows_xml(count: int) -> Iterator[str]:
 def pulled(monkeypatch) -> dict[str, int]:
     """Counts the lines the reader pulls from the real CSV and XLSX line generators."""
     counts = {"lines": 0}
-    for name in ("_csv_lines", "_xlsx_lines"):
-        real = getattr(importer, name)
+    for name in ("_csv_lines", "_sheet_lines"):
+        real = getattr(reading, name)
 
-        def counting(data, deadline, real=real):
-            for line in real(data, deadline):
+        def counting(*args, real=real):
+            for line in real(*args):
                 counts["lines"] += 1
                 yield line
 
-        monkeypatch.setattr(importer, name, counting)
+        monkeypatch.setattr(reading, name, counting)
     return counts
 
 
@@ -233,7 +233,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_parsed(monkeypatch):
         openpyxl, "load_workbook", lambda *a, **k: opened.append(1) or real(*a, **k)
     )
     scanned = []
-    monkeypatch.setattr(importer, "_scan_part", lambda *a: scanned.append(1))
+    monkeypatch.setattr(reading, "_scan_part", lambda *a: scanned.append(1))
     started = time.monotonic()
     message = refusal(data)
     assert "anormalement volumineux une fois décompressé" in message
