@@ -35,7 +35,8 @@ from apps.accounts import audit
 from apps.privacy import queries
 from apps.privacy.models import Erasure
 from apps.referrals.models import Referral, ReferralEvent, ReferralLinkUse
-from apps.tenants.models import Household, ImportJob, Member, Tenancy
+from apps.tenants.models import Household, ImportChange, ImportJob, Member, Tenancy
+from apps.tenants.services import forget_import_changes
 
 logger = logging.getLogger("apps.privacy")
 
@@ -118,6 +119,7 @@ def erase_household(household_id: int, *, today: datetime.date | None = None) ->
             ),
             "baux": Tenancy.objects.filter(household=household).update(public=""),
             "orientations": _erase_referrals(household),
+            "historique d'import": forget_import_changes(household.pk),
         }
         # Members: names and birth years go; the rows stay (household size, counts).
         for number, member in enumerate(Member.objects.filter(household=household), start=1):
@@ -149,6 +151,10 @@ def purge_import_files(today: datetime.date | None = None) -> int:
     """Forget the uploaded exports older than the retention period (they name people)."""
     horizon = queries.retention_horizon(today)
     with scopes_disabled():
+        # What an old import changed names people too: the rows stay, the values go.
+        ImportChange.objects.filter(job__created_at__date__lt=horizon).exclude(
+            reference="", subject="", old="", new=""
+        ).update(reference="", subject="", old="", new="")
         return (
             ImportJob.objects.filter(created_at__date__lt=horizon)
             .exclude(data=b"")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.tenants import importer
-from apps.tenants.models import Category, ImportJob
+from apps.tenants.models import Category, ImportChange, ImportJob
 
 logger = logging.getLogger(__name__)
 
@@ -300,8 +300,6 @@ def rebuild_last_tenancies() -> None:
 def forget_import_changes(household_id: int) -> int:
     """Blank what the import history says about one household (names, old and new values,
     its reference): for the retention erasure, which keeps rows but not identities."""
-    from apps.tenants.models import ImportChange
-
     return ImportChange.objects.filter(household_id=household_id).update(
         reference="", subject="", old="", new=""
     )

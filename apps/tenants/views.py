@@ -114,8 +114,8 @@ def import_preview(request, uuid):
                 messages.success(
                     request,
                     _(
-                        "Import terminé : %(create)s ménages créés, %(update)s modifiés, "
-                        "%(reject)s lignes rejetées."
+                        "Import terminé. Ménages créés : %(create)s ; modifiés : %(update)s ; "
+                        "lignes rejetées : %(reject)s."
                     )
                     % job.summary,
                 )

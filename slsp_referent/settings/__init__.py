@@ -461,6 +461,10 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # --- Semestrial reports ---
 # A new household counts as welcomed if a welcome visit took place within this many days.
 REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
+
+# A full export that would close more than this share of the SLSP's current leases asks
+# for their number to be typed back: a truncated file must not end hundreds of leases.
+TENANT_IMPORT_MAX_CLOSE_SHARE = env.float("TENANT_IMPORT_MAX_CLOSE_SHARE", default=0.10)
 # The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.
 
 CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {
