@@ -155,6 +155,37 @@ def due_appointments(day: datetime.date) -> QuerySet[Moment]:
     return Moment.objects.appointments().filter(date=day).select_related("household", "author")
 
 
+def remind_due_appointments(day: datetime.date | None = None) -> int:
+    """Each morning (beat task accompaniment.remind_due_appointments), tell every person
+    the appointments they have that day: one notification per person, households by
+    reference only. Chosen over a reminder the day before: it comes with the day's work
+    list on the home, and a morning reminder is what a person acts on."""
+    from django.urls import reverse
+    from django.utils.text import format_lazy
+    from django_scopes import scopes_disabled
+
+    from apps.accounts.notifications import notify
+
+    day = day or timezone.localdate()
+    by_author: dict[int, list[Moment]] = {}
+    with scopes_disabled():
+        for moment in due_appointments(day).order_by("author_id", "time", "pk"):
+            by_author.setdefault(moment.author_id, []).append(moment)
+        url = f"{reverse('accompaniment:agenda')}?semaine={week_start(day):%Y-%m-%d}"
+        for moments in by_author.values():
+            lines = [
+                f"{m.time:%H:%M} — {m.household.reference}" if m.time else m.household.reference
+                for m in moments
+            ]
+            notify(
+                [moments[0].author],
+                title=format_lazy(_("Rendez-vous aujourd'hui : {count}"), count=len(moments)),
+                body="\n".join(lines),
+                url=url,
+            )
+    return len(by_author)
+
+
 # --- Next step of a follow-up ---
 
 

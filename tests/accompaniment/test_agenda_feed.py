@@ -116,3 +116,14 @@ def test_escaping_and_folding():
     assert all(len(p.encode()) <= 75 for p in parts)
     assert all(p.startswith(" ") for p in parts[1:])
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def test_feed_token_is_masked_in_log_lines():
+    from apps.core.security import REDACTED_SEGMENT, redact_url_tokens
+
+    line = '"GET /accompagnement/agenda/calendrier/AbC-123_xyz.ics HTTP/1.1" 200'
+    assert "AbC-123_xyz" not in redact_url_tokens(line)
+    assert REDACTED_SEGMENT in redact_url_tokens(line)
+    assert redact_url_tokens("/accompagnement/agenda/calendrier/revoquer/") == (
+        "/accompagnement/agenda/calendrier/revoquer/"
+    )
