@@ -87,7 +87,7 @@ def mark_done(moment: Moment, *, today: datetime.date | None = None) -> Moment:
 def appointments_for(user: User) -> QuerySet[Moment]:
     """Appointments the user sees in the agenda: a référent or a direction those of their
     SLSPs, an accompagnateur only their own."""
-    moments = moments_for(user).appointments()
+    moments = moments_for(user).filter(planned=True)
     if not user.is_authenticated:
         return moments
     if not (user.has_role(Role.REFERENT) or user.has_role(Role.DIRECTION)):
@@ -97,7 +97,7 @@ def appointments_for(user: User) -> QuerySet[Moment]:
 
 def own_appointments(user: User) -> QuerySet[Moment]:
     """The person's own appointments (their calendar feed, their reminders)."""
-    return moments_for(user).appointments().filter(author=user)
+    return moments_for(user).filter(planned=True).filter(author=user)
 
 
 def week_start(day: datetime.date) -> datetime.date:

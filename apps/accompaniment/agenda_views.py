@@ -98,7 +98,7 @@ def appointment_form(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespo
 @require_POST
 def appointment_done(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     moment = get_visible_or_404(
-        moments_for(request.user).appointments().select_related("household"), uuid=uuid
+        moments_for(request.user).filter(planned=True).select_related("household"), uuid=uuid
     )
     require(request.user, "accompaniment.act_for", moment)
     try:
@@ -262,8 +262,7 @@ def household_agenda(request: AuthenticatedHttpRequest, household: Household) ->
         return None
     appointments = list(
         moments_for(user)
-        .appointments()
-        .filter(household=household)
+        .filter(planned=True, household=household)
         .select_related("author")
         .only("uuid", "date", "time", "kind", "note", "author__first_name", "author__last_name")
         .order_by("date", "time", "pk")
