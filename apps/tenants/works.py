@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
 from apps.tenants.models import HousingUnit, RenovationWorks, search_key
@@ -122,7 +123,11 @@ def close_consequences(works: RenovationWorks, today: datetime.date | None = Non
     ]
     if count:
         lines.append(
-            str(_("%(count)s logement(s) rattaché(s) restent liés au chantier, pour l'historique."))
+            ngettext(
+                "%(count)s logement rattaché reste lié au chantier, pour l'historique.",
+                "%(count)s logements rattachés restent liés au chantier, pour l'historique.",
+                count,
+            )
             % {"count": count}
         )
     return lines

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.http import AuthenticatedHttpRequest
@@ -131,7 +131,11 @@ def works_attach(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, _("%(count)s logement(s) rattaché(s).") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)s logement rattaché.", "%(count)s logements rattachés.", count)
+                % {"count": count},
+            )
     return redirect("tenants:works_detail", uuid=found.uuid)
 
 
