@@ -84,6 +84,18 @@ def mark_done(moment: Moment, *, today: datetime.date | None = None) -> Moment:
     return moment
 
 
+@transaction.atomic
+def cancel_appointment(moment: Moment) -> None:
+    """An appointment that will not take place: it is removed (it never counted in any
+    figure; the change history keeps the deleted row)."""
+    moment = Moment.objects.select_for_update().get(pk=moment.pk)
+    if not moment.planned:
+        raise ValidationError(
+            _("Ce moment a eu lieu : il se corrige dans la chronologie, il ne s'annule pas.")
+        )
+    moment.delete()
+
+
 def appointments_for(user: User) -> QuerySet[Moment]:
     """Appointments the user sees in the agenda: a référent or a direction those of their
     SLSPs, an accompagnateur only their own."""
@@ -93,6 +105,14 @@ def appointments_for(user: User) -> QuerySet[Moment]:
     if not (user.has_role(Role.REFERENT) or user.has_role(Role.DIRECTION)):
         moments = moments.filter(author=user)
     return moments
+
+
+def may_act(user: User) -> bool:
+    """Whether the user plans and logs appointments at all (not the direction, which
+    reads): to show or hide the quick actions; each action checks its object."""
+    return user.is_authenticated and (
+        user.has_role(Role.REFERENT) or user.has_role(Role.ACCOMPAGNATEUR)
+    )
 
 
 def own_appointments(user: User) -> QuerySet[Moment]:

@@ -65,6 +65,7 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "next": monday + datetime.timedelta(days=7),
             "this_week": agenda.week_start(today),
             "total": sum(len(d.appointments) for d in days),
+            "can_act": agenda.may_act(request.user),
         },
     )
 
@@ -107,11 +108,45 @@ def appointment_done(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespo
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Rendez-vous noté comme fait."))
+    if request.POST.get("retour") == "accueil":
+        return redirect("core:home")
     if request.POST.get("retour") == "semaine":
         return redirect(
             f"{reverse('accompaniment:agenda')}?semaine={agenda.week_start(moment.date):%Y-%m-%d}"
         )
     return redirect("tenants:household", uuid=moment.household.uuid)
+
+
+def appointment_cancel(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
+    moment = get_visible_or_404(
+        moments_for(request.user).filter(planned=True).select_related("household"), uuid=uuid
+    )
+    require(request.user, "accompaniment.act_for", moment)
+    household = moment.household
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            agenda.cancel_appointment(moment)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Rendez-vous annulé."))
+        return redirect("tenants:household", uuid=household.uuid)
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=gettext_lazy("Annuler le rendez-vous"),
+            question=_("Annuler le rendez-vous du %(day)s avec le ménage %(reference)s ?")
+            % {"day": f"{moment.date:%d/%m/%Y}", "reference": household.reference},
+            consequences=[
+                gettext_lazy("Le rendez-vous disparaît de l'agenda et des listes de travail."),
+                gettext_lazy("Il ne comptait dans aucun chiffre : aucun chiffre ne change."),
+            ],
+            cancel_url=reverse("tenants:household", kwargs={"uuid": household.uuid}),
+            confirm_label=gettext_lazy("Annuler le rendez-vous"),
+        ),
+        form,
+    )
 
 
 def next_step(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:

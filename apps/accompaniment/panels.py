@@ -72,4 +72,5 @@ def agenda_work_list(request):
         "steps": steps,
         "steps_count": steps_count,
         "works_count": works_count,
+        "can_act": agenda.may_act(user),
     }

@@ -20,6 +20,11 @@ urlpatterns = [
     path("agenda/", agenda_views.week_view, name="agenda"),
     path("menage/<uuid:uuid>/rendez-vous/", agenda_views.appointment_form, name="appointment_form"),
     path("rendez-vous/<uuid:uuid>/fait/", agenda_views.appointment_done, name="appointment_done"),
+    path(
+        "rendez-vous/<uuid:uuid>/annuler/",
+        agenda_views.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("suivi/<uuid:uuid>/prochaine-etape/", agenda_views.next_step, name="next_step"),
     path("agenda/calendrier/", agenda_views.calendar_page, name="calendar"),
     path("agenda/calendrier/revoquer/", agenda_views.calendar_revoke, name="calendar_revoke"),

@@ -305,3 +305,45 @@ def test_stale_follow_up_setting_is_honoured(world, household, settings):
     with scope(slsp=[world.slsp_a.pk]):
         _follow_up(world, household)
         assert not queries.stale_follow_ups(world.users["referent_a"]).exists()
+
+
+def test_cancel_an_appointment_after_confirmation(client_for, world, household):
+    with scope(slsp=[world.slsp_a.pk]):
+        moment = _plan(world, household, date=TODAY)
+    client = client_for("accompagnateur_a")
+    url = reverse("accompaniment:appointment_cancel", kwargs={"uuid": moment.uuid})
+    page = client.get(url).content.decode()
+    assert "Ce que cette action va faire" in page and household.reference in page
+    with scopes_disabled():
+        assert Moment.objects.filter(pk=moment.pk).exists()  # the GET changes nothing
+    assert client_for("direction_a").post(url).status_code == 404
+    assert client_for("referent_b").post(url).status_code == 404
+    assert client.post(url).status_code == 302
+    with scopes_disabled():
+        assert not Moment.objects.filter(pk=moment.pk).exists()
+
+
+def test_a_done_moment_cannot_be_cancelled_as_an_appointment(client_for, world, household):
+    with scope(slsp=[world.slsp_a.pk]):
+        moment = agenda.mark_done(_plan(world, household, date=TODAY))
+    url = reverse("accompaniment:appointment_cancel", kwargs={"uuid": moment.uuid})
+    assert client_for("referent_a").post(url).status_code == 404
+    with scopes_disabled():
+        assert Moment.objects.filter(pk=moment.pk).exists()
+
+
+def test_quick_done_from_the_home_and_none_for_the_direction(client_for, world, household):
+    with scope(slsp=[world.slsp_a.pk]):
+        moment = _plan(world, household, date=TODAY)
+    done = reverse("accompaniment:appointment_done", kwargs={"uuid": moment.uuid})
+    direction_home = client_for("direction_a").get(reverse("core:home")).content.decode()
+    assert household.reference in direction_home and done not in direction_home
+    direction_week = client_for("direction_a").get(reverse("accompaniment:agenda"))
+    assert done not in direction_week.content.decode()
+    client = client_for("referent_a")
+    assert done in client.get(reverse("core:home")).content.decode()
+    response = client.post(done, {"retour": "accueil"})
+    assert response["Location"] == reverse("core:home")
+    with scopes_disabled():
+        moment.refresh_from_db()
+    assert not moment.planned

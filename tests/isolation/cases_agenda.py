@@ -43,6 +43,11 @@ CASES = [
         kwargs=lambda w: {"uuid": _appointment(w).uuid},
     ),
     UrlCase(
+        "accompaniment:appointment_cancel",
+        expect(ok=ACTORS),
+        kwargs=lambda w: {"uuid": _appointment(w).uuid},
+    ),
+    UrlCase(
         "accompaniment:next_step",
         expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _follow_up(w).uuid},
