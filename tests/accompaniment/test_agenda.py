@@ -347,3 +347,27 @@ def test_quick_done_from_the_home_and_none_for_the_direction(client_for, world, 
     with scopes_disabled():
         moment.refresh_from_db()
     assert not moment.planned
+
+
+def test_monthly_summary_matches_a_recount_after_planning_done_and_cancel(world, household):
+    def summary():
+        return dict(
+            MomentMonth.objects.filter(slsp=world.slsp_a, count__gt=0).values_list("month", "count")
+        )
+
+    with scope(slsp=[world.slsp_a.pk]):
+        kept = _plan(world, household, date=TODAY)
+        cancelled = _plan(world, household, date=TODAY)
+        agenda.mark_done(kept)
+        agenda.cancel_appointment(cancelled)
+        services.log_moment(
+            household,
+            world.users["referent_a"],
+            kind=MomentKind.PHONE,
+            date=TODAY,
+            duration_minutes=5,
+        )
+        by_triggers = summary()
+        services.rebuild_moment_months()
+        assert summary() == by_triggers == {TODAY.replace(day=1): 2}
+        assert not MomentMonth.objects.filter(count__lt=0).exists()
