@@ -63,7 +63,10 @@ def agenda_work_list(request):
         .select_related("household")
         .only("next_step", "next_step_due", "household__uuid", "household__reference")
     )
-    works_count = queries.households_in_works(user).count()
+    # Most days no works are ongoing: then the households need not be read at all.
+    works_count = (
+        queries.households_in_works(user).count() if queries.ongoing_works(user).exists() else 0
+    )
     return {
         "today": today,
         "today_count": today_count,
