@@ -7,7 +7,7 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement social")
 
     def ready(self) -> None:
-        from apps.accompaniment import panels, queries, rules, sections  # noqa: F401
+        from apps.accompaniment import agenda_views, panels, queries, rules, sections  # noqa: F401
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(
@@ -18,6 +18,15 @@ class AccompanimentConfig(AppConfig):
         )
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
+        )
+        registry.add_household_section(
+            HomePanel("accompaniment/agenda/household.html", agenda_views.household_agenda)
+        )
+        registry.add_nav(
+            NavItem(_("Agenda"), "accompaniment:agenda", "accompaniment.view_agenda", 23)
+        )
+        registry.add_panel(
+            HomePanel("accompaniment/panels/agenda.html", panels.agenda_work_list, order=14)
         )
         registry.add_panel(
             HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)

@@ -89,3 +89,31 @@ def seed(ctx):
                     )
                 )
         Moment.objects.bulk_create(moments)
+        _seed_agenda(slsp, author_id, today, rng)
+
+
+def _seed_agenda(slsp, author_id, today, rng):
+    """A few appointments in the coming week and next steps, some overdue: the agenda
+    and the home's work list are not empty in the demo."""
+    open_ones = list(FollowUp.objects.filter(slsp=slsp, closed_on__isnull=True).order_by("pk")[:24])
+    appointments = []
+    for index, follow_up in enumerate(open_ones):
+        if index % 3 == 0:
+            appointments.append(
+                Moment(
+                    slsp=slsp,
+                    household_id=follow_up.household_id,
+                    follow_up=follow_up,
+                    kind=KINDS[Domain(follow_up.domains[0])][0],
+                    date=today + datetime.timedelta(days=rng.randrange(-2, 7)),
+                    time=datetime.time(9 + rng.randrange(8), rng.choice([0, 30])),
+                    duration_minutes=rng.choice([30, 45, 60]),
+                    author_id=author_id,
+                    planned=True,
+                )
+            )
+        elif index % 3 == 1:
+            follow_up.next_step = "Rappeler pour fixer la prochaine visite"
+            follow_up.next_step_due = today + datetime.timedelta(days=rng.randrange(-5, 15))
+            follow_up.save(update_fields=["next_step", "next_step_due"])
+    Moment.objects.bulk_create(appointments)

@@ -153,6 +153,9 @@ class FollowUp(models.Model):
     )
     relocation_start = models.DateField(_("début du relogement"), null=True, blank=True)
     relocation_end = models.DateField(_("fin du relogement"), null=True, blank=True)
+    # What comes next, so that the home can list the steps whose date has passed.
+    next_step = models.CharField(_("prochaine étape"), max_length=200, blank=True)
+    next_step_due = models.DateField(_("échéance de la prochaine étape"), null=True, blank=True)
 
     objects = ScopedManager(slsp="slsp")
 
@@ -196,6 +199,16 @@ class Objective(models.Model):
         return self.text
 
 
+class MomentQuerySet(models.QuerySet):
+    def done(self):
+        """Moments that took place: a planned appointment counts in no figure until it
+        is marked done."""
+        return self.filter(planned=False)
+
+    def appointments(self):
+        return self.filter(planned=True)
+
+
 class Moment(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
@@ -220,8 +233,14 @@ class Moment(models.Model):
     )
     sensitive_note = models.TextField(_("contenu sensible"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An appointment: planned, not yet done. Database default so that bulk writes (the
+    # scale seed's COPY) and the monthly-summary triggers see done moments by default.
+    planned = models.BooleanField(_("rendez-vous prévu"), default=False, db_default=False)
+    time = models.TimeField(_("heure"), null=True, blank=True)
 
-    objects = ScopedManager(slsp="slsp")
+    objects = ScopedManager(
+        slsp="slsp", _manager_class=models.Manager.from_queryset(MomentQuerySet)
+    )
 
     class Meta:
         verbose_name = _("moment d'accompagnement")
@@ -236,6 +255,12 @@ class Moment(models.Model):
                 fields=["household"],
                 name="moment_household_welcome",
                 condition=models.Q(kind=MomentKind.WELCOME),
+            ),
+            # The week view, the home's appointments and the personal calendar feed.
+            models.Index(
+                fields=["slsp", "date"],
+                name="moment_planned_date",
+                condition=models.Q(planned=True),
             ),
         ]
 
@@ -259,3 +284,18 @@ class MomentMonth(models.Model):
 
     def __str__(self):
         return f"{self.slsp_id} {self.month:%m/%Y}: {self.count}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar URL: only the token's SHA-256 is stored, so the URL
+    cannot be read back from the database; revoking deletes nothing but the access."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id} ({'revoked' if self.revoked_at else 'active'})"

@@ -54,7 +54,9 @@ def timeline_moments(household: Household) -> QuerySet[Moment, Mapping[str, Any]
     a Moment, its author and its follow-up for each row cost more than the query itself.
     """
     return (
-        Moment.objects.filter(household=household)
+        # Appointments not yet done are in the household's agenda section, not its history.
+        Moment.objects.done()
+        .filter(household=household)
         .annotate(partner_names=_partner_names(Moment.partners.through, "moment_id"))
         .order_by("-date", "-pk")
         .values(
@@ -130,7 +132,7 @@ def follow_up_rows(user: User, today: datetime.date | None = None) -> QuerySet[F
     """
     today = today or timezone.localdate()
     last = Tenancy.objects.filter(household=OuterRef("household")).order_by("-start_date")
-    moments = Moment.objects.filter(follow_up=OuterRef("pk")).order_by()
+    moments = Moment.objects.done().filter(follow_up=OuterRef("pk")).order_by()
     return (
         follow_ups_for(user)
         # A follow-up's household is always of the same SLSP; saying so lets PostgreSQL
@@ -245,7 +247,8 @@ def first_year_without_welcome(
 ) -> QuerySet[Household]:
     """Households in their first 12 months of tenancy with no welcome moment yet."""
     today = today or timezone.localdate()
-    welcomed = Moment.objects.filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
+    # A welcome visit only planned does not welcome anyone yet.
+    welcomed = Moment.objects.done().filter(household=OuterRef("pk"), kind=MomentKind.WELCOME)
     entry = Tenancy.objects.filter(household=OuterRef("pk")).order_by("-start_date")
     # Start from the current tenancies begun in the last year (a few per cent of the
     # SLSP's households), not from every household; the welcome check then reads the
@@ -278,7 +281,9 @@ def stale_follow_ups(
     limit = today - datetime.timedelta(days=days)
     # The latest moment per open follow-up is one backward step in moment_followup_date
     # (a few hundred probes), not an aggregate over all their moments (~5,000 rows).
-    latest = Moment.objects.filter(follow_up=OuterRef("pk")).order_by("-date").values("date")[:1]
+    latest = (
+        Moment.objects.done().filter(follow_up=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
     return (
         follow_ups_for(user)
         .filter(closed_on__isnull=True)

@@ -243,5 +243,5 @@ def rebuild_moment_months() -> None:
         cursor.execute(
             "INSERT INTO accompaniment_momentmonth (slsp_id, month, count) "
             "SELECT slsp_id, date_trunc('month', date::timestamp)::date, count(*) "
-            "FROM accompaniment_moment GROUP BY 1, 2"
+            "FROM accompaniment_moment WHERE NOT planned GROUP BY 1, 2"
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accompaniment import views
+from apps.accompaniment import agenda_views, views
 
 app_name = "accompaniment"
 
@@ -16,4 +16,17 @@ urlpatterns = [
     path("objectif/<uuid:uuid>/statut/", views.objective_status, name="objective_status"),
     path("menage/<uuid:uuid>/moment/", views.moment_create, name="moment_create"),
     path("moment/<uuid:uuid>/note-sensible/", views.moment_sensitive, name="moment_sensitive"),
+    # The agenda: appointments, next steps, the personal calendar feed.
+    path("agenda/", agenda_views.week_view, name="agenda"),
+    path("menage/<uuid:uuid>/rendez-vous/", agenda_views.appointment_form, name="appointment_form"),
+    path("rendez-vous/<uuid:uuid>/fait/", agenda_views.appointment_done, name="appointment_done"),
+    path(
+        "rendez-vous/<uuid:uuid>/annuler/",
+        agenda_views.appointment_cancel,
+        name="appointment_cancel",
+    ),
+    path("suivi/<uuid:uuid>/prochaine-etape/", agenda_views.next_step, name="next_step"),
+    path("agenda/calendrier/", agenda_views.calendar_page, name="calendar"),
+    path("agenda/calendrier/revoquer/", agenda_views.calendar_revoke, name="calendar_revoke"),
+    path("agenda/calendrier/<str:token>.ics", agenda_views.calendar_feed, name="calendar_feed"),
 ]

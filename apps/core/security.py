@@ -139,6 +139,8 @@ URL_TOKEN_RES = (
     re.compile(r"(/mot-de-passe/reinitialiser/[^/\s?#\"]+/)(?!set-password(?:/|$))[^/\s?#\"]+"),
     # The invitation link (/comptes/invitation/<token>/); "accepter" replaces the token.
     re.compile(r"(/comptes/invitation/)(?!accepter(?:/|$))[^/\s?#\"]+"),
+    # A person's calendar feed (/accompagnement/agenda/calendrier/<token>.ics).
+    re.compile(r"(/agenda/calendrier/)(?!revoquer(?:/|$))[^/\s?#\"]+\.ics"),
 )
 REDACTED_SEGMENT = "[masqué]"
 

@@ -12,7 +12,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from apps.accompaniment.hooks import on_consent_withdrawn
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.referrals import queries, rules, sections, services  # noqa: F401
+        from apps.referrals import panels, queries, rules, sections, services  # noqa: F401
 
         # A withdrawn consent stops every referral it covered, in the withdrawal's own
         # transaction (apps.accompaniment.services.withdraw_consent).
@@ -27,6 +27,7 @@ class ReferralsConfig(AppConfig):
         registry.add_household_section(
             HomePanel("referrals/household_section.html", sections.household_referrals, order=110)
         )
+        registry.add_panel(HomePanel("referrals/panels/overdue.html", panels.overdue, order=16))
         registry.add_partner_section(
             HomePanel("referrals/partner_section.html", sections.partner_referrals)
         )

@@ -12,6 +12,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Aggregate,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -63,6 +64,24 @@ def referrals_for(user: User) -> QuerySet[Referral]:
     if not user.is_authenticated:
         return Referral.objects.none()
     return Referral.objects.filter(slsp_id__in=user.slsp_ids())
+
+
+def overdue_referrals(user: User, now: datetime.datetime | None = None) -> QuerySet[Referral]:
+    """Sent, not answered, and older than the agreement's answer time (referrals whose
+    agreement sets none are never overdue: there is nothing agreed to be late against)."""
+    now = now or timezone.now()
+    return (
+        referrals_for(user)
+        .filter(status=ReferralStatus.SENT, agreement__response_days__isnull=False)
+        .annotate(
+            due_at=ExpressionWrapper(
+                F("sent_at") + F("agreement__response_days") * Value(datetime.timedelta(days=1)),
+                output_field=DateTimeField(),
+            )
+        )
+        .filter(due_at__lt=now)
+        .order_by("due_at", "pk")
+    )
 
 
 def referrals_of(household: Household) -> QuerySet[Referral]:

@@ -444,9 +444,34 @@ def act_on_link(
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
     log_link_use(link, action, note or outcome)
+    if action in ("accept", "refuse"):
+        notify_answer(referral)
     if action == "accept":
         _issue_link(referral, LinkPurpose.OUTCOME, link.recipient_email, base_url)
     return referral
+
+
+def notify_answer(referral: Referral) -> None:
+    """Tell the referral's author that the partner answered: by the household's
+    reference, never a name (the notification may be e-mailed)."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from apps.accounts.notifications import notify
+
+    referral = Referral.objects.select_related("household", "partner", "created_by").get(
+        pk=referral.pk
+    )
+    notify(
+        [referral.created_by],
+        title=format_lazy(
+            gettext_lazy("Orientation {reference} : {answer} par {partner}"),
+            reference=referral.household.reference,
+            answer=ReferralStatus(referral.status).label,
+            partner=referral.partner.name,
+        ),
+        url=reverse("referrals:referral_detail", kwargs={"uuid": referral.uuid}),
+    )
 
 
 # --- Consent withdrawal ---

@@ -132,7 +132,8 @@ def _moments(result, slsp_id, start, end):
     from apps.accompaniment.models import Moment
 
     rows = (
-        Moment.objects.filter(slsp_id=slsp_id, date__gte=start, date__lte=end)
+        Moment.objects.done()
+        .filter(slsp_id=slsp_id, date__gte=start, date__lte=end)
         .values("kind")
         .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
         .order_by("-n", "kind")
@@ -148,7 +149,7 @@ def _welcome(result, slsp_id, start, end):
     from apps.tenants.models import Tenancy
 
     days = welcome_days()
-    welcomed = Moment.objects.filter(
+    welcomed = Moment.objects.done().filter(
         slsp_id=slsp_id,
         household=OuterRef("household"),
         kind=MomentKind.WELCOME,

@@ -13,3 +13,4 @@ class TenantsConfig(AppConfig):
         registry.add_nav(
             NavItem(_("Ménages"), "tenants:households", "tenants.view_households", order=20)
         )
+        registry.add_nav(NavItem(_("Chantiers"), "tenants:works", "tenants.manage_works", order=26))

@@ -374,6 +374,11 @@ CELERY_BEAT_SCHEDULE["accounts-notification-digests"] = {
     "task": "accounts.send_notification_digests",
     "schedule": crontab(hour=7, minute=0),
 }
+# The day's appointments, notified to each person in the morning (before the digests).
+CELERY_BEAT_SCHEDULE["accompaniment-remind-due-appointments"] = {
+    "task": "accompaniment.remind_due_appointments",
+    "schedule": crontab(hour=6, minute=45),
+}
 CELERY_BEAT_SCHEDULE["core-send-pending-emails"] = {
     "task": "core.send_pending_emails",
     "schedule": timedelta(minutes=5),

@@ -77,6 +77,10 @@ PUBLIC_VIEWS = {
     "set_language": "language switch, offered on the login page",
     "admin:login": "sends to our sign-in page (password, then second factor)",
     "referrals:referral_link": "partner without account: signed, expiring, single-use token",
+    "accompaniment:calendar_feed": (
+        "a person's own appointments for their calendar app: random secret token stored"
+        " hashed, revocable; households by reference only, never a name"
+    ),
     "api:openapi-view": "API documentation (Swagger UI from our static files), no data",
     "api:openapi-json": "OpenAPI schema of the API, no data",
     # Authenticated by bearer token, not by session: 401 without a valid token.

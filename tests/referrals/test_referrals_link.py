@@ -86,8 +86,8 @@ def test_partner_accepts_then_reports_outcome(sent, django_capture_on_commit_cal
     again = partner.post(url, {"action": "refuse"})
     assert again.status_code == 410
     assert "déjà été utilisé" in again.content.decode()
-    # The outcome link came by e-mail.
-    assert len(mail.outbox) == 2
+    # The outcome link came by e-mail (after the notification of the answer to the author).
+    assert len(mail.outbox) == 3
     outcome_url = _link_from_mail()
     assert partner.post(outcome_url, {"action": "accept"}).status_code == 400
     assert partner.post(outcome_url, {"action": "start"}).status_code == 200
