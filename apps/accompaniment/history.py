@@ -175,4 +175,4 @@ def withdrawal_rows(household: Household, consents: list[Consent]) -> None:
             }
         by_consent.setdefault(withdrawal.consent_id, []).append(text)
     for consent in consents:
-        consent.withdrawn_parts = by_consent.get(consent.pk, [])
+        consent.withdrawn_parts = by_consent.get(consent.pk, [])  # type: ignore[attr-defined]

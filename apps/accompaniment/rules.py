@@ -14,7 +14,7 @@ rules.add_perm("accompaniment.read_sensitive", can_act_for)
 
 
 @rules.predicate
-def is_moment_author(user, moment) -> bool:
+def is_moment_author(user: object, moment: object) -> bool:
     return getattr(moment, "author_id", None) == getattr(user, "pk", None)
 
 

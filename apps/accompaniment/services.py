@@ -224,7 +224,7 @@ def reopen_follow_up(follow_up: FollowUp, user: User, *, reason: str) -> FollowU
         raise ValidationError(_("Indiquez pourquoi le suivi est rouvert."))
     FollowUp.objects.select_for_update().filter(pk=follow_up.pk).exists()
     follow_up.refresh_from_db(fields=["closed_on", "outcome", "closing_note"])
-    if follow_up.is_open:
+    if follow_up.closed_on is None:
         raise ValidationError(_("Ce suivi est déjà ouvert."))
     consent = Consent.objects.get(pk=follow_up.consent_id)
     today = timezone.localdate()
@@ -466,7 +466,7 @@ def moment_snapshot(moment: Moment) -> dict[str, Any]:
         "kind": moment.kind,
         "date": moment.date.isoformat(),
         "duration_minutes": moment.duration_minutes,
-        "follow_up": moment.follow_up.objective if moment.follow_up_id else "",
+        "follow_up": moment.follow_up.objective if moment.follow_up is not None else "",
         "note": moment.note,
         "participants": moment.participants,
         "partners": sorted(p.name for p in moment.partners.all()),
