@@ -27,7 +27,6 @@ from apps.accompaniment.models import (
     ObjectiveStatus,
     Outcome,
     RevisionAction,
-    Sensitivity,
     WithdrawalPurpose,
 )
 
@@ -561,8 +560,25 @@ def delete_moment(moment: Moment, user: User, *, reason: str) -> MomentRevision:
     return revision
 
 
-def sensitivity_label(code: str) -> str:
-    return str(Sensitivity(code).label) if code in Sensitivity.values else code
+def erase_correction_texts(household: Household) -> int:
+    """Free texts of the corrections and withdrawals of a household, for its erasure after
+    the retention period (apps.privacy): closing notes, reasons, and the texts a moment
+    held before and after a correction. Codes, dates and counts stay."""
+    texts = ("note", "participants", "follow_up", "partners")
+    count = FollowUp.objects.filter(household=household).update(closing_note="")
+    for revision in MomentRevision.objects.filter(household=household):
+        for values in (revision.before, revision.after):
+            for name in texts:
+                if name in values:
+                    values[name] = [] if name == "partners" else ""
+        revision.reason = ""
+        revision.save(update_fields=["before", "after", "reason"])
+        count += 1
+    count += ConsentWithdrawal.objects.filter(consent__household=household).update(reason="")
+    count += FollowUpReopening.objects.filter(follow_up__household=household).update(
+        reason="", previous_note=""
+    )
+    return count
 
 
 def rebuild_moment_months() -> None:

@@ -373,3 +373,50 @@ def test_unlinking_a_partner_confirms_first(world):
     assert client.post(url, {"slsp": world.slsp_a.pk}).status_code == 302
     with scopes_disabled():
         assert not SlspPartner.objects.filter(partner=partner).exists()
+
+
+# --- Erasure after the retention period ---
+
+
+def test_erasure_leaves_no_text_of_corrections_and_withdrawals(world):
+    from django.db import connection
+
+    from apps.privacy import services as privacy
+    from tests.privacy.factories import make_rich_household
+
+    user = world.users["referent_a"]
+    ended = TODAY - datetime.timedelta(days=7 * 366)
+    household = make_rich_household(world.slsp_a, user, ended=ended)
+    texts = ["Motif de correction Zorglub", "Note corrigée Zorglub", "Clôture Zorglub"]
+    texts += ["Réouverture Zorglub", "Retrait Zorglub", "Suppression Zorglub"]
+    with scopes_disabled():
+        moment, other = Moment.objects.filter(household=household)[:2]
+        follow_up = FollowUp.objects.filter(household=household).first()
+        if not follow_up.is_open:
+            follow_up.closed_on, follow_up.outcome = None, ""
+            follow_up.save()
+        services.correct_moment(moment, user, reason=texts[0], **_values(moment, note=texts[1]))
+        services.delete_moment(other, user, reason=texts[5])
+        services.close_follow_up(
+            follow_up, outcome=Outcome.OTHER, closed_on=follow_up.opened_on, note=texts[2]
+        )
+        services.reopen_follow_up(follow_up, user, reason=texts[3])
+        consent = Consent.objects.get(household=household)
+        consent.expires_on = None
+        consent.save()
+        services.withdraw_consent(consent, user=user, on=consent.given_on, reason=texts[4])
+    assert privacy.erase_expired_households() == [household.pk]
+    found = []
+    with connection.cursor() as cursor:
+        for table in (
+            "accompaniment_momentrevision",
+            "accompaniment_followup",
+            "accompaniment_followupreopening",
+            "accompaniment_consentwithdrawal",
+            "accompaniment_moment",
+        ):
+            cursor.execute(f'SELECT row_to_json(t)::text FROM "{table}" t')  # noqa: S608
+            found += [
+                (table, text) for (row,) in cursor.fetchall() for text in texts if text in row
+            ]
+    assert found == []
