@@ -70,12 +70,20 @@ def test_correct_a_moment_and_withdraw_consent_for_one_partner(live_server, worl
         page.get_by_label("Type de moment").select_option(MomentKind.HOME_VISIT)
         page.get_by_role("button", name="Enregistrer la correction").click()
         assert page.get_by_text("Ce champ est obligatoire").count() >= 1  # no reason
+        _shot(page, "correct-moment-refused")
         assert page.get_by_label("Type de moment").input_value() == MomentKind.HOME_VISIT
         page.get_by_label("Raison de la correction").fill("Mauvais type choisi à la saisie")
         page.get_by_role("button", name="Enregistrer la correction").click()
         page.wait_for_url(household_page)
         assert page.get_by_text("Visite d'accueil → Visite à domicile").count() == 1
         _shot(page, "household-after-correction")
+
+        # Closing a follow-up asks for its outcome, none preselected; cancelling changes nothing.
+        page.get_by_role("link", name="Clôturer…").click()
+        assert page.get_by_label("Issue du suivi").input_value() == ""
+        _shot(page, "close-follow-up")
+        page.get_by_role("link", name="Annuler").click()
+        page.wait_for_url(household_page)
 
         # Withdraw the consent for the CPAS only.
         page.get_by_role("link", name="Retirer…").click()
