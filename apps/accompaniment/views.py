@@ -162,23 +162,29 @@ def consent_withdraw(request, uuid):
         else:
             key = form.choice_key()
             if data["previewed"] == key:
-                services.withdraw_consent(
-                    consent,
-                    on=data["withdrawn_on"],
-                    user=request.user,
-                    follow_up=bool(data.get("follow_up")),
-                    partners=data["partners"],
-                    reason=data["reason"],
-                )
-                messages.success(request, _("Retrait du consentement enregistré."))
-                return _back(household)
-            # The consequences of these choices; confirming acts on these choices only.
-            shown = request.POST.copy()
-            shown[form.add_prefix("previewed")] = key
-            form = WithdrawConsentForm(shown, consent=consent)
-            form.is_valid()
-            consequences = plan.consequences()
-            label, irreversible = _("Confirmer le retrait"), True
+                try:
+                    services.withdraw_consent(
+                        consent,
+                        on=data["withdrawn_on"],
+                        user=request.user,
+                        follow_up=bool(data.get("follow_up")),
+                        partners=data["partners"],
+                        reason=data["reason"],
+                    )
+                except ValidationError as exc:
+                    # Someone withdrew part of it meanwhile: say so on the same page.
+                    _add_service_error(form, exc)
+                else:
+                    messages.success(request, _("Retrait du consentement enregistré."))
+                    return _back(household)
+            else:
+                # The consequences of these choices; confirming acts on these choices only.
+                shown = request.POST.copy()
+                shown[form.add_prefix("previewed")] = key
+                form = WithdrawConsentForm(shown, consent=consent)
+                form.is_valid()
+                consequences = plan.consequences()
+                label, irreversible = _("Confirmer le retrait"), True
     return confirmation_page(
         request,
         Confirmation(
