@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markupsafe import escape  # the Jinja2 form templates' escaping (&#39; for ')
 
 from apps.accompaniment.models import (
+    FINAL_OBJECTIVE_STATUSES,
     ArrearsStage,
     Domain,
     FollowUp,
@@ -16,6 +17,7 @@ from apps.accompaniment.models import (
     RelocationKind,
     Sensitivity,
 )
+from apps.core.confirm import ConfirmForm
 
 if TYPE_CHECKING:
     from apps.partners.models import Partner
@@ -186,18 +188,94 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class CloseFollowUpForm(forms.Form):
-    """Rendered once per open follow-up: no ids, an aria-label names the select."""
+class CloseFollowUpForm(ConfirmForm):
+    """Closing asks for the outcome (nothing preselected), a note, and the final status of
+    each objective still open."""
 
     outcome = forms.ChoiceField(
-        label=_("Issue"),
-        choices=Outcome.choices,
-        widget=forms.Select(attrs={"aria-label": _("Issue du suivi")}),
+        label=_("Issue du suivi"), choices=[("", _("— choisissez —")), *Outcome.choices]
+    )
+    closed_on = forms.DateField(label=_("Date de clôture"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note de clôture"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce qui a été fait, ce qui reste, à qui le ménage peut s'adresser."),
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", False)
+    def __init__(self, *args, objectives=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+        final = [(s.value, s.label) for s in FINAL_OBJECTIVE_STATUSES]
+        self.objective_fields = []
+        for objective in objectives:
+            name = f"objective_{objective.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Objectif « %(text)s »") % {"text": objective.text},
+                choices=[("", _("— choisissez —")), *final],
+            )
+            self.objective_fields.append((objective.pk, name))
+
+    def objective_statuses(self) -> dict[int, str]:
+        return {pk: self.cleaned_data[name] for pk, name in self.objective_fields}
+
+
+class ReasonForm(ConfirmForm):
+    """A destructive or corrective action that needs its reason, kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Motif"), min_length=3, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawConsentForm(ConfirmForm):
+    prefix = "withdraw"
+
+    withdrawn_on = forms.DateField(label=_("Date du retrait"), widget=DateInput())
+    follow_up = forms.BooleanField(label=_("Le ménage retire son accord au suivi"), required=False)
+    partners: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
+        label=_("Le ménage retire le partage de ses données avec"),
+        queryset=None,
+        required=False,
+        widget=CheckboxList,
+    )
+    reason = forms.CharField(
+        label=_("Motif du retrait"),
+        min_length=3,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The choices whose consequences were shown: a confirmation acts only on those.
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, consent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+        self.fields["withdrawn_on"].initial = timezone.localdate()
+        self.fields["partners"].queryset = consent.share_with.order_by("name", "pk")
+        if not consent.covers_follow_up:
+            del self.fields["follow_up"]
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date du retrait ne peut pas être dans le futur."))
+        if day < self.consent.given_on:
+            raise forms.ValidationError(_("La date du retrait précède la date du consentement."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("follow_up") and not data.get("partners"):
+            raise forms.ValidationError(
+                _("Choisissez ce que le ménage retire : le suivi et/ou un ou plusieurs partages.")
+            )
+        return data
+
+    def choice_key(self) -> str:
+        data = self.cleaned_data
+        partners = ",".join(str(p.pk) for p in sorted(data["partners"], key=lambda p: p.pk))
+        return f"{data['withdrawn_on'].isoformat()}|{int(bool(data.get('follow_up')))}|{partners}"
 
 
 class MomentForm(forms.Form):
@@ -260,3 +338,43 @@ class MomentForm(forms.Form):
         if bool(data.get("sensitivity")) != bool((data.get("sensitive_note") or "").strip()):
             self.add_error("sensitive_note", SENSITIVE_BOTH)
         return data
+
+
+class MomentCorrectionForm(MomentForm):
+    """The moment form without the sensitive note (never shown nor changed here) and with
+    the reason of the correction."""
+
+    reason = forms.CharField(
+        label=_("Raison de la correction"),
+        min_length=3,
+        max_length=500,
+        help_text=_("Gardée dans l'historique du ménage avec les valeurs avant et après."),
+    )
+
+    def __init__(self, *args, moment, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["sensitivity"]
+        del self.fields["sensitive_note"]
+        field = self.fields["follow_up"]
+        # The moment's own follow-up stays a choice even once closed.
+        current = moment.follow_up
+        if current is not None and not current.is_open:
+            field.queryset = FollowUp.objects.filter(
+                pk__in=[*field.queryset.values_list("pk", flat=True), current.pk]
+            )
+            field.choices = [*field.choices, (current.pk, field.label_from_instance(current))]
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "kind": moment.kind,
+                    "date": moment.date,
+                    "duration_minutes": moment.duration_minutes,
+                    "follow_up": moment.follow_up_id,
+                    "note": moment.note,
+                    "participants": moment.participants,
+                    "partners": [p.pk for p in moment.partners.all()],
+                }
+            )
+
+    def clean(self):
+        return forms.Form.clean(self)

@@ -43,9 +43,40 @@ class Hook:
         for function in self._functions:
             function(**kwargs)
 
+    def collect(self, **kwargs: Any) -> list[Any]:
+        """Every function's answer (a list each), concatenated in registration order."""
+        answers: list[Any] = []
+        for function in self._functions:
+            answers.extend(function(**kwargs))
+        return answers
+
 
 # Called as fn(consent=..., user=..., on=...) by services.withdraw_consent.
 on_consent_withdrawn = Hook("on_consent_withdrawn")
+
+
+# What a withdrawal would stop elsewhere, for the confirmation page, before anything
+# is written. Called as fn(consent=..., on=..., partner_ids=..., consent_ends=...,
+# closing_follow_up_ids=...) and returns a list of sentences; each app computes it
+# with the same function its on_consent_withdrawn hook uses to act.
+consent_withdrawal_effects = Hook("consent_withdrawal_effects")
+
+
+def withdrawal_effects(
+    consent: Consent,
+    *,
+    on: datetime.date,
+    partner_ids: set[int],
+    consent_ends: bool,
+    closing_follow_up_ids: set[int],
+) -> list[Any]:
+    return consent_withdrawal_effects.collect(
+        consent=consent,
+        on=on,
+        partner_ids=partner_ids,
+        consent_ends=consent_ends,
+        closing_follow_up_ids=closing_follow_up_ids,
+    )
 
 
 def run_consent_withdrawn(consent: Consent, *, user: Any, on: datetime.date) -> None:

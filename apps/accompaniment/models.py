@@ -59,7 +59,18 @@ class ObjectiveStatus(models.TextChoices):
     TODO = "a_faire", _("À atteindre")
     IN_PROGRESS = "en_cours", _("En cours")
     REACHED = "atteint", _("Atteint")
+    PARTLY = "partiel", _("Partiellement atteint")
+    NOT_REACHED = "non_atteint", _("Non atteint")
     DROPPED = "abandonne", _("Abandonné")
+
+
+# What an objective may end as when its follow-up closes (an open status is not an end).
+FINAL_OBJECTIVE_STATUSES = (
+    ObjectiveStatus.REACHED,
+    ObjectiveStatus.PARTLY,
+    ObjectiveStatus.NOT_REACHED,
+    ObjectiveStatus.DROPPED,
+)
 
 
 class Sensitivity(models.TextChoices):
@@ -131,6 +142,7 @@ class FollowUp(models.Model):
     )
     closed_on = models.DateField(_("clôturé le"), null=True, blank=True)
     outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField(_("note de clôture"), max_length=2000, blank=True)
     arrears_amount = models.DecimalField(
         _("arriéré à l'ouverture (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
@@ -266,6 +278,123 @@ class Moment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+class WithdrawalPurpose(models.TextChoices):
+    FOLLOW_UP = "suivi", _("Suivi")
+    SHARING = "partage", _("Partage avec un partenaire")
+
+
+class ConsentWithdrawal(models.Model):
+    """One purpose of a consent withdrawn: the follow-up, or sharing with one partner.
+
+    A consent covers a follow-up and/or sharing with several partners; the tenant may
+    withdraw any part. The consent's live fields say what it still covers
+    (`covers_follow_up`, `share_with`, `withdrawn_on` once nothing is left), so every
+    existing check keeps reading them; these rows keep what was withdrawn, when and why.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="withdrawals")
+    purpose = models.CharField(_("objet"), max_length=10, choices=WithdrawalPurpose.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    withdrawn_on = models.DateField(_("retiré le"))
+    reason = models.CharField(_("motif"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("retrait de consentement")
+        verbose_name_plural = _("retraits de consentement")
+        ordering = ["withdrawn_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose="suivi", partner__isnull=True)
+                | Q(purpose="partage", partner__isnull=False),
+                name="consentwithdrawal_partner_iff_sharing",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consent_id} {self.purpose} {self.withdrawn_on:%d/%m/%Y}"
+
+
+class FollowUpReopening(models.Model):
+    """A closed follow-up reopened: the closing it undid, who and why."""
+
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reopenings")
+    previous_closed_on = models.DateField(_("clôturé le"))
+    previous_outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices)
+    previous_note = models.TextField(_("note de clôture"), blank=True)
+    reason = models.CharField(_("motif"), max_length=500)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("réouverture de suivi")
+        verbose_name_plural = _("réouvertures de suivi")
+        ordering = ["reopened_at", "pk"]
+
+    def __str__(self):
+        return f"{self.follow_up_id} {self.reopened_at:%d/%m/%Y}"
+
+
+class RevisionAction(models.TextChoices):
+    CORRECTED = "correction", _("Correction")
+    DELETED = "suppression", _("Suppression")
+
+
+class MomentRevision(models.Model):
+    """A moment corrected or deleted, with its reason and the values before and after.
+
+    `before`/`after` hold display-ready field values (labels, not codes) of the fields
+    people may correct; never the text of a sensitive note (only whether it has one), as
+    apps.accompaniment.sensitive requires of every history. A deleted moment's row stays
+    (moment set to NULL) so the household's history still shows what was removed.
+    """
+
+    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "tenants.Household", on_delete=models.CASCADE, related_name="moment_revisions"
+    )
+    moment = models.ForeignKey(
+        Moment, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    moment_uuid = models.UUIDField()
+    action = models.CharField(_("action"), max_length=12, choices=RevisionAction.choices)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(_("motif"), max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(slsp="slsp")
+
+    class Meta:
+        verbose_name = _("correction de moment")
+        verbose_name_plural = _("corrections de moments")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["household", "at"], name="momentrevision_household")]
+
+    def __str__(self):
+        return f"{self.action} {self.moment_uuid} {self.at:%d/%m/%Y}"
 
 
 class MomentMonth(models.Model):

@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.accounts.rules import can_act_for, has_slsp_role
+from apps.accounts.rules import can_act_for, has_slsp_role, is_direction_of
 
 rules.add_perm("accompaniment.view_work_lists", has_slsp_role)
 rules.add_perm("accompaniment.act_for", can_act_for)
@@ -14,3 +14,13 @@ rules.add_perm("accompaniment.view_agenda", has_slsp_role)
 # not ask this permission directly: they go through apps.accompaniment.sensitive
 # (may_read_sensitive, and reveal which logs each note read with its reason).
 rules.add_perm("accompaniment.read_sensitive", can_act_for)
+
+
+@rules.predicate
+def is_moment_author(user: object, moment: object) -> bool:
+    return getattr(moment, "author_id", None) == getattr(user, "pk", None)
+
+
+# A moment is corrected or deleted by its author (while they still accompany in that
+# SLSP) or by the SLSP's direction, always with a reason kept in the history.
+rules.add_perm("accompaniment.correct_moment", (is_moment_author & can_act_for) | is_direction_of)

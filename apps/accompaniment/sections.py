@@ -3,13 +3,13 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
-from apps.accompaniment import queries, sensitive
+from apps.accompaniment import history, queries, sensitive
 from apps.accompaniment.forms import (
-    CloseFollowUpForm,
     MomentForm,
     ObjectiveStatusForm,
 )
 from apps.accompaniment.models import Moment, Objective
+from apps.accounts.rules import is_direction_of
 from apps.core.jinja2env import uuid_url_maker
 from apps.core.permissions import allowed
 
@@ -46,10 +46,22 @@ def with_objective_rows(follow_ups) -> None:
         ]
 
 
-def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
+def moment_rows(
+    rows,
+    can_read_sensitive: bool,
+    *,
+    corrector: tuple[int | None, bool, bool] = (None, False, False),
+) -> list[dict]:
     """Timeline rows of moments (queries.timeline_moments), with their display values
-    computed once: labels from one dict per request, not get_FOO_display per row."""
+    computed once: labels from one dict per request, not get_FOO_display per row.
+
+    `corrector` = (user pk, may act for the household, is its direction): the rule
+    accompaniment.correct_moment (author who still acts, or the direction) applied per
+    row without a permission check per row."""
     rows = list(rows)
+    user_pk, acts, directs = corrector
+    correct_url = uuid_url_maker("accompaniment:moment_correct")
+    delete_url = uuid_url_maker("accompaniment:moment_delete")
     kinds = {k: str(v) for k, v in Moment._meta.get_field("kind").flatchoices}
     sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
     sensitive_url = uuid_url_maker("accompaniment:moment_sensitive")
@@ -87,6 +99,11 @@ def moment_rows(rows, can_read_sensitive: bool) -> list[dict]:
                 "sensitive_href": sensitive_url(r["uuid"])
                 if sensitivity and can_read_sensitive
                 else "",
+                **(
+                    {"correct_href": correct_url(r["uuid"]), "delete_href": delete_url(r["uuid"])}
+                    if directs or (acts and r["author_id"] == user_pk)
+                    else {}
+                ),
             }
         )
     return result
@@ -122,8 +139,12 @@ def household_accompaniment(request, household):
     follow_ups = household_follow_ups(household)
     with_objective_rows(follow_ups)
     can_read_sensitive = sensitive.may_read_sensitive(user, household)
-    moments = moment_rows(queries.timeline_moments(household)[:TIMELINE_LIMIT], can_read_sensitive)
     can_act = allowed(user, "accompaniment.act_for", household)
+    moments = moment_rows(
+        queries.timeline_moments(household)[:TIMELINE_LIMIT],
+        can_read_sensitive,
+        corrector=(user.pk, can_act, bool(is_direction_of(user, household))),
+    )
     # The network (about 50 partners) is given to the moment form as plain choices: the
     # "no partner" notice then needs no second query. The consent and follow-up forms
     # are on their own pages (views.consent_form, views.follow_up_form).
@@ -136,17 +157,19 @@ def household_accompaniment(request, household):
         moment_form = MomentForm(follow_ups=follow_ups, partners=partners)
         moment_form.fields["partners"].choices = partner_choices
     shows_selects = can_act and any(f.is_open for f in follow_ups)
+    consents = list(queries.consents_of(household))
+    history.withdrawal_rows(household, consents)
     return {
         "household": household,
-        "consents": list(queries.consents_of(household)),
+        "consents": consents,
+        "history": history.household_history(household),
         "follow_ups": follow_ups,
         "timeline": timeline(moments, follow_ups),
         "truncated": len(moments) == TIMELINE_LIMIT,
         "can_act": can_act,
         "moment_form": moment_form,
         "has_partners": bool(partner_choices),
-        # The same select goes in every open follow-up and every objective of one: rendered
-        # once here rather than once per row, and only when an open follow-up shows it.
-        "close_select": str(CloseFollowUpForm()["outcome"]) if shows_selects else "",
+        # The same select goes in every objective of an open follow-up: rendered once here
+        # rather than once per row, and only when an open follow-up shows it.
         "objective_select": str(ObjectiveStatusForm()["status"]) if shows_selects else "",
     }

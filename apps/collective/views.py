@@ -12,14 +12,15 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.collective import queries, services
 from apps.collective.filters import CollectiveActionFilter
 from apps.collective.forms import ActionSessionForm, CollectiveActionForm, OutcomeForm
 from apps.collective.models import ActionSession, CollectiveAction
+from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
 from apps.core.forms import posted
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.slsps.queries import slsps_for
@@ -167,14 +168,31 @@ def session_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "collective/session_form.html", context)
 
 
-@require_POST
 def session_delete(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     session = _session(request, uuid)
-    services.delete_session(session)
-    messages.success(
-        request, _("Séance du %(date)s supprimée.") % {"date": f"{session.date:%d/%m/%Y}"}
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.delete_session(session)
+        messages.success(
+            request, _("Séance du %(date)s supprimée.") % {"date": f"{session.date:%d/%m/%Y}"}
+        )
+        return redirect("collective:collective_detail", uuid=session.action.uuid)
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Supprimer une séance"),
+            question=_("Supprimer la séance du %(date)s de l'action « %(action)s » ?")
+            % {"date": f"{session.date:%d/%m/%Y}", "action": session.action.title},
+            consequences=[
+                _("La séance et ses comptes de présence (%(count)s participants) disparaissent.")
+                % {"count": session.participants},
+                _("Les totaux de l'action sont recalculés."),
+            ],
+            cancel_url=reverse("collective:session_edit", kwargs={"uuid": session.uuid}),
+            confirm_label=_("Supprimer la séance"),
+        ),
+        form,
     )
-    return redirect("collective:collective_detail", uuid=session.action.uuid)
 
 
 def outcome_record(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:

@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
@@ -191,24 +195,60 @@ def link(request, uuid):
     return redirect("partners:detail", uuid=partner.uuid)
 
 
-@require_POST
+class UnlinkForm(ConfirmForm):
+    """Which of the user's SLSPs the partner leaves (hidden when there is only one)."""
+
+    slsp = forms.TypedChoiceField(label=_l("SLSP"), coerce=int)
+
+    def __init__(self, *args, slsps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slsp"].choices = [(s.pk, str(s)) for s in slsps]
+        if len(slsps) == 1:
+            self.fields["slsp"].initial = slsps[0].pk
+            self.fields["slsp"].widget = forms.HiddenInput()
+
+
 @permission_required("partners.link_partner")
 def unlink(request, uuid):
+    """Confirm first (GET: what leaving the network changes), then unlink (POST)."""
     partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     slsps = _referent_slsps(request.user, required=True)
-    form = LinkForm(request.POST, slsps=slsps)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez la SLSP dont retirer ce partenaire."))
+    data = posted(request)
+    # The partner page links one button per SLSP: that SLSP comes preselected.
+    initial = {"slsp": request.GET.get("slsp")} if data is None else None
+    form = UnlinkForm(data, slsps=slsps, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
+        require(request.user, "partners.link_partner_to", slsp)
+        if services.unlink_partner(slsp, partner):
+            messages.success(
+                request,
+                _(
+                    "%(partner)s ne fait plus partie du réseau de %(slsp)s ; ses conventions restent."  # noqa: E501
+                )
+                % {"partner": partner, "slsp": slsp},
+            )
         return redirect("partners:detail", uuid=partner.uuid)
-    slsp = next(s for s in slsps if s.pk == form.cleaned_data["slsp"])
-    require(request.user, "partners.link_partner_to", slsp)
-    if services.unlink_partner(slsp, partner):
-        messages.success(
-            request,
-            _("%(partner)s ne fait plus partie du réseau de %(slsp)s ; ses conventions restent.")
-            % {"partner": partner, "slsp": slsp},
-        )
-    return redirect("partners:detail", uuid=partner.uuid)
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Retirer un partenaire du réseau"),
+            question=_("Retirer %(partner)s du réseau de votre SLSP ?") % {"partner": partner},
+            consequences=[
+                _(
+                    "Il ne sera plus proposé pour les consentements, les moments et les "
+                    "orientations de vos ménages."
+                ),
+                _(
+                    "Ses conventions, ses contacts et l'historique restent ; vous pourrez le relier à nouveau."  # noqa: E501
+                ),
+            ],
+            cancel_url=reverse("partners:detail", kwargs={"uuid": partner.uuid}),
+            confirm_label=_("Retirer du réseau"),
+            irreversible=False,
+        ),
+        form,
+    )
 
 
 @permission_required("partners.merge_partners")

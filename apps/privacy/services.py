@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from apps.accompaniment import services as accompaniment
 from apps.accompaniment.models import (
     Consent,
     FollowUp,
@@ -120,6 +121,7 @@ def erase_household(household_id: int, *, today: datetime.date | None = None) ->
             "baux": Tenancy.objects.filter(household=household).update(public=""),
             "orientations": _erase_referrals(household),
             "historique d'import": forget_import_changes(household.pk),
+            "corrections": accompaniment.erase_correction_texts(household),
         }
         # Members: names and birth years go; the rows stay (household size, counts).
         for number, member in enumerate(Member.objects.filter(household=household), start=1):

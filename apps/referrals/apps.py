@@ -10,13 +10,15 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Orientations")
 
     def ready(self) -> None:
-        from apps.accompaniment.hooks import on_consent_withdrawn
+        from apps.accompaniment.hooks import consent_withdrawal_effects, on_consent_withdrawn
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
         from apps.referrals import panels, queries, rules, sections, services  # noqa: F401
 
         # A withdrawn consent stops every referral it covered, in the withdrawal's own
         # transaction (apps.accompaniment.services.withdraw_consent).
         on_consent_withdrawn.register(services.stop_sharing_on_withdrawal)
+        # ...and its confirmation page says which ones, computed the same way.
+        consent_withdrawal_effects.register(services.withdrawal_effects)
 
         registry.add_nav(
             NavItem(_("Orientations"), "referrals:referrals", "referrals.view_referrals", 28)

@@ -479,33 +479,90 @@ def notify_answer(referral: Referral) -> None:
 
 def stop_sharing_on_withdrawal(consent: Consent, *, user: Any, on: datetime.date) -> int:
     """The on_consent_withdrawn hook (registered in ReferralsConfig.ready()): runs inside
-    withdraw_consent()'s transaction."""
+    withdraw_consent()'s transaction, after the consent's fields say what it still covers."""
     return stop_sharing(consent.household, user=user, on=on)
+
+
+def withdrawal_effects(
+    consent: Consent,
+    *,
+    on: datetime.date,
+    partner_ids: set[int],
+    consent_ends: bool,
+    closing_follow_up_ids: set[int],
+) -> list[str]:
+    """The consent_withdrawal_effects hook: the referrals a planned withdrawal will stop,
+    as sentences for the confirmation page. The same selection as stop_sharing()."""
+    referrals = referrals_to_stop(
+        consent.household,
+        on=on,
+        without=(consent.pk, partner_ids, consent_ends),
+        closing_follow_up_ids=closing_follow_up_ids,
+    )
+    lines = []
+    for referral in referrals:
+        if referral.recipient_email:
+            line = _(
+                "L'orientation vers %(partner)s sera arrêtée et le partenaire sera prévenu "
+                "par e-mail de cesser d'utiliser les données du ménage."
+            )
+        else:
+            line = _("L'orientation vers %(partner)s (pas encore envoyée) sera arrêtée.")
+        lines.append(line % {"partner": referral.partner.name})
+    return lines
+
+
+def referrals_to_stop(
+    household: Household,
+    *,
+    on: datetime.date,
+    without: tuple[int, set[int], bool] | None = None,
+    closing_follow_up_ids: Iterable[int] = (),
+    lock: bool = False,
+) -> list[Referral]:
+    """Open referrals of the household that no consent in force on `on` covers any more,
+    or whose follow-up is closed. `without` = (consent pk, partner pks withdrawn, whether
+    the whole consent ends) and `closing_follow_up_ids` describe a withdrawal not yet
+    written (the confirmation page); without them, the database as it is."""
+    pairs = (
+        Consent.objects.filter(household=household)
+        .active_on(on)
+        .filter(share_with__isnull=False)
+        .values_list("pk", "share_with")
+    )
+    still_allowed = set()
+    for consent_id, partner_id in pairs:
+        if (
+            without is not None
+            and consent_id == without[0]
+            and (without[2] or partner_id in without[1])
+        ):
+            continue
+        still_allowed.add(partner_id)
+    closing = set(closing_follow_up_ids)
+    query = Referral.objects.select_related("follow_up", "partner").filter(
+        household=household, status__in=OPEN_STATUSES, sharing_stopped_at__isnull=True
+    )
+    if lock:
+        query = query.select_for_update(of=("self",))
+    return [
+        r
+        for r in query.order_by("pk")
+        if r.partner_id not in still_allowed
+        or r.follow_up.closed_on is not None
+        or r.follow_up_id in closing
+    ]
 
 
 def stop_sharing(
     household: Household, *, user: User | None = None, on: datetime.date | None = None
 ) -> int:
     """Every open referral of the household that no consent covers any more is closed,
-    its sharing stopped and its links revoked."""
+    its sharing stopped and its links revoked; a partner that received the referral is
+    told by e-mail to stop processing the household's data."""
     on = on or timezone.localdate()
     now = timezone.now()
-    still_allowed = set(
-        Consent.objects.filter(household=household)
-        .active_on(on)
-        .values_list("share_with", flat=True)
-    )
-    still_allowed.discard(None)
-    open_referrals = list(
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("follow_up")
-        .filter(household=household, status__in=OPEN_STATUSES, sharing_stopped_at__isnull=True)
-    )
-    stopped = [
-        r
-        for r in open_referrals
-        if r.partner_id not in still_allowed or r.follow_up.closed_on is not None
-    ]
+    stopped = referrals_to_stop(household, on=on, lock=True)
     for referral in stopped:
         previous = referral.status
         referral.status = ReferralStatus.CLOSED
@@ -520,8 +577,21 @@ def stop_sharing(
             user=user,
             note=_("Consentement retiré : partage arrêté"),
         )
+        if referral.recipient_email:
+            _tell_partner_to_stop(referral, on)
     if stopped:
         ReferralLink.objects.filter(
             referral__in=stopped, used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
     return len(stopped)
+
+
+def _tell_partner_to_stop(referral: Referral, on: datetime.date) -> None:
+    """The partner's e-mail says as much as the link e-mails (the SLSP and the partner,
+    never the household): which referral, from when, and to stop using the data."""
+    slsp = referral.slsp.short_name or referral.slsp.official_name
+    subject = _("Orientation arrêtée par %(slsp)s : cessez d'utiliser les données") % {"slsp": slsp}
+    body = render_to_string(
+        "referrals/email_stop_sharing.txt", {"referral": referral, "slsp": slsp, "on": on}
+    )
+    queue_email(subject=subject, body=body, to=[referral.recipient_email])

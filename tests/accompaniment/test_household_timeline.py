@@ -33,6 +33,15 @@ def _page(client, household) -> str:
     return client.get(url).content.decode()
 
 
+def _actions(moment_uuid) -> str:
+    correct = reverse("accompaniment:moment_correct", kwargs={"uuid": moment_uuid})
+    delete = reverse("accompaniment:moment_delete", kwargs={"uuid": moment_uuid})
+    return (
+        f' <span class="moment-actions"><a href="{correct}">corriger</a> · '
+        f'<a href="{delete}" class="danger-link">supprimer</a></span>'
+    )
+
+
 def _moment_items(html: str) -> list[str]:
     return re.findall(r'<li class="moment">.*?</li>', html, flags=re.S)
 
@@ -71,12 +80,17 @@ def test_moment_row_shows_every_detail(client_for, world, household, detailed):
         "(45 min, Anne D&#39;Almeida, la mère) — Apaiser &lt;vite&gt; : Bruit le soir"
         " — avec Alpha &amp; Co, Zèbre"
         ' <span class="badge warn">note sensible : Santé</span>'
-        f' <a href="{link}">consulter (motif requis)</a></li>'
+        f' <a href="{link}">consulter (motif requis)</a>{_actions(detailed.uuid)}</li>'
     )
     assert _moment_items(_page(client_for("referent_a"), household)) == [expected]
     # A reader who may not act sees that a sensitive note exists, without the link.
     (row,) = _moment_items(_page(client_for("direction_a"), household))
-    assert "note sensible : Santé</span></li>" in row and link not in row
+    assert "note sensible : Santé</span>" in row and link not in row
+    # The direction may correct it (with a reason); an accompagnateur who is not the
+    # author may not.
+    assert _actions(detailed.uuid) in row
+    (row,) = _moment_items(_page(client_for("accompagnateur_a"), household))
+    assert "corriger" not in row
 
 
 def test_plain_moment_row_and_follow_up_events(client_for, world, household):
@@ -86,13 +100,15 @@ def test_plain_moment_row_and_follow_up_events(client_for, world, household):
         follow_up = services.open_follow_up(
             household, user, domains=[Domain.VOISINAGE], objective="Apaiser"
         )
-        services.log_moment(household, user, kind=MomentKind.PHONE, date=DAY, duration_minutes=5)
+        moment = services.log_moment(
+            household, user, kind=MomentKind.PHONE, date=DAY, duration_minutes=5
+        )
         services.close_follow_up(follow_up, outcome=Outcome.STABILISED)
     html = _page(client_for("referent_a"), household)
     name = user.get_full_name()
     assert _moment_items(html) == [
         f'<li class="moment"><strong>{DAY:%d/%m/%Y}</strong> — Appel téléphonique '
-        f"(5 min, {name})</li>"
+        f"(5 min, {name}){_actions(moment.uuid)}</li>"
     ]
     assert f"<strong>{TODAY:%d/%m/%Y}</strong> — Ouverture du suivi « Apaiser »" in html
     assert f"<strong>{TODAY:%d/%m/%Y}</strong> — Clôture du suivi (Situation stabilisée)" in html

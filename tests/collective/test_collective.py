@@ -596,7 +596,11 @@ def test_session_deleted_and_totals_follow(world, client_for):
     twice = _logged_session(world, action, participants=7, tenants=7)
     client = client_for("referent_a")
     delete = reverse("collective:session_delete", kwargs={"uuid": twice.uuid})
-    assert client.get(delete).status_code == 405  # a link never deletes
+    # The button is a link to the confirmation page: opening it deletes nothing.
+    page = client.get(delete)
+    assert page.status_code == 200 and "Supprimer la séance" in page.content.decode()
+    with scopes_disabled():
+        assert ActionSession.objects.filter(pk=twice.pk).exists()
     response = client.post(delete, follow=True)
     assert "supprimée" in response.content.decode()
     with scopes_disabled():

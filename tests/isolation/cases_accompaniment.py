@@ -55,6 +55,26 @@ def _sensitive_moment(w):
         )
 
 
+def _closed_follow_up(w):
+    with scopes_disabled():
+        follow_up = _follow_up(w)
+        follow_up.closed_on = follow_up.opened_on
+        follow_up.outcome = "autre"
+        follow_up.save()
+        return follow_up
+
+
+def _moment(w):
+    with scopes_disabled():
+        return Moment.objects.create(
+            slsp=w.slsp_a,
+            household=_household(w),
+            kind="telephone",
+            date=datetime.date(2025, 2, 1),
+            author=w.users["referent_a"],
+        )
+
+
 CASES = [
     UrlCase("accompaniment:follow_ups", expect(ok=(*STAFF_A, "referent_b"))),
     UrlCase("accompaniment:work_lists", expect(ok=(*STAFF_A, "referent_b"))),
@@ -73,32 +93,53 @@ CASES = [
     ),
     UrlCase(
         "accompaniment:consent_create",
-        expect(ok=ACTORS, status=302),
+        expect(ok=ACTORS),
         method="post",
         kwargs=lambda w: {"uuid": _household(w).uuid},
+        note="an empty form is shown again with its errors (200), nothing saved",
     ),
     UrlCase(
         "accompaniment:consent_withdraw",
-        expect(ok=ACTORS, status=302),
-        method="post",
+        expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _consent(w).uuid},
+        note="the confirmation page (date, reason, purposes and partners)",
     ),
     UrlCase(
         "accompaniment:follow_up_create",
-        expect(ok=ACTORS, status=302),
+        expect(ok=ACTORS),
         method="post",
         kwargs=lambda w: {"uuid": _household(w).uuid},
+        note="an empty form is shown again with its errors (200), nothing saved",
     ),
     UrlCase(
         "accompaniment:follow_up_close",
-        expect(ok=ACTORS, status=302),
-        method="post",
+        expect(ok=ACTORS),
         kwargs=lambda w: {"uuid": _follow_up(w).uuid},
+        note="the confirmation page (outcome, note, objectives' final statuses)",
+    ),
+    UrlCase(
+        "accompaniment:follow_up_reopen",
+        expect(ok=ACTORS),
+        kwargs=lambda w: {"uuid": _closed_follow_up(w).uuid},
+        note="the confirmation page (reason)",
     ),
     UrlCase(
         "accompaniment:moment_create",
-        expect(ok=ACTORS, status=302),
+        expect(ok=ACTORS),
         method="post",
         kwargs=lambda w: {"uuid": _household(w).uuid},
+        note="an empty form is shown again with its errors (200), nothing saved",
+    ),
+    UrlCase(
+        "accompaniment:moment_correct",
+        expect(ok=("referent_a", "direction_a")),
+        kwargs=lambda w: {"uuid": _moment(w).uuid},
+        note="the author (referent_a) or the direction; another accompagnateur may not",
+    ),
+    UrlCase(
+        "accompaniment:moment_delete",
+        expect(ok=("referent_a", "direction_a")),
+        kwargs=lambda w: {"uuid": _moment(w).uuid},
+        note="the confirmation page (reason); the author or the direction",
     ),
 ]

@@ -1,6 +1,7 @@
 """Referral pages through HTTP: create, send, record an answer, lists, network view and
 partner statistics; bad input on every form; query counts that do not grow with rows."""
 
+import re
 from html import unescape
 
 import pytest
@@ -228,11 +229,23 @@ def test_withdrawal_from_the_household_page_closes_open_referrals(world, user, c
 
     setup = referral_setup(world.slsp_a, user)
     referral = make_sent_referral(setup, user)
-    response = client.post(
-        reverse("accompaniment:consent_withdraw", kwargs={"uuid": setup.consent.uuid}),
-        follow=True,
-    )
-    assert "Consentement retiré" in response.content.decode()
+    url = reverse("accompaniment:consent_withdraw", kwargs={"uuid": setup.consent.uuid})
+    # A bare POST withdraws nothing: it asks for the date, the reason and what is withdrawn.
+    assert client.post(url).status_code == 200
+    with scopes_disabled():
+        referral.refresh_from_db()
+        assert referral.status != ReferralStatus.CLOSED
+    choices = {
+        "withdraw-withdrawn_on": setup.consent.given_on.isoformat(),
+        "withdraw-follow_up": "on",
+        "withdraw-partners": [str(setup.partner.pk)],
+        "withdraw-reason": "Le ménage ne souhaite plus d'accompagnement",
+    }
+    preview = client.post(url, choices).content.decode()
+    assert "sera arrêtée" in preview
+    key = re.search(r'name="withdraw-previewed" value="([^"]+)"', preview).group(1)
+    response = client.post(url, {**choices, "withdraw-previewed": key}, follow=True)
+    assert "Retrait du consentement enregistré" in response.content.decode()
     with scopes_disabled():
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.CLOSED
