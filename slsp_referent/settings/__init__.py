@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
     "apps.core.middleware.ScopeMiddleware",
+    # A POST runs once per form display (the form's token, claimed in Redis).
+    "apps.core.idempotency.IdempotencyMiddleware",
     # Last, so that it sees the authenticated user and every failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +112,8 @@ TEMPLATES = [
                 "apps.core.context_processors.background_status",
                 "apps.accounts.context_processors.notifications",
             ],
+            # Every POST form writes {% form_token %} beside {% csrf_token %} (no load).
+            "builtins": ["apps.core.templatetags.form_token"],
         },
     },
     {
