@@ -61,7 +61,7 @@ def expired_post(world, household, traveller):
             "moment-kind": "telephone",
             "moment-date": TODAY.isoformat(),
             "moment-duration_minutes": "25",
-            "moment-summary": MOMENT_TEXT,
+            "moment-note": MOMENT_TEXT,
             "csrfmiddlewaretoken": "x",
         },
         HTTP_REFERER=f"http://testserver{page}",
@@ -98,7 +98,7 @@ def test_a_form_sent_after_expiry_comes_back_filled_after_signing_in(world, hous
     html = form_page.content.decode()
     kept = kept_fields(html)
     assert kept["action"] == reverse("accompaniment:moment_create", kwargs={"uuid": household.uuid})
-    assert kept["fields"]["moment-summary"] == [MOMENT_TEXT]
+    assert kept["fields"]["moment-note"] == [MOMENT_TEXT]
     assert "csrfmiddlewaretoken" not in kept["fields"]
     assert "Vérifiez-le, puis envoyez-le à nouveau" in unescape(html)
     # Given back once: a reload shows the page as usual.
@@ -134,7 +134,7 @@ def test_a_post_without_any_session_goes_back_to_the_form_page_not_a_405(world, 
     client = Client()
     response = client.post(
         reverse("accompaniment:moment_create", kwargs={"uuid": household.uuid}),
-        {"moment-summary": "x"},
+        {"moment-note": "x"},
         HTTP_REFERER=f"http://testserver{page}",
     )
     assert response.status_code == 302
