@@ -37,7 +37,8 @@ class StrategyForm(forms.ModelForm):
     def __init__(self, *args, slsp, **kwargs):
         super().__init__(*args, **kwargs)
         self.slsp = slsp
-        limit(self.fields["year"], min_value=FIRST_YEAR)
+        # Announced to the browser; clean_year refuses with its own message.
+        self.fields["year"].min_value = FIRST_YEAR
         limit(self.fields["summary"], max_length=5000)
 
     def clean_year(self):
