@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -150,7 +150,9 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """Django's deny-by-default sign-in check, except that a form sent without a session
     comes back, after signing in, to the page it was on: its URL may answer POST only."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable
+    ) -> HttpResponseRedirect:
         if request.method == "POST":
             return redirect_to_login(resume.form_page(request), self.get_login_url(view_func))
         return super().handle_no_permission(request, view_func)

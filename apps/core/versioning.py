@@ -118,7 +118,7 @@ def refuse(form: forms.BaseForm, current: models.Model) -> SafeString:
         ),
     )
     message = format_html('{}<ul class="stale-differences">{}</ul>', STALE, table)
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound
     data[form.add_prefix(FIELD)] = str(getattr(current, FIELD))
     form.data = data
     form.add_error(None, message)
