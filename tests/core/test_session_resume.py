@@ -186,9 +186,10 @@ def test_staying_signed_in_is_refused_once_expired(world):
     assert Client().post(reverse("accounts:session_keepalive")).status_code == 302
 
 
-def test_staying_signed_in_without_javascript_goes_back(world):
+def test_staying_signed_in_without_javascript_goes_back(world, django_assert_max_num_queries):
     client = world.client_for("referent_a")
-    response = client.post(reverse("accounts:session_keepalive"), {"next": "/partenaires/"})
+    with django_assert_max_num_queries(8):
+        response = client.post(reverse("accounts:session_keepalive"), {"next": "/partenaires/"})
     assert response.status_code == 302 and response["Location"] == "/partenaires/"
     response = client.post(reverse("accounts:session_keepalive"), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("core:home")

@@ -60,3 +60,28 @@ def test_idle_warning_then_a_form_sent_after_expiry_is_given_back(live_server, w
 
         assert Moment.objects.filter(household=household, note=NOTE).count() == 1
     assert datetime.date.today()
+
+
+def test_two_tabs_editing_one_partner(live_server, world):
+    from tests.partners.factories import PartnerFactory, SlspPartnerFactory
+
+    with scopes_disabled():
+        partner = PartnerFactory(name="CPAS de Namur", description="Service social")
+        SlspPartnerFactory(slsp=world.slsp_a, partner=partner)
+    url = f"{live_server.url}/partenaires/{partner.uuid}/modifier/"
+    with chromium_page() as first:
+        login(first, live_server.url, "ref.a@example.org", PASSWORD)
+        second = first.context.new_page()
+        first.goto(url)
+        second.goto(url)
+        first.locator("#id_description").fill("Permanence le mardi matin")
+        first.get_by_role("button", name="Enregistrer").click()
+        first.wait_for_load_state("networkidle")
+        second.locator("#id_description").fill("Permanence le jeudi")
+        second.get_by_role("button", name="Enregistrer").click()
+        second.wait_for_load_state("networkidle")
+        text = second.locator("main").inner_text()
+        assert "Quelqu'un d'autre a modifié cette fiche" in text
+        assert "Permanence le mardi matin" in text
+        assert second.locator("#id_description").input_value() == "Permanence le jeudi"
+        second.screenshot(path=f"{SHOTS}/stale-edit-refused.png", full_page=True)
