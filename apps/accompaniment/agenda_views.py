@@ -90,6 +90,7 @@ def appointment_form(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespo
             "household": household,
             "form": form,
             "action": "accompaniment:appointment_form",
+            "action_uuid": household.uuid,
             "title": _("Planifier un rendez-vous"),
             "submit": _("Planifier"),
         },

@@ -18,6 +18,7 @@ from apps.accompaniment.models import (
     Sensitivity,
 )
 from apps.core.confirm import ConfirmForm
+from apps.core.validators import DateMeaning, date_rule
 
 if TYPE_CHECKING:
     from apps.partners.models import Partner
@@ -84,7 +85,9 @@ def _attrs(attrs: dict) -> str:
 class ConsentForm(forms.Form):
     prefix = "consent"
 
-    given_on = forms.DateField(label=_("Date de l'accord"), widget=DateInput())
+    given_on = forms.DateField(
+        label=_("Date de l'accord"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
     covers_follow_up = forms.BooleanField(label=_("Accepte un suivi"), required=False, initial=True)
     share_with: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Accepte le partage de ses données avec"),
@@ -92,7 +95,12 @@ class ConsentForm(forms.Form):
         required=False,
         widget=CheckboxList,
     )
-    expires_on = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
+    expires_on = forms.DateField(
+        label=_("Échéance"),
+        required=False,
+        widget=DateInput(),
+        validators=date_rule(DateMeaning.TERM),
+    )
     note = forms.CharField(label=_("Remarque"), max_length=300, required=False)
 
     def __init__(self, *args, partners=None, **kwargs):
@@ -136,10 +144,16 @@ class FollowUpForm(forms.Form):
         label=_("Relogement"), choices=[("", "—"), *RelocationKind.choices], required=False
     )
     relocation_start = forms.DateField(
-        label=_("Début du relogement"), required=False, widget=DateInput()
+        label=_("Début du relogement"),
+        required=False,
+        widget=DateInput(),
+        validators=date_rule(DateMeaning.PLANNED),
     )
     relocation_end = forms.DateField(
-        label=_("Fin du relogement"), required=False, widget=DateInput()
+        label=_("Fin du relogement"),
+        required=False,
+        widget=DateInput(),
+        validators=date_rule(DateMeaning.PLANNED),
     )
 
     def __init__(self, *args, works=None, **kwargs):
@@ -282,7 +296,9 @@ class MomentForm(forms.Form):
     prefix = "moment"
 
     kind = forms.ChoiceField(label=_("Type de moment"), choices=MomentKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
     duration_minutes = forms.IntegerField(
         label=_("Durée (minutes)"), min_value=1, max_value=600, initial=30
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from apps.accompaniment.models import (
     RevisionAction,
     WithdrawalPurpose,
 )
+from apps.core.validators import moment_date_error
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -420,6 +422,10 @@ def log_moment(
 ) -> Moment:
     if date > timezone.localdate():
         raise ValidationError(_("Un moment ne peut pas être daté dans le futur."))
+    first_tenancy = household.tenancies.aggregate(first=Min("start_date"))["first"]
+    refused = moment_date_error(date, first_tenancy=first_tenancy)
+    if refused:
+        raise ValidationError(refused)
     if follow_up is not None and follow_up.household_id != household.pk:
         raise ValidationError(_("Ce suivi concerne un autre ménage."))
     if follow_up is not None and not follow_up.is_open:

@@ -5,8 +5,9 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import otp, sessions
 from apps.accounts.models import User
+from apps.core import resume
 
 logger = logging.getLogger("apps.accounts.auth")
 
@@ -43,9 +45,7 @@ class SessionSecurityMiddleware:
             return self.get_response(request)
         reason = sessions.expiry_reason(request.session)
         if reason is not None:
-            logout(request)
-            messages.warning(request, MESSAGES[reason])
-            return redirect_to_login(request.get_full_path())
+            return self._expired(request, reason)
         # Session first: a verified session costs no query; else the roles held now.
         if (
             not otp.session_verified(request.session)
@@ -58,6 +58,21 @@ class SessionSecurityMiddleware:
             return self.get_response(request)
         finally:
             sessions.CURRENT.reset(token)
+
+    @staticmethod
+    def _expired(request: HttpRequest, reason: str) -> HttpResponse:
+        """Sign out; a form sent now is kept for the same person, who comes back to the
+        page it was on after signing in (apps/core/resume.py), never to a POST-only URL."""
+        if request.path == reverse("accounts:session_keepalive"):
+            logout(request)
+            return JsonResponse({"expired": True}, status=401)
+        kept: str | None = None
+        next_url = request.get_full_path()
+        if request.method == "POST":
+            next_url, kept = resume.keep(request, cast(int, request.user.pk))
+        logout(request)
+        messages.warning(request, MESSAGES[reason])
+        return resume.remember(redirect_to_login(next_url), kept)
 
     def _ask_for_the_second_factor(self, request: HttpRequest) -> HttpResponse:
         """Turn the session back into a pending sign-in waiting for the code."""
@@ -129,3 +144,15 @@ class UserLanguageMiddleware:
 
             services.set_language(request.user, chosen)
         return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's deny-by-default sign-in check, except that a form sent without a session
+    comes back, after signing in, to the page it was on: its URL may answer POST only."""
+
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable
+    ) -> HttpResponseRedirect:
+        if request.method == "POST":
+            return redirect_to_login(resume.form_page(request), self.get_login_url(view_func))
+        return super().handle_no_permission(request, view_func)

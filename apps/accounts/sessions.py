@@ -48,6 +48,11 @@ def mark_reauthenticated(session) -> None:
     session[AUTH_AT] = now()
 
 
+def record_activity(session) -> None:
+    """The person asked to stay signed in: the idle time starts again now."""
+    session[SEEN] = now()
+
+
 def expiry_reason(session) -> str | None:
     """'idle' or 'absolute' when the session must end, else None (and record activity)."""
     t = now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts import views, views_notifications
+from apps.accounts import views, views_notifications, views_session
 
 app_name = "accounts"
 
@@ -31,6 +31,7 @@ urlpatterns = [
         views_notifications.notification_open,
         name="notification_open",
     ),
+    path("session/prolonger/", views_session.keepalive, name="session_keepalive"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

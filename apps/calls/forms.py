@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -18,6 +19,7 @@ from apps.calls.models import (
 )
 from apps.calls.services import euros
 from apps.core.uploads import PDF, max_upload_bytes, validate_upload
+from apps.core.validators import DateMeaning, apply_date_rule
 from apps.partners.models import Partner
 from apps.slsps.models import Slsp
 
@@ -58,6 +60,11 @@ class CallForm(forms.ModelForm):
             "opens_at": _("Heure de Bruxelles."),
             "closes_at": _("Heure de Bruxelles : aucun dépôt n'est accepté après cette minute."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("opens_at", "closes_at", "jury_meeting_on"):
+            apply_date_rule(self.fields[name], DateMeaning.PLANNED)
 
     def clean(self):
         data = super().clean()

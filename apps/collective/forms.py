@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.collective.models import CollectiveKind
+from apps.core.validators import DateMeaning, date_rule
 
 if TYPE_CHECKING:
     from apps.partners.models import Partner
@@ -35,12 +36,15 @@ class CollectiveActionForm(forms.Form):
     objective = forms.CharField(
         label=_("Objectif"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    start_date = forms.DateField(label=_("Début"), widget=DateInput())
+    start_date = forms.DateField(
+        label=_("Début"), widget=DateInput(), validators=date_rule(DateMeaning.PLANNED)
+    )
     end_date = forms.DateField(
         label=_("Fin"),
         required=False,
         widget=DateInput(),
         help_text=_("Laissez vide pour une action qui se poursuit."),
+        validators=date_rule(DateMeaning.TERM),
     )
     partners: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Partenaires associés"),
@@ -81,7 +85,9 @@ class CollectiveActionForm(forms.Form):
 
 
 class ActionSessionForm(forms.Form):
-    date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date de la séance"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=10000)
     tenants = forms.IntegerField(label=_("Dont locataires"), min_value=0, max_value=10000)
     volunteers = forms.IntegerField(

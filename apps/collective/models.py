@@ -56,6 +56,9 @@ class CollectiveAction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit through the application (apps/core/versioning.py): an edit
+    # started from an older version is refused instead of overwriting this one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(slsp="slsp")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.collective.models import ActionSession, CollectiveAction
+from apps.core import versioning
 from apps.partners.models import Partner, SlspPartner
 from apps.slsps.models import Slsp
 
@@ -88,11 +89,18 @@ def create_action(
 
 @transaction.atomic
 def update_action(
-    action: CollectiveAction, *, partners: Iterable[Partner] = (), **data: Any
+    action: CollectiveAction,
+    *,
+    partners: Iterable[Partner] = (),
+    version: int | None = None,
+    **data: Any,
 ) -> CollectiveAction:
+    """Edit an action; started from `version`, it raises versioning.StaleEdit if someone
+    else saved the action since."""
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown collective action fields: {sorted(unknown)}")
+    versioning.claim(action, version)
     action = CollectiveAction.objects.select_for_update().get(pk=action.pk)
     start = data.get("start_date", action.start_date)
     end = data.get("end_date", action.end_date)

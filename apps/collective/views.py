@@ -20,6 +20,7 @@ from apps.collective import queries, services
 from apps.collective.filters import CollectiveActionFilter
 from apps.collective.forms import ActionSessionForm, CollectiveActionForm, OutcomeForm
 from apps.collective.models import ActionSession, CollectiveAction
+from apps.core import versioning
 from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
 from apps.core.forms import posted
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
@@ -108,8 +109,14 @@ def collective_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespon
         "partners": current,
     }
     form = CollectiveActionForm(posted(request), partners=partners, initial=initial)
+    versioning.track(form, action)
     if request.method == "POST" and form.is_valid():
-        saved = _save_or_refuse(form, lambda: services.update_action(action, **form.cleaned_data))
+        data = form.cleaned_data | {"version": versioning.expected(form)}
+        try:
+            saved = _save_or_refuse(form, lambda: services.update_action(action, **data))
+        except versioning.StaleEdit as stale:
+            versioning.refuse(form, stale.current)
+            saved = None
         if saved is not None:
             messages.success(request, _("L'action collective a été modifiée."))
             return redirect("collective:collective_detail", uuid=action.uuid)

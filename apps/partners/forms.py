@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import PDF, max_upload_bytes, validate_upload
+from apps.core.validators import DateMeaning, apply_date_rule
 from apps.partners import queries
 from apps.partners.models import Agreement, Partner, PartnerContact, PartnerType
 
@@ -231,6 +232,8 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, slsps=(), partners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_date_rule(self.fields["start_date"], DateMeaning.PLANNED)
+        apply_date_rule(self.fields["end_date"], DateMeaning.TERM)
         slsps = list(slsps)
         self.fields["slsp"].queryset = self.fields["slsp"].queryset.filter(
             pk__in=[s.pk for s in slsps]

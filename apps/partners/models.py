@@ -56,6 +56,9 @@ class Partner(UuidModel, TimestampedModel):
 
     name = models.CharField(_("nom"), max_length=200)
     type = models.CharField(_("type"), max_length=30, choices=PartnerType.choices)
+    # Bumped by every edit through the application (apps/core/versioning.py): an edit
+    # started from an older version is refused instead of overwriting this one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     communes_served = ArrayField(
         models.CharField(max_length=100), default=list, blank=True, verbose_name=_("communes")
     )
@@ -228,6 +231,9 @@ class Agreement(SlspOwnedModel, TimestampedModel):
         Partner, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("partenaire")
     )
     purpose = models.CharField(_("objet"), max_length=300)
+    # Bumped by every edit through the application (apps/core/versioning.py): an edit
+    # started from an older version is refused instead of overwriting this one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"))
     shares_data = models.BooleanField(_("clause de partage de données"), default=False)

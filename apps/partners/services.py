@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from pghistory.models import Event as HistoryEvent
 
+from apps.core import versioning
 from apps.core.mail import queue_email
 from apps.partners.history import concrete_field
 from apps.partners.models import (
@@ -71,6 +72,14 @@ def create_partner(form: ModelForm[Partner], *, link_to: Slsp | None = None) -> 
 
 
 @transaction.atomic
+def update_partner(form: ModelForm[Partner], *, version: int | None = None) -> Partner:
+    """Save an edit of a directory entry started from `version` (versioning.StaleEdit if
+    someone else saved it since)."""
+    versioning.claim(form.instance, version)
+    return form.save()
+
+
+@transaction.atomic
 def add_contact(
     form: ModelForm[PartnerContact], partner: Partner, *, slsp: Slsp | None = None
 ) -> PartnerContact:
@@ -122,8 +131,13 @@ def _agreement_keeps_own_contacts(agreement: Agreement) -> None:
 
 
 @transaction.atomic
-def save_agreement(form: ModelForm[Agreement], *, user: User | None = None) -> Agreement:
-    """Save an agreement form (the document already validated by the form)."""
+def save_agreement(
+    form: ModelForm[Agreement], *, user: User | None = None, version: int | None = None
+) -> Agreement:
+    """Save an agreement form (the document already validated by the form); an edit
+    started from `version` raises versioning.StaleEdit if someone else saved it since."""
+    if form.instance.pk is not None:
+        versioning.claim(form.instance, version)
     agreement = form.save(commit=False)
     replaced = form.initial.get("document")
     new_document = "document" in form.changed_data and bool(form.cleaned_data.get("document"))

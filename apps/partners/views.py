@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from apps.core import versioning
 from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
@@ -133,10 +134,15 @@ def create(request):
 def edit(request, uuid):
     partner = get_visible_or_404(queries.partners_for(request.user), uuid=uuid)
     form = PartnerForm(posted(request), instance=partner, check_duplicates=False)
+    versioning.track(form, partner)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Les informations du partenaire ont été enregistrées."))
-        return redirect("partners:detail", uuid=partner.uuid)
+        try:
+            services.update_partner(form, version=versioning.expected(form))
+        except versioning.StaleEdit as stale:
+            versioning.refuse(form, stale.current)
+        else:
+            messages.success(request, _("Les informations du partenaire ont été enregistrées."))
+            return redirect("partners:detail", uuid=partner.uuid)
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
@@ -341,10 +347,15 @@ def agreement_edit(request, uuid):
     agreement = get_visible_or_404(queries.agreements_for(request.user), uuid=uuid)
     require(request.user, "partners.change_agreement", agreement)
     form = AgreementForm(posted(request), request.FILES or None, instance=agreement)
+    versioning.track(form, agreement)
     if request.method == "POST" and form.is_valid():
-        services.save_agreement(form, user=request.user)
-        messages.success(request, _("La convention a été modifiée."))
-        return redirect("partners:agreement_detail", uuid=agreement.uuid)
+        try:
+            services.save_agreement(form, user=request.user, version=versioning.expected(form))
+        except versioning.StaleEdit as stale:
+            versioning.refuse(form, stale.current)
+        else:
+            messages.success(request, _("La convention a été modifiée."))
+            return redirect("partners:agreement_detail", uuid=agreement.uuid)
     return render(request, "partners/agreement_form.html", {"form": form, "agreement": agreement})
 
 

@@ -1,12 +1,14 @@
 """Forms of the action strategy and the référents' network."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validators import DateMeaning, apply_date_rule, limit
 from apps.slsps.models import (
     ActionStrategy,
     GoodPracticeSheet,
@@ -35,9 +37,9 @@ class StrategyForm(forms.ModelForm):
     def __init__(self, *args, slsp, **kwargs):
         super().__init__(*args, **kwargs)
         self.slsp = slsp
+        # Announced to the browser; clean_year refuses with its own message.
         self.fields["year"].min_value = FIRST_YEAR
-        self.fields["summary"].max_length = 5000
-        self.fields["summary"].widget.attrs["maxlength"] = 5000
+        limit(self.fields["summary"], max_length=5000)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -67,8 +69,8 @@ class StrategyItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["description"].max_length = 2000
-        self.fields["order"].max_value = 999
+        limit(self.fields["description"], max_length=2000)
+        limit(self.fields["order"], max_value=999)
         self.fields["order"].required = False
         self.fields["kind"].choices = [("", _("— choisir —")), *StrategyItemKind.choices]
         self.fields["description"].widget.attrs["rows"] = 2
@@ -118,6 +120,10 @@ class NetworkEventForm(forms.ModelForm):
         model = NetworkEvent
         fields = ["kind", "title", "date", "place", "description"]
         widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        apply_date_rule(self.fields["date"], DateMeaning.PLANNED)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -188,7 +194,7 @@ class GoodPracticeForm(forms.ModelForm):
         self.fields["slsp"].queryset = slsps
         self.fields["slsp"].empty_label = None
         for name in ("summary", "what_worked", "partners_involved"):
-            self.fields[name].max_length = 5000
+            limit(self.fields[name], max_length=5000)
         if len(slsps) == 1:
             self.fields["slsp"].widget = forms.HiddenInput()
             self.fields["slsp"].initial = slsps[0].pk

@@ -129,6 +129,9 @@ class ActionStrategy(SlspOwnedModel, TimestampedModel):
         validators=[MinValueValidator(2011)],
     )
     summary = models.TextField(_("synthèse"), blank=True)
+    # Bumped by every edit through the application (apps/core/versioning.py): an edit
+    # started from an older version is refused instead of overwriting this one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("stratégie d'action")

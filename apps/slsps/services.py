@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership, User
+from apps.core import versioning
 from apps.slsps.models import (
     ActionStrategy,
     Attendance,
@@ -87,13 +88,20 @@ class StrategyConflict(Exception):
 
 @transaction.atomic
 def save_strategy(
-    slsp: Slsp, form: StrategyForm, formset: BaseStrategyItemFormSet
+    slsp: Slsp,
+    form: StrategyForm,
+    formset: BaseStrategyItemFormSet,
+    *,
+    version: int | None = None,
 ) -> ActionStrategy:
     """Save a strategy and its objectives / priority axes together, or nothing.
 
     Items carry their SLSP (the scoped manager filters on it): set here, never by the
     form. A concurrent creation of the same year raises StrategyConflict, rolled back.
     """
+    if form.instance.pk is not None:
+        # An edit started from an older version is refused (versioning.StaleEdit).
+        versioning.claim(form.instance, version)
     strategy = form.save(commit=False)
     strategy.slsp = slsp
     try:

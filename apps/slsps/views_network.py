@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role
+from apps.core import versioning
 from apps.core.forms import posted
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.slsps import queries, services
@@ -62,12 +63,18 @@ def _strategy_form(request, slsp, strategy=None):
         queryset=StrategyItem.objects.order_by("kind", "order", "pk"),
         prefix="items",
     )
+    if strategy is not None:
+        versioning.track(form, strategy)
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
             try:
-                saved = services.save_strategy(slsp, form, formset)
+                saved = services.save_strategy(
+                    slsp, form, formset, version=versioning.expected(form)
+                )
             except services.StrategyConflict:
                 form.add_error("year", _("Votre SLSP a déjà une stratégie pour cette année."))
+            except versioning.StaleEdit as stale:
+                versioning.refuse(form, stale.current)
             else:
                 messages.success(
                     request,

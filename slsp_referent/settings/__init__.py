@@ -82,11 +82,15 @@ MIDDLEWARE = [
     "apps.accounts.middleware.SessionSecurityMiddleware",
     # Every view needs a signed-in user unless marked @login_not_required (deny by
     # default; tests/isolation/test_harness.py lists the public ones).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "apps.accounts.middleware.LoginRequiredMiddleware",
+    # Gives a form kept at session expiry back to its author (after the sign-in check).
+    "apps.core.resume.ResumeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
     "apps.core.middleware.ScopeMiddleware",
+    # A POST runs once per form display (the form's token, claimed in Redis).
+    "apps.core.idempotency.IdempotencyMiddleware",
     # Last, so that it sees the authenticated user and every failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +114,9 @@ TEMPLATES = [
                 "apps.core.context_processors.background_status",
                 "apps.accounts.context_processors.notifications",
             ],
+            # Every POST form writes {% form_token %} beside {% csrf_token %} (no load).
+            # A form kept at session expiry is given back by {% resumed_form %}.
+            "builtins": ["apps.core.templatetags.form_token", "apps.core.templatetags.resume"],
         },
     },
     {

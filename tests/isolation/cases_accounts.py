@@ -36,6 +36,12 @@ CASES = [
         method="post",
         data=lambda world: {"language": "de"},
     ),
+    UrlCase(
+        "accounts:session_keepalive",
+        expect(ok=SIGNED_IN, status=302),
+        method="post",
+        note="back to the page (JSON for the idle warning's script); only the own session",
+    ),
     UrlCase("accounts:notifications", expect(ok=SIGNED_IN)),
     UrlCase(
         "accounts:notifications_read_all",

@@ -54,7 +54,7 @@ def test_coordinator_creates_an_event(client_for, world):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (_event_data(date="1850-01-01"), "Cette date n'est pas plausible."),
+        (_event_data(date="1850-01-01"), "Date impossible : indiquez une date à partir du"),
         (_event_data(date="31/02/2026"), "Saisissez une date valide."),
         (_event_data(kind="soiree"), "Sélectionnez un choix valide."),
         (_event_data(title=""), "Ce champ est obligatoire."),
