@@ -22,10 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from apps.accompaniment.models import CalendarFeed, FollowUp, Moment
 from apps.accompaniment.queries import follow_ups_for, moments_for
 from apps.accounts.models import Role, User
+from apps.core.validators import DateMeaning, DateRule
 from apps.tenants.models import Household
 
 # How far ahead an appointment may be planned: beyond that it is a typing mistake.
-MAX_PLANNING_DAYS = 730
+# The project-wide bound for anything planned (apps.core.validators).
+PLANNED_DATE = DateRule(DateMeaning.PLANNED)
 
 
 # --- Appointments ---
@@ -50,8 +52,7 @@ def plan_appointment(
         raise ValidationError(
             _("Un rendez-vous se planifie aujourd'hui ou plus tard : notez un moment passé.")
         )
-    if date > today + datetime.timedelta(days=MAX_PLANNING_DAYS):
-        raise ValidationError(_("Un rendez-vous se planifie au plus deux ans à l'avance."))
+    PLANNED_DATE(date)
     if follow_up is not None and follow_up.household_id != household.pk:
         raise ValidationError(_("Ce suivi concerne un autre ménage."))
     if follow_up is not None and not follow_up.is_open:
@@ -223,8 +224,8 @@ def set_next_step(
         raise ValidationError(_("Ce suivi est clôturé."))
     if due is not None and not text:
         raise ValidationError(_("Décrivez la prochaine étape avant de lui donner une échéance."))
-    if due is not None and due > today + datetime.timedelta(days=MAX_PLANNING_DAYS):
-        raise ValidationError(_("Une échéance se fixe au plus deux ans à l'avance."))
+    if due is not None:
+        PLANNED_DATE(due)
     follow_up.next_step = text
     follow_up.next_step_due = due if text else None
     follow_up.save(update_fields=["next_step", "next_step_due"])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.forms import DateInput
 from apps.accompaniment.models import FollowUp, MomentKind
+from apps.core.validators import DateMeaning, date_rule
 
 
 class TimeInput(forms.TimeInput):
@@ -18,7 +19,9 @@ class AppointmentForm(forms.Form):
     prefix = "rdv"
 
     kind = forms.ChoiceField(label=_("Type de moment"), choices=MomentKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=date_rule(DateMeaning.PLANNED)
+    )
     time = forms.TimeField(label=_("Heure"), required=False, widget=TimeInput())
     duration_minutes = forms.IntegerField(
         label=_("Durée prévue (minutes)"), min_value=1, max_value=600, initial=30
@@ -45,4 +48,9 @@ class AppointmentForm(forms.Form):
 
 class NextStepForm(forms.Form):
     next_step = forms.CharField(label=_("Prochaine étape"), max_length=200, required=False)
-    next_step_due = forms.DateField(label=_("Pour le"), required=False, widget=DateInput())
+    next_step_due = forms.DateField(
+        label=_("Pour le"),
+        required=False,
+        widget=DateInput(),
+        validators=date_rule(DateMeaning.PLANNED),
+    )

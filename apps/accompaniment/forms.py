@@ -209,7 +209,9 @@ class CloseFollowUpForm(ConfirmForm):
     outcome = forms.ChoiceField(
         label=_("Issue du suivi"), choices=[("", _("— choisissez —")), *Outcome.choices]
     )
-    closed_on = forms.DateField(label=_("Date de clôture"), widget=DateInput())
+    closed_on = forms.DateField(
+        label=_("Date de clôture"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
     note = forms.CharField(
         label=_("Note de clôture"),
         max_length=2000,
@@ -245,7 +247,9 @@ class ReasonForm(ConfirmForm):
 class WithdrawConsentForm(ConfirmForm):
     prefix = "withdraw"
 
-    withdrawn_on = forms.DateField(label=_("Date du retrait"), widget=DateInput())
+    withdrawn_on = forms.DateField(
+        label=_("Date du retrait"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
     follow_up = forms.BooleanField(label=_("Le ménage retire son accord au suivi"), required=False)
     partners: "forms.ModelMultipleChoiceField[Partner]" = forms.ModelMultipleChoiceField(
         label=_("Le ménage retire le partage de ses données avec"),

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,17 @@ class RecordAnswerForm(forms.Form):
     note = forms.CharField(
         label=_("Commentaire"), max_length=300, required=False, widget=forms.TextInput()
     )
+
+
+class ConfirmAnswerForm(RecordAnswerForm):
+    """The same answer carried through the confirmation page of a status that ends sharing."""
+
+    confirmed = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("status", "outcome", "note"):
+            self.fields[name].widget = forms.HiddenInput()
 
 
 class PartnerAnswerForm(forms.Form):

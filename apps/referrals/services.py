@@ -170,6 +170,26 @@ _SPENT_LINKS = {
 
 
 @transaction.atomic
+def check_transition(referral: Referral, to_status: str, *, outcome: str = "") -> ReferralStatus:
+    """The move's refusal, if any, before anything is asked or written."""
+    current = ReferralStatus(referral.status)
+    if to_status not in ReferralStatus.values:
+        raise ValidationError(_("Statut inconnu."))
+    target = ReferralStatus(to_status)
+    if target not in TRANSITIONS.get(current, set()):
+        raise ValidationError(
+            _("Une orientation « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": current.label, "to": target.label}
+        )
+    if referral.sharing_stopped_at is not None:
+        raise ValidationError(_("Le partage de cette orientation a été arrêté."))
+    if target == ReferralStatus.CLOSED and (
+        outcome not in ReferralOutcome.values or outcome == ReferralOutcome.CONSENT_WITHDRAWN
+    ):
+        raise ValidationError(_("Choisissez le résultat de l'orientation."))
+    return target
+
+
 def transition(
     referral: Referral,
     to_status: str,
@@ -183,21 +203,10 @@ def transition(
     """Move a referral along the workflow; any other move is refused."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     current = ReferralStatus(referral.status)
-    if to_status not in ReferralStatus.values:
-        raise ValidationError(_("Statut inconnu."))
-    to_status = ReferralStatus(to_status)
-    if to_status not in TRANSITIONS.get(current, set()):
-        raise ValidationError(
-            _("Une orientation « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {"from": current.label, "to": to_status.label}
-        )
-    if referral.sharing_stopped_at is not None:
-        raise ValidationError(_("Le partage de cette orientation a été arrêté."))
+    to_status = check_transition(referral, to_status, outcome=outcome)
     changed = ["status", _DATE_FIELDS[to_status]]
     now = timezone.now()
     if to_status == ReferralStatus.CLOSED:
-        if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.CONSENT_WITHDRAWN:
-            raise ValidationError(_("Choisissez le résultat de l'orientation."))
         referral.outcome = outcome
         referral.outcome_note = (outcome_note or "").strip()[:2000]
         changed += ["outcome", "outcome_note"]

@@ -24,12 +24,14 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
 from apps.core.charts import hbar_chart
+from apps.core.confirm import Confirmation, confirmation_page
 from apps.core.forms import error_text
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.partners.queries import agreements_for, partners_for
 from apps.referrals import queries
 from apps.referrals import services as referrals
 from apps.referrals.forms import (
+    ConfirmAnswerForm,
     PartnerAnswerForm,
     RecordAnswerForm,
     ReferralFilterForm,
@@ -159,27 +161,52 @@ def referral_resend(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespon
     )
 
 
+# Recording these ends what the partner may see: the référent confirms first.
+SHARING_ENDS = (ReferralStatus.REFUSED, ReferralStatus.CLOSED)
+
+
 @require_POST
 def referral_transition(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     referral = _referral(request, uuid, "referrals.refer")
     form = RecordAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, error_text(form))
+        return redirect("referrals:referral_detail", uuid=referral.uuid)
+    data = form.cleaned_data
+    try:
+        referrals.check_transition(referral, data["status"], outcome=data["outcome"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("referrals:referral_detail", uuid=referral.uuid)
+    if data["status"] in SHARING_ENDS and request.POST.get("confirmed") != "1":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Orientation vers %(partner)s : %(status)s")
+                % {"partner": referral.partner, "status": ReferralStatus(data["status"]).label},
+                question=_("Enregistrer ce statut ?"),
+                consequences=[
+                    _("Le partenaire n'aura plus accès aux données partagées par son lien."),
+                    _("Ce statut ne pourra plus être modifié."),
+                ],
+                cancel_url=reverse("referrals:referral_detail", kwargs={"uuid": referral.uuid}),
+                confirm_label=_("Enregistrer"),
+            ),
+            ConfirmAnswerForm(initial=data),
+        )
+    try:
+        referrals.transition(
+            referral,
+            data["status"],
+            user=request.user,
+            note=data["note"],
+            outcome=data["outcome"],
+            outcome_note=data["note"] if data["status"] == ReferralStatus.CLOSED else "",
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
     else:
-        data = form.cleaned_data
-        try:
-            referrals.transition(
-                referral,
-                data["status"],
-                user=request.user,
-                note=data["note"],
-                outcome=data["outcome"],
-                outcome_note=data["note"] if data["status"] == ReferralStatus.CLOSED else "",
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("Statut de l'orientation mis à jour."))
+        messages.success(request, _("Statut de l'orientation mis à jour."))
     return redirect("referrals:referral_detail", uuid=referral.uuid)
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.confirm import ConfirmForm
+from apps.core.validators import DateMeaning, date_rule
 from apps.tenants.models import WorksKind
 
 
@@ -24,8 +25,15 @@ class WorksForm(forms.Form):
         required=False,
         help_text=_("Tous les logements de ce quartier sont concernés."),
     )
-    start_date = forms.DateField(label=_("Début des travaux"), widget=DateInput())
-    end_date = forms.DateField(label=_("Fin prévue"), required=False, widget=DateInput())
+    start_date = forms.DateField(
+        label=_("Début des travaux"), widget=DateInput(), validators=date_rule(DateMeaning.TERM)
+    )
+    end_date = forms.DateField(
+        label=_("Fin prévue"),
+        required=False,
+        widget=DateInput(),
+        validators=date_rule(DateMeaning.TERM),
+    )
 
     def __init__(self, *args, slsps=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +46,9 @@ class WorksForm(forms.Form):
 
 
 class CloseWorksForm(ConfirmForm):
-    end_date = forms.DateField(label=_("Fin des travaux"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Fin des travaux"), widget=DateInput(), validators=date_rule(DateMeaning.PAST)
+    )
 
 
 class UnitSearchForm(forms.Form):

@@ -34,6 +34,7 @@ def _kwargs() -> dict[str, dict[str, Any]]:
 
     from apps.accounts.models import User
     from apps.calls.models import Dossier
+    from apps.partners.models import Partner
 
     none = Slsp.objects.none()
     call = SimpleNamespace(ceiling_per_dossier=Decimal("10000"))
@@ -48,6 +49,21 @@ def _kwargs() -> dict[str, dict[str, Any]]:
         "AttendanceForm": {"memberships": [], "current": {}},
         "GoodPracticeForm": {"slsps": none},
         "StrategyForm": {"slsp": None},
+        "WithdrawConsentForm": {
+            "consent": SimpleNamespace(share_with=Partner.objects.none(), covers_follow_up=True)
+        },
+        "MomentCorrectionForm": {
+            "moment": SimpleNamespace(
+                follow_up=None,
+                kind="",
+                date=None,
+                duration_minutes=30,
+                follow_up_id=None,
+                note="",
+                participants="",
+                partners=Partner.objects.none(),
+            )
+        },
     }
 
 
@@ -57,7 +73,7 @@ def form_classes() -> list[type[forms.BaseForm]]:
         package = importlib.import_module(f"apps.{app.name}")
         names = [m.name for m in pkgutil.iter_modules(package.__path__)]
         for name in names:
-            if name != "forms" and not name.startswith("forms_"):
+            if name != "forms" and not name.startswith("forms_") and not name.endswith("_forms"):
                 continue
             module = importlib.import_module(f"apps.{app.name}.{name}")
             for _name, cls in inspect.getmembers(module, inspect.isclass):

@@ -122,7 +122,12 @@ def test_send_then_record_answers_from_the_detail_page(
     client.post(move, {"status": "in_progress"})
     response = client.post(move, {"status": "closed"}, follow=True)
     assert "Choisissez le résultat" in response.content.decode()
-    client.post(move, {"status": "closed", "outcome": "objectif_atteint"})
+    # Closing ends what the partner sees: a confirmation page first, nothing written.
+    page = client.post(move, {"status": "closed", "outcome": "objectif_atteint"})
+    assert "n&#x27;aura plus accès" in page.content.decode()
+    with scopes_disabled():
+        assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.IN_PROGRESS
+    client.post(move, {"status": "closed", "outcome": "objectif_atteint", "confirmed": "1"})
     with scopes_disabled():
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.CLOSED
