@@ -28,7 +28,7 @@ class ReportsConfig(AppConfig):
             RegionalMetric(
                 "rapport",
                 _("Rapport du dernier semestre validé"),
-                queries.report_status_by_slsp,
+                queries.last_validated_report_by_slsp,
                 90,
             )
         )

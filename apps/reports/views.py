@@ -13,8 +13,11 @@ from apps.reports.filters import RegionFilter
 
 def _table(request):
     require(request.user, "reports.view_region")
-    filterset = RegionFilter(request.GET, queryset=queries.region_slsps_for(request.user))
-    table = regional.build_table(filterset.qs).sorted_by(request.GET.get("tri", "nom"))
+    region = queries.region_slsps_for(request.user)
+    filterset = RegionFilter(request.GET, queryset=region)
+    table = regional.build_table(filterset.qs, region=region).sorted_by(
+        request.GET.get("tri", "nom")
+    )
     return filterset, table
 
 
@@ -64,8 +67,11 @@ def region_xlsx(request):
 
 @permission_required("reports.view_region")
 def slsp_overview(request, uuid):
-    slsp = get_visible_or_404(queries.region_slsps_for(request.user), uuid=uuid)
-    table = regional.build_table([slsp])
+    region = queries.region_slsps_for(request.user)
+    slsp = get_visible_or_404(region, uuid=uuid)
+    # The SLSP's line of the regional table, protected with every other line: the
+    # drill-down shows exactly what the table shows.
+    table = regional.build_table([slsp], region=region)
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
     context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}
     return render(request, "reports/slsp_overview.html", context)

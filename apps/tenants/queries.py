@@ -1,13 +1,15 @@
 """Reads of the tenants app: one visibility function per core model."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from apps.accounts.models import User
+from apps.core.periods import Semester
 from apps.tenants.models import (
     Category,
     Household,
@@ -107,3 +109,24 @@ def districts_for(user: User) -> list[str]:
 
 def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(slsp_id__in=user.slsp_ids(roles={"referent"}))
+
+
+# --- Semester figures (published in apps.tenants.apps through the core registry) ---
+
+
+def new_households_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Households whose tenancy began during the semester (a household once, however
+    many tenancies it began)."""
+    with scopes_disabled():
+        rows = (
+            Tenancy.objects.filter(
+                slsp_id__in=list(slsp_ids),
+                start_date__gte=semester.start,
+                start_date__lte=semester.end,
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("household", distinct=True))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
