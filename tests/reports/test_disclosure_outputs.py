@@ -24,7 +24,7 @@ from apps.core.registry import RegionalMetric
 from apps.reports import regional_report
 from apps.reports.regional import region_paths
 from apps.slsps.models import Province, Slsp
-from tests.api.conftest import tokens  # noqa: F401  (the SWL token)
+from tests.api.conftest import tokens  # noqa: F401, F811  (the SWL token)
 from tests.core.disclosure_audit import derivable
 from tests.slsps.factories import SlspFactory
 
@@ -110,7 +110,13 @@ def collect(world, client, tokens_client) -> list[tuple[frozenset, object]]:
         max_size=8,
     )
 )
-def test_no_output_lets_a_hidden_count_be_worked_out(world, client_for, region, tokens, values):
+def test_no_output_lets_a_hidden_count_be_worked_out(
+    world,
+    client_for,
+    region,
+    tokens,  # noqa: F811
+    values,
+):
     cache.clear()
     slsps = list(Slsp.objects.order_by("pk"))
     region.clear()
