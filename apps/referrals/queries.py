@@ -32,7 +32,7 @@ from apps.accounts.models import User
 from apps.core.disclosure import SMALL_COUNT, suppress
 from apps.core.periods import Semester
 from apps.partners.models import Agreement, AgreementStatus, Partner, PartnerType, SlspPartner
-from apps.partners.queries import partners_for
+from apps.partners.queries import network_partners_by_slsp, partners_for
 from apps.referrals.models import Referral, ReferralEvent, ReferralStatus
 from apps.slsps.models import Slsp
 from apps.tenants.models import Household
@@ -322,7 +322,8 @@ def network_of(slsp: Slsp, *, suppress: bool = False) -> dict[str, Any]:
         "by_type": by_type,
         "groups": sorted(groups.values(), key=lambda g: g.type_label),
         "overall": _stats(overall, suppress),
-        "partner_count": len(links),
+        # The partners app's definition, the one every report prints.
+        "partner_count": network_partners_by_slsp([slsp.pk], Semester.current()).get(slsp.pk, 0),
         "agreement_count": sum(1 for a in best.values() if a["status"] != AgreementStatus.EXPIRED),
     }
 

@@ -27,7 +27,7 @@ class ReportsConfig(AppConfig):
         registry.add_metric(
             RegionalMetric(
                 "rapport",
-                _("Rapport du dernier semestre validé"),
+                _("Dernier rapport validé"),
                 queries.last_validated_report_by_slsp,
                 90,
             )

@@ -126,7 +126,8 @@ def build_table(
     totals = [
         protected.total_of(shown_ids, c.key) if c.key in protected.column else "" for c in columns
     ]
-    unknown = any(v == UNKNOWN for row in rows for v in row.values)
+    counted = [i for i, c in enumerate(columns) if c.key in protected.column]
+    unknown = any(row.values[i] == UNKNOWN for row in rows for i in counted)
     return RegionalTable(columns, rows, totals, semester=semester, has_unknown=unknown)
 
 

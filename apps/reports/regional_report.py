@@ -24,6 +24,7 @@ from apps.core.disclosure import protect_table
 from apps.core.pdf import render_pdf
 from apps.core.periods import Semester
 from apps.core.registry import registry
+from apps.core.security import background_available
 from apps.reports import labels, services
 from apps.reports.models import (
     ACTIVE_BUILD,
@@ -33,6 +34,7 @@ from apps.reports.models import (
     SemesterReport,
 )
 from apps.reports.regional import region_paths
+from apps.reports.tasks import build_regional_report
 from apps.slsps.models import Province, Slsp
 
 logger = logging.getLogger(__name__)
@@ -46,8 +48,6 @@ def columns() -> list:
 @transaction.atomic
 def request(year: int, semester: int, user) -> RegionalReport:
     """The regional build of this semester that is queued or running, or a new one."""
-    from apps.reports.tasks import build_regional_report
-
     services.check_semester(year, semester)
     active = (
         RegionalReport.objects.select_for_update()
@@ -68,8 +68,6 @@ def request(year: int, semester: int, user) -> RegionalReport:
         return RegionalReport.objects.filter(ACTIVE_BUILD, year=year, semester=semester).get()
 
     def send():
-        from apps.core.security import background_available
-
         if background_available():
             try:
                 build_regional_report.delay(report.pk)
