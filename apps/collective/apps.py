@@ -33,7 +33,5 @@ class CollectiveConfig(AppConfig):
             ("participants", _("Participants"), queries.participants_by_slsp, True),
         ):
             registry.add_metric(
-                RegionalMetric(
-                    key, label, compute, 27, people, per_semester=True, in_table=False
-                )
+                RegionalMetric(key, label, compute, 27, people, per_semester=True, in_table=False)
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 SMALL_COUNT = 5
 SUPPRESSED = "<5"
@@ -52,8 +52,8 @@ MASKED = "x"
 UNKNOWN = "—"
 _INF = float("inf")
 
-Path = tuple[Hashable, ...]
-Item = tuple[str, Hashable]  # ("row", key) or ("node", path)
+Path = tuple[Any, ...]
+Item = tuple[str, Any]  # ("row", key) or ("node", path)
 
 
 @dataclass
@@ -112,9 +112,9 @@ class ProtectedTable:
 
 
 def protect_table(
-    values: Mapping[str, Mapping[Hashable, int | None]],
+    values: Mapping[str, Mapping[Any, int | None]],
     about_people: Mapping[str, bool],
-    paths: Mapping[Hashable, Path],
+    paths: Mapping[Any, Path],
 ) -> ProtectedTable:
     """What may be shown of a table of counts: `values[column][row]`, each row placed in
     nested groups by `paths[row]` (e.g. (kind, province)); every group's total and the
@@ -126,7 +126,7 @@ def protect_table(
 
 
 def protect_column(
-    values: Mapping[Hashable, int | None], paths: Mapping[Hashable, Path], about_people: bool
+    values: Mapping[Any, int | None], paths: Mapping[Any, Path], about_people: bool
 ) -> ProtectedColumn:
     rows = list(paths)
     known = {k: int(values[k]) for k in rows if values.get(k) is not None}  # type: ignore[arg-type]
@@ -178,7 +178,7 @@ def _equations(
     members: Mapping[Path, list[Hashable]], row_paths: Mapping[Hashable, Path]
 ) -> list[tuple[Item, list[Item]]]:
     """(total, parts): a group is the sum of its sub-groups and of its own rows."""
-    equations = []
+    equations: list[tuple[Item, list[Item]]] = []
     for path in members:
         parts: list[Item] = [
             ("node", p) for p in members if len(p) == len(path) + 1 and p[: len(path)] == path
