@@ -21,6 +21,7 @@ from apps.core.periods import Semester
 from apps.core.registry import registry
 from apps.partners import queries as partners
 from apps.referrals import queries as referrals
+from apps.reports import trends
 from apps.slsps import queries as slsps
 
 
@@ -48,6 +49,7 @@ class SemesterIndicators:
     partners: dict = field(default_factory=dict)
     # Kept for the frozen JSON of reports validated when an app was still being built.
     unavailable: list = field(default_factory=list)
+    trends: list = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,19 +58,20 @@ class SemesterIndicators:
 def compute(slsp_id: int, year: int, semester: int) -> dict[str, Any]:
     period = Semester(year, semester)
     result = SemesterIndicators(year, semester, period.start.isoformat(), period.end.isoformat())
+    now = {m.key: figure(m.key, slsp_id, period) for m in registry.semester_metrics()}
     result.follow_ups = {
-        "opened": figure("suivis_ouverts", slsp_id, period),
+        "opened": now["suivis_ouverts"],
         "closed": int(accompaniment.closed_follow_ups_by_slsp([slsp_id], period).get(slsp_id, 0)),
-        "active": figure("suivis", slsp_id, period),
+        "active": now["suivis"],
     }
     result.relocations = {
-        "accompanied": figure("relogements", slsp_id, period),
+        "accompanied": now["relogements"],
         "rehoused": int(accompaniment.rehoused_by_slsp([slsp_id], period).get(slsp_id, 0)),
     }
     result.follow_ups_by_domain = accompaniment.follow_ups_by_domain(slsp_id, period)
     result.moments_by_kind = accompaniment.moments_by_kind(slsp_id, period)
-    result.moments_total = figure("moments", slsp_id, period)
-    new, done = figure("nouveaux_menages", slsp_id, period), figure("accueillis", slsp_id, period)
+    result.moments_total = now["moments"]
+    new, done = now["nouveaux_menages"], now["accueillis"]
     result.welcome = {
         "days": accompaniment.welcome_days(),
         "new_households": new,
@@ -79,8 +82,17 @@ def compute(slsp_id: int, year: int, semester: int) -> dict[str, Any]:
     result.collective = collective.collective_totals(slsp_id, period)
     result.network = {"by_kind": slsps.network_by_kind(slsp_id, period)}
     result.partners = {
-        "linked": figure("partenaires", slsp_id, period),
-        "agreements_active": figure("conventions", slsp_id, period),
+        "linked": now["partenaires"],
+        "agreements_active": now["conventions"],
         "by_type": partners.network_partners_by_type(slsp_id, period),
     }
+    # Trends, frozen with the rest: each figure a year before, the semester before, now.
+    past = {s: trends.raw_figures(s, [slsp_id]) for s in trends.compared(period)[:2]}
+    result.trends = [
+        {
+            "key": key,
+            "points": [[str(s), past[s][key][slsp_id]] for s in past] + [[str(period), value]],
+        }
+        for key, value in now.items()
+    ]
     return result.as_dict()

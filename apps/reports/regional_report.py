@@ -35,6 +35,7 @@ from apps.reports.models import (
 )
 from apps.reports.regional import region_paths
 from apps.reports.tasks import build_regional_report
+from apps.reports.trends import regional_trends
 from apps.slsps.models import Province, Slsp
 
 logger = logging.getLogger(__name__)
@@ -230,6 +231,7 @@ def assemble(regional_id: int, results: list[dict]) -> RegionalReport:
         report.save(update_fields=["progress"])
     try:
         view = table(results)
+        view["trends"] = regional_trends(Slsp.objects.all(), Semester(report.year, report.semester))
         pdf = render_pdf(
             "reports/pdf/regional.html",
             {"report": report, "view": view, "generated_at": timezone.localtime()},

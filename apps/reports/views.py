@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.core.spreadsheets import safe_row, safe_rows
-from apps.reports import queries, regional
+from apps.reports import queries, regional, trends
 from apps.reports.filters import RegionFilter
 
 
@@ -23,11 +23,13 @@ def _table(request):
 
 def region(request):
     filterset, table = _table(request)
-    return render(
-        request,
-        "reports/region.html",
-        {"filter": filterset, "table": table, "sort": request.GET.get("tri", "nom")},
-    )
+    context = {
+        "filter": filterset,
+        "table": table,
+        "sort": request.GET.get("tri", "nom"),
+        "trends": trends.regional_trends(queries.region_slsps_for(request.user)),
+    }
+    return render(request, "reports/region.html", context)
 
 
 def region_csv(request):
@@ -73,7 +75,12 @@ def slsp_overview(request, uuid):
     # drill-down shows exactly what the table shows.
     table = regional.build_table([slsp], region=region)
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
-    context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}
+    context = {
+        "slsp": slsp,
+        "facts": facts,
+        "trends": trends.slsp_trends(slsp, region),
+        **regional.network_overview(slsp),
+    }
     return render(request, "reports/slsp_overview.html", context)
 
 

@@ -130,3 +130,25 @@ def test_unknown_values_show_a_dash_stay_out_of_totals_with_a_note(world, client
     assert values == {world.slsp_a.pk: 1200, world.slsp_b.pk: "—"}
     assert table.totals[0] == 1200
     assert "valeur inconnue, laissée en dehors des totaux" in response.content.decode()
+
+
+def test_trends_compare_three_semesters_on_every_coordinator_output(world, client_for):
+    from tests.reports.factories import make_activity
+
+    make_activity(world.slsp_a, world.users["referent_a"], scale=6)
+    coordinator = client_for("coordinateur")
+    page = coordinator.get(reverse("reports:region"))
+    now = Semester.current()
+    trends = {t.key: t for t in page.context["trends"]}
+    assert [s for s, _v in trends["suivis"].points] == [now.same_last_year(), now.previous(), now]
+    # This semester's regional total in the trend is the table's total.
+    table = page.context["table"]
+    index = [c.key for c in table.columns].index("suivis")
+    assert trends["suivis"].values[-1] == table.totals[index]
+    assert "<svg" in page.content.decode()
+    overview = coordinator.get(
+        reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_a.uuid})
+    )
+    mine = {t.key: t for t in overview.context["trends"]}
+    facts = {c.key: v for c, v in overview.context["facts"]}
+    assert mine["suivis"].values[-1] == facts["suivis"]
