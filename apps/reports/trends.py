@@ -62,10 +62,10 @@ def raw_figures(semester: Semester, ids: list[int]) -> dict[str, dict[int, int]]
         found = cache.get(key)
         if found is not None:
             return found
-    figures = {
-        m.key: {i: int(m.compute(ids, semester).get(i, 0) or 0) for i in ids}
-        for m in registry.semester_metrics()
-    }
+    figures = {}
+    for metric in registry.semester_metrics():
+        found = metric.compute(ids, semester)
+        figures[metric.key] = {i: int(found.get(i, 0) or 0) for i in ids}
     if past:
         cache.set(key, figures, PAST_TTL)
     return figures
