@@ -87,7 +87,7 @@ def compute(slsp_id: int, year: int, semester: int) -> dict[str, Any]:
         "by_type": partners.network_partners_by_type(slsp_id, period),
     }
     # Trends, frozen with the rest: each figure a year before, the semester before, now.
-    past = {s: trends.raw_figures(s, [slsp_id]) for s in trends.compared(period)[:2]}
+    past = {s: trends.semester_figures(s, [slsp_id]) for s in trends.compared(period)[:2]}
     result.trends = [
         {
             "key": key,

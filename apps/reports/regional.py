@@ -6,10 +6,12 @@ each costs one aggregate query, whatever the number of SLSPs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +58,8 @@ class RegionalTable:
     semester: Semester | None = None
     # Some value is unknown ("—"): the page says it is left out of the totals.
     has_unknown: bool = False
+    # Raw semester figures of the whole region (for the trends, never shown as such).
+    figures: dict = field(default_factory=dict, repr=False)
 
     @property
     def total_cells(self) -> list[str]:
@@ -75,7 +79,9 @@ class RegionalTable:
             rows = sorted(self.rows, key=lambda r: r.slsp.official_name.lower())
         if descending:
             rows.reverse()
-        return RegionalTable(self.columns, rows, self.totals, self.semester, self.has_unknown)
+        return RegionalTable(
+            self.columns, rows, self.totals, self.semester, self.has_unknown, self.figures
+        )
 
 
 def region_paths(slsps: Iterable[Slsp]) -> dict[int, tuple[str, str]]:
@@ -100,12 +106,12 @@ def build_table(
     ids = [s.pk for s in everyone]
     columns = [Column("logements", _("Logements"))]
     raw: dict[str, dict] = {"logements": {s.pk: s.housing_units for s in everyone}}
+    figures = semester_figures(semester, ids)
     for metric in registry.metrics:
         if not metric.in_table:
             continue
         columns.append(Column(metric.key, metric.label, metric.about_people))
-        found = metric.compute(ids, semester) if metric.per_semester else metric.compute(ids)
-        raw[metric.key] = found
+        raw[metric.key] = figures[metric.key] if metric.per_semester else metric.compute(ids)
     counts = {c.key: raw[c.key] for c in columns if _is_count(raw[c.key])}
     for key in counts:
         if key != "logements":
@@ -128,7 +134,33 @@ def build_table(
     ]
     counted = [i for i, c in enumerate(columns) if c.key in protected.column]
     unknown = any(row.values[i] == UNKNOWN for row in rows for i in counted)
-    return RegionalTable(columns, rows, totals, semester=semester, has_unknown=unknown)
+    return RegionalTable(
+        columns, rows, totals, semester=semester, has_unknown=unknown, figures=figures
+    )
+
+
+PAST_TTL = 600  # seconds
+
+
+def semester_figures(semester: Semester, ids: list[int]) -> dict[str, dict[int, int]]:
+    """Every published semester figure of these SLSPs: one aggregate query each. A past
+    semester's are kept in the cache a few minutes (late entries still change them; a
+    page showing trends must not recount three semesters on every view)."""
+    digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
+    key = f"reports:figures:{semester}:{digest}"
+    past = semester < Semester.current()
+    if past:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    figures = {}
+    for metric in registry.semester_metrics():
+        values = metric.compute(ids, semester)
+        # No line for an SLSP is a 0; an app may say None (unknown).
+        figures[metric.key] = {i: values.get(i, 0) for i in ids}
+    if past:
+        cache.set(key, figures, PAST_TTL)
+    return figures
 
 
 def _is_count(values: dict) -> bool:

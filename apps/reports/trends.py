@@ -3,28 +3,23 @@ year before, with a small server-side SVG chart.
 
 Each semester's figures are the ones the apps publish (the registry), protected as a
 whole regional table (`protect_table`), exactly as the regional table of that semester
-would show them; a past semester's raw figures are kept in the cache for a few minutes
-(late entries still change them, a page view must not recount three semesters).
+would show them (`apps.reports.regional.semester_figures`, which caches past semesters).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.safestring import SafeString
 
 from apps.core.charts import PALETTE, hbar_chart
 from apps.core.disclosure import ProtectedTable, protect_table
 from apps.core.periods import Semester
 from apps.core.registry import registry
-from apps.reports.regional import region_paths
+from apps.reports.regional import region_paths, semester_figures
 from apps.slsps.models import Slsp
-
-PAST_TTL = 600  # seconds
 
 
 @dataclass
@@ -53,41 +48,31 @@ def compared(semester: Semester) -> list[Semester]:
     return [semester.same_last_year(), semester.previous(), semester]
 
 
-def raw_figures(semester: Semester, ids: list[int]) -> dict[str, dict[int, int]]:
-    """Every published semester figure of these SLSPs (one aggregate query each)."""
-    digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
-    key = f"reports:figures:{semester}:{digest}"
-    past = semester < Semester.current()
-    if past:
-        found = cache.get(key)
-        if found is not None:
-            return found
-    figures = {}
-    for metric in registry.semester_metrics():
-        found = metric.compute(ids, semester)
-        figures[metric.key] = {i: int(found.get(i, 0) or 0) for i in ids}
-    if past:
-        cache.set(key, figures, PAST_TTL)
-    return figures
-
-
-def protected_figures(semester: Semester, region: Iterable[Slsp]) -> ProtectedTable:
+def protected_figures(
+    semester: Semester, region: Iterable[Slsp], figures: dict | None = None
+) -> ProtectedTable:
     slsps = list(region)
     ids = [s.pk for s in slsps]
     metrics = registry.semester_metrics()
     return protect_table(
-        raw_figures(semester, ids),
+        figures if figures is not None else semester_figures(semester, ids),
         {m.key: m.about_people for m in metrics},
         region_paths(slsps),
     )
 
 
-def regional_trends(region: Iterable[Slsp], semester: Semester | None = None) -> list[Trend]:
-    """Regional totals of every semester figure over three semesters."""
+def regional_trends(
+    region: Iterable[Slsp], semester: Semester | None = None, figures: dict | None = None
+) -> list[Trend]:
+    """Regional totals of every semester figure over three semesters (`figures`: this
+    semester's, when the caller already has them)."""
     slsps = list(region)
     ids = [s.pk for s in slsps]
     semester = semester or Semester.current()
-    tables = [(s, protected_figures(s, slsps)) for s in compared(semester)]
+    tables = [
+        (s, protected_figures(s, slsps, figures if s == semester else None))
+        for s in compared(semester)
+    ]
     return [
         Trend(m.key, m.label, [(s, t.total_of(ids, m.key)) for s, t in tables])
         for m in registry.semester_metrics()
@@ -95,12 +80,18 @@ def regional_trends(region: Iterable[Slsp], semester: Semester | None = None) ->
 
 
 def slsp_trends(
-    slsp: Slsp, region: Iterable[Slsp], semester: Semester | None = None
+    slsp: Slsp,
+    region: Iterable[Slsp],
+    semester: Semester | None = None,
+    figures: dict | None = None,
 ) -> list[Trend]:
     """One SLSP's line of each semester's protected regional table (the drill-down)."""
     slsps = list(region)
     semester = semester or Semester.current()
-    tables = [(s, protected_figures(s, slsps)) for s in compared(semester)]
+    tables = [
+        (s, protected_figures(s, slsps, figures if s == semester else None))
+        for s in compared(semester)
+    ]
     return [
         Trend(m.key, m.label, [(s, t.cell(slsp.pk, m.key)) for s, t in tables])
         for m in registry.semester_metrics()
@@ -110,7 +101,7 @@ def slsp_trends(
 def own_trends(slsp_id: int, semester: Semester) -> list[Trend]:
     """An SLSP's own figures (its staff's report: nothing hidden) over three semesters."""
     semesters = compared(semester)
-    figures = [(s, raw_figures(s, [slsp_id])) for s in semesters]
+    figures = [(s, semester_figures(s, [slsp_id])) for s in semesters]
     return [
         Trend(m.key, m.label, [(s, f[m.key][slsp_id]) for s, f in figures])
         for m in registry.semester_metrics()

@@ -27,7 +27,9 @@ def region(request):
         "filter": filterset,
         "table": table,
         "sort": request.GET.get("tri", "nom"),
-        "trends": trends.regional_trends(queries.region_slsps_for(request.user)),
+        "trends": trends.regional_trends(
+            queries.region_slsps_for(request.user), figures=table.figures
+        ),
     }
     return render(request, "reports/region.html", context)
 
@@ -78,7 +80,7 @@ def slsp_overview(request, uuid):
     context = {
         "slsp": slsp,
         "facts": facts,
-        "trends": trends.slsp_trends(slsp, region),
+        "trends": trends.slsp_trends(slsp, region, figures=table.figures),
         **regional.network_overview(slsp),
     }
     return render(request, "reports/slsp_overview.html", context)
