@@ -139,27 +139,29 @@ def build_table(
     )
 
 
-PAST_TTL = 600  # seconds
+# How long the regional figures of a semester are kept (seconds): the running semester's
+# a minute (the coordinators' pages then agree with each other and cost one computation
+# a minute), a past one's ten (late entries still change them).
+CURRENT_TTL = 60
+PAST_TTL = 600
 
 
 def semester_figures(semester: Semester, ids: list[int]) -> dict[str, dict[int, int]]:
-    """Every published semester figure of these SLSPs: one aggregate query each. A past
-    semester's are kept in the cache a few minutes (late entries still change them; a
-    page showing trends must not recount three semesters on every view)."""
+    """Every published semester figure of these SLSPs: one aggregate query each, kept a
+    short while in the cache (the table, the drill-down and three semesters of trends
+    must not recount the region on every view)."""
     digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
     key = f"reports:figures:{semester}:{digest}"
-    past = semester < Semester.current()
-    if past:
-        found = cache.get(key)
-        if found is not None:
-            return found
+    found = cache.get(key)
+    if found is not None:
+        return found
     figures = {}
     for metric in registry.semester_metrics():
         values = metric.compute(ids, semester)
         # No line for an SLSP is a 0; an app may say None (unknown).
         figures[metric.key] = {i: values.get(i, 0) for i in ids}
-    if past:
-        cache.set(key, figures, PAST_TTL)
+    ttl = PAST_TTL if semester < Semester.current() else CURRENT_TTL
+    cache.set(key, figures, ttl)
     return figures
 
 
