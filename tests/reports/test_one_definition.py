@@ -146,9 +146,7 @@ def test_trends_compare_three_semesters_on_every_coordinator_output(world, clien
     index = [c.key for c in table.columns].index("suivis")
     assert trends["suivis"].values[-1] == table.totals[index]
     assert "<svg" in page.content.decode()
-    overview = coordinator.get(
-        reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_a.uuid})
-    )
+    overview = coordinator.get(reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_a.uuid}))
     mine = {t.key: t for t in overview.context["trends"]}
     facts = {c.key: v for c, v in overview.context["facts"]}
     assert mine["suivis"].values[-1] == facts["suivis"]
