@@ -29,6 +29,8 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
+from apps.core.periods import Semester  # noqa: E402
+
 OUT = Path(os.environ.get("BENCH_OUT", BENCH_DIR.parent / "var" / "bench"))
 
 
@@ -71,7 +73,8 @@ def _clean(year, semester):
 
 def one(mods) -> dict:
     indicators, _regional, services, ReportBuild = mods
-    year, semester = indicators.previous_semester(timezone.localdate())
+    period = Semester.last_ended(timezone.localdate())
+    year, semester = period.year, period.half
     _clean(year, semester)
     slsp = _largest_slsp()
     with scope(slsp=[slsp.pk]):
@@ -95,7 +98,8 @@ def all_reports(mods, timeout: float = 900) -> dict:
     from apps.reports.models import RegionalReport
     from apps.slsps.scale import COORDINATOR_EMAIL
 
-    year, semester = indicators.previous_semester(timezone.localdate())
+    period = Semester.last_ended(timezone.localdate())
+    year, semester = period.year, period.half
     coordinator = User.objects.get(email=COORDINATOR_EMAIL)
     _clean(year, semester)
     start = time.perf_counter()

@@ -31,13 +31,38 @@ class AccompanimentConfig(AppConfig):
         registry.add_panel(
             HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)
         )
-        registry.add_metric(
-            RegionalMetric(
-                "suivis", _("Suivis actifs"), queries.active_follow_ups_by_slsp, 20, True
+        # Semester figures: the regional table shows the current semester's; the reports,
+        # the drill-down and the trends read the same functions for any semester.
+        for key, label, compute, order, people, in_table in (
+            (
+                "suivis_ouverts",
+                _("Suivis ouverts"),
+                queries.opened_follow_ups_by_slsp,
+                18,
+                True,
+                False,
+            ),
+            (
+                "suivis",
+                _("Suivis actifs"),
+                queries.active_follow_ups_at_end_by_slsp,
+                20,
+                True,
+                True,
+            ),
+            ("accueillis", _("Ménages accueillis"), queries.welcomed_by_slsp, 22, True, False),
+            ("moments", _("Moments"), queries.moments_by_slsp, 25, False, True),
+            (
+                "relogements",
+                _("Relogements accompagnés"),
+                queries.relocations_by_slsp,
+                29,
+                True,
+                False,
+            ),
+        ):
+            registry.add_metric(
+                RegionalMetric(
+                    key, label, compute, order, people, per_semester=True, in_table=in_table
+                )
             )
-        )
-        registry.add_metric(
-            RegionalMetric(
-                "moments", _("Moments ce semestre"), queries.moments_this_semester_by_slsp, 25
-            )
-        )

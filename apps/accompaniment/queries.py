@@ -6,7 +6,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -18,8 +30,10 @@ from apps.accompaniment.models import (
     MomentKind,
     MomentMonth,
     Objective,
+    Outcome,
 )
 from apps.accounts.models import User
+from apps.core.periods import Semester
 from apps.partners.models import Partner
 from apps.partners.queries import partners_for
 from apps.tenants.models import Household, RenovationWorks, Tenancy
@@ -210,10 +224,6 @@ def sharing_allowed(
     return Consent.objects.filter(household=household, share_with=partner).active_on(on).exists()
 
 
-def semester_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
-
-
 def active_follow_ups_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Open follow-ups per SLSP: a count about households (suppressed below 5 regionally)."""
     with scopes_disabled():
@@ -231,7 +241,7 @@ def active_follow_ups_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
 def moments_this_semester_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     # Semesters start on the first of a month: whole months of the summary kept by
     # triggers (MomentMonth) give the exact count of moments dated from the start.
-    start = semester_start(timezone.localdate())
+    start = Semester.current().start
     rows = (
         MomentMonth.objects.filter(slsp_id__in=slsp_ids, month__gte=start)
         .order_by()
@@ -292,3 +302,154 @@ def stale_follow_ups(
         .select_related("household")
         .order_by("last_moment")
     )
+
+
+# --- Semester figures (published in apps.accompaniment.apps through the core registry) ---
+# One definition per figure: the regional table, the drill-down, the semestrial and the
+# regional reports and their exports all read these functions.
+
+
+def _per_slsp(rows: Iterable[tuple[int, int | None]]) -> dict[int, int]:
+    return {slsp_id: n or 0 for slsp_id, n in rows}
+
+
+def _follow_up_count(slsp_ids: Iterable[int], condition: Q) -> dict[int, int]:
+    with scopes_disabled():
+        return _per_slsp(
+            FollowUp.objects.filter(condition, slsp_id__in=list(slsp_ids))
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("*"))
+            .values_list("slsp_id", "n")
+        )
+
+
+def _opened(semester: Semester) -> Q:
+    return Q(opened_on__gte=semester.start, opened_on__lte=semester.end)
+
+
+def _closed(semester: Semester) -> Q:
+    return Q(closed_on__gte=semester.start, closed_on__lte=semester.end)
+
+
+def _active_at_end(semester: Semester) -> Q:
+    return Q(opened_on__lte=semester.end) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gt=semester.end)
+    )
+
+
+def opened_follow_ups_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Follow-ups opened during the semester (households)."""
+    return _follow_up_count(slsp_ids, _opened(semester))
+
+
+def closed_follow_ups_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Follow-ups closed during the semester (households)."""
+    return _follow_up_count(slsp_ids, _closed(semester))
+
+
+def active_follow_ups_at_end_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Follow-ups open on the semester's last day (for the current semester: open today)."""
+    return _follow_up_count(slsp_ids, _active_at_end(semester))
+
+
+def relocations_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Follow-ups with the 'relogement' domain open at some point of the semester."""
+    during = Q(opened_on__lte=semester.end) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gte=semester.start)
+    )
+    return _follow_up_count(slsp_ids, during & Q(domains__contains=["relogement"]))
+
+
+def rehoused_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Follow-ups closed during the semester with the household rehoused."""
+    return _follow_up_count(slsp_ids, _closed(semester) & Q(outcome=Outcome.REHOUSED))
+
+
+def moments_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Moments dated in the semester: whole months of the summary the triggers keep."""
+    with scopes_disabled():
+        rows = (
+            MomentMonth.objects.filter(
+                slsp_id__in=list(slsp_ids), month__gte=semester.start, month__lte=semester.end
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Sum("count"))
+            .values_list("slsp_id", "n")
+        )
+        return {slsp_id: n for slsp_id, n in rows if n}
+
+
+def welcomed_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Households whose tenancy began in the semester and who had a welcome moment within
+    `REPORTS_WELCOME_DAYS` days of its start."""
+    days = welcome_days()
+    welcomed = Moment.objects.done().filter(
+        slsp_id=OuterRef("slsp_id"),
+        household=OuterRef("household"),
+        kind=MomentKind.WELCOME,
+        date__gte=OuterRef("start_date"),
+        date__lte=ExpressionWrapper(
+            OuterRef("start_date") + datetime.timedelta(days=days), output_field=DateField()
+        ),
+    )
+    with scopes_disabled():
+        return _per_slsp(
+            Tenancy.objects.filter(
+                Exists(welcomed),
+                slsp_id__in=list(slsp_ids),
+                start_date__gte=semester.start,
+                start_date__lte=semester.end,
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("household", distinct=True))
+            .values_list("slsp_id", "n")
+        )
+
+
+DEFAULT_WELCOME_DAYS = 60
+
+
+def welcome_days() -> int:
+    """A new household counts as welcomed if a welcome visit took place within N days."""
+    return int(getattr(settings, "REPORTS_WELCOME_DAYS", DEFAULT_WELCOME_DAYS))
+
+
+def follow_ups_by_domain(slsp_id: int, semester: Semester) -> list[dict[str, Any]]:
+    """Opened, closed and active follow-ups per domain (a follow-up has several domains:
+    one row per (follow-up, domain), in one query)."""
+    table = FollowUp._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT d,
+                   count(*) FILTER (WHERE f.opened_on BETWEEN %(start)s AND %(end)s),
+                   count(*) FILTER (WHERE f.closed_on BETWEEN %(start)s AND %(end)s),
+                   count(*) FILTER (WHERE f.opened_on <= %(end)s
+                                    AND (f.closed_on IS NULL OR f.closed_on > %(end)s))
+            FROM {table} f CROSS JOIN LATERAL unnest(f.domains) AS d
+            WHERE f.slsp_id = %(slsp)s
+            GROUP BY d ORDER BY d
+            """,  # noqa: S608 (table name from the model, values as parameters)
+            {"start": semester.start, "end": semester.end, "slsp": slsp_id},
+        )
+        return [
+            {"domain": d, "opened": o, "closed": c, "active": a}
+            for d, o, c, a in cursor.fetchall()
+            if o or c or a
+        ]
+
+
+def moments_by_kind(slsp_id: int, semester: Semester) -> list[dict[str, Any]]:
+    """Moments of the semester per kind, with their minutes."""
+    with scopes_disabled():
+        rows = (
+            Moment.objects.done()
+            .filter(slsp_id=slsp_id, date__gte=semester.start, date__lte=semester.end)
+            .values("kind")
+            .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
+            .order_by("-n", "kind")
+        )
+        return [{"kind": r["kind"], "count": r["n"], "minutes": r["minutes"] or 0} for r in rows]

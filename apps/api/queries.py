@@ -71,4 +71,4 @@ def regional_table(account: ServiceAccount, params: Mapping[str, Any]) -> region
         raise ValidationError(
             _("Filtre invalide : %(fields)s.") % {"fields": ", ".join(sorted(filterset.errors))}
         )
-    return regional.build_table(filterset.qs).sorted_by(params.get("tri", "nom"))
+    return regional.build_table(filterset.qs, region=slsps).sorted_by(params.get("tri", "nom"))

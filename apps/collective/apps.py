@@ -28,3 +28,10 @@ class CollectiveConfig(AppConfig):
                 27,
             )
         )
+        for key, label, compute, people in (
+            ("seances", _("Séances collectives"), queries.sessions_by_slsp, False),
+            ("participants", _("Participants"), queries.participants_by_slsp, True),
+        ):
+            registry.add_metric(
+                RegionalMetric(key, label, compute, 27, people, per_semester=True, in_table=False)
+            )

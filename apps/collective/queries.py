@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from apps.accounts.models import User
 from apps.collective.models import ActionSession, CollectiveAction
+from apps.core.periods import Semester
 from apps.core.permissions import allowed
 from apps.partners.models import Partner
 from apps.partners.queries import partners_for
@@ -115,3 +116,45 @@ def collective_actions_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+# --- Semester figures (published in apps.collective.apps through the core registry) ---
+
+
+def _session_sums(slsp_ids: Iterable[int], semester: Semester, field: str) -> dict[int, int]:
+    with scopes_disabled():
+        rows = (
+            ActionSession.objects.filter(
+                slsp_id__in=list(slsp_ids), date__gte=semester.start, date__lte=semester.end
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Sum(field) if field != "pk" else Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return {slsp_id: n or 0 for slsp_id, n in rows}
+
+
+def sessions_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Sessions of collective actions held during the semester (not people)."""
+    return _session_sums(slsp_ids, semester, "pk")
+
+
+def participants_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Participants summed over the semester's sessions (people)."""
+    return _session_sums(slsp_ids, semester, "participants")
+
+
+def collective_totals(slsp_id: int, semester: Semester) -> dict[str, int]:
+    """One SLSP's collective work of the semester: actions, sessions and attendance."""
+    with scopes_disabled():
+        totals = ActionSession.objects.filter(
+            slsp_id=slsp_id, date__gte=semester.start, date__lte=semester.end
+        ).aggregate(
+            actions=Count("action", distinct=True),
+            sessions=Count("pk"),
+            participants=Sum("participants"),
+            tenants=Sum("tenants"),
+            volunteers=Sum("volunteers"),
+        )
+    return {k: v or 0 for k, v in totals.items()}

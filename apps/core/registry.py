@@ -46,6 +46,13 @@ class RegionalMetric:
     compute: Callable
     order: int = 100
     about_people: bool = False
+    # True: a figure of one semester, `compute(slsp_ids, semester)` with an
+    # apps.core.periods.Semester. The regional table, the drill-down, the semestrial and
+    # regional reports and their exports all read it, so one figure has one definition.
+    # False: a state of today, `compute(slsp_ids)`, shown by the live regional table only.
+    per_semester: bool = False
+    # False: published for the reports only (not a column of the live regional table).
+    in_table: bool = True
 
 
 @dataclass
@@ -72,6 +79,16 @@ class Registry:
         if all(m.key != metric.key for m in self.metrics):
             self.metrics.append(metric)
             self.metrics.sort(key=lambda m: m.order)
+
+    def metric(self, key: str) -> RegionalMetric:
+        """The registered figure `key` (KeyError if no app publishes it)."""
+        for metric in self.metrics:
+            if metric.key == key:
+                return metric
+        raise KeyError(key)
+
+    def semester_metrics(self) -> list[RegionalMetric]:
+        return [m for m in self.metrics if m.per_semester]
 
     def add_nav(self, item: NavItem) -> None:
         if item not in self.nav:

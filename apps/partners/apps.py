@@ -31,12 +31,20 @@ class PartnersConfig(AppConfig):
         )
         registry.add_metric(
             RegionalMetric(
-                "partenaires", _("Partenaires du réseau"), queries.network_counts_by_slsp, 40
+                "partenaires",
+                _("Partenaires dans le réseau"),
+                queries.network_partners_by_slsp,
+                40,
+                per_semester=True,
             )
         )
         registry.add_metric(
             RegionalMetric(
-                "conventions", _("Conventions en cours"), queries.active_agreements_by_slsp, 45
+                "conventions",
+                _("Conventions en cours"),
+                queries.agreements_in_force_by_slsp,
+                45,
+                per_semester=True,
             )
         )
         # Every morning; a task sends each (agreement, threshold) alert only once.

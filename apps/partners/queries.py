@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import Role, User
+from apps.core.periods import Semester
 from apps.partners.models import (
     EXPIRY_WARNING_DAYS,
     Agreement,
@@ -262,3 +263,71 @@ def editable_contacts_for(user: User) -> QuerySet[PartnerContact]:
     if rules.has_perm("partners.change_partnercontact", user):
         allowed |= Q(slsp__isnull=True)
     return PartnerContact.objects.filter(allowed)
+
+
+# --- Semester figures (published in apps.partners.apps through the core registry) ---
+
+
+def _last_day(semester: Semester) -> datetime.date:
+    """The day a semester's network is read on: its last day, or today while it runs."""
+    return min(semester.end, timezone.localdate())
+
+
+def network_partners_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Partners in each SLSP's network on the semester's last day (today while it runs):
+    a partner counts once, however many agreements it has with any SLSP."""
+    on = _last_day(semester)
+    with scopes_disabled():
+        rows = (
+            SlspPartner.objects.filter(slsp_id__in=list(slsp_ids), since__lte=on)
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("partner", distinct=True))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
+
+
+def agreements_in_force_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Agreements in force on the semester's last day (today while it runs), per SLSP."""
+    with scopes_disabled():
+        rows = (
+            Agreement.objects.filter(slsp_id__in=list(slsp_ids))
+            .active_on(_last_day(semester))
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
+
+
+def network_partners_by_type(slsp_id: int, semester: Semester) -> list[dict[str, Any]]:
+    """One SLSP's network on the semester's last day per partner type: partners (each
+    once) and the agreements in force with them. Two queries, no join that multiplies."""
+    on = _last_day(semester)
+    with scopes_disabled():
+        partners = dict(
+            SlspPartner.objects.filter(slsp_id=slsp_id, since__lte=on)
+            .order_by()
+            .values("partner__type")
+            .annotate(n=Count("partner", distinct=True))
+            .values_list("partner__type", "n")
+        )
+        agreements = dict(
+            Agreement.objects.filter(
+                slsp_id=slsp_id,
+                partner__slsp_links__slsp_id=slsp_id,
+                partner__slsp_links__since__lte=on,
+            )
+            .active_on(on)
+            .order_by()
+            .values("partner__type")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("partner__type", "n")
+        )
+    rows = [
+        {"type": type_, "partners": n, "agreements": agreements.get(type_, 0)}
+        for type_, n in partners.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["partners"], r["type"]))

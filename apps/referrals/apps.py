@@ -36,9 +36,10 @@ class ReferralsConfig(AppConfig):
         registry.add_metric(
             RegionalMetric(
                 "orientations",
-                _("Orientations ce semestre"),
-                queries.referrals_this_semester_by_slsp,
+                _("Orientations"),
+                queries.referrals_by_slsp,
                 28,
                 True,
+                per_semester=True,
             )
         )

@@ -29,11 +29,11 @@ from django.utils.functional import cached_property
 from django_scopes import scopes_disabled
 
 from apps.accompaniment.models import Consent
-from apps.accompaniment.queries import semester_start
 from apps.accounts.models import User
 from apps.core.disclosure import SMALL_COUNT, suppress
+from apps.core.periods import Semester
 from apps.partners.models import Agreement, AgreementStatus, Partner, PartnerType, SlspPartner
-from apps.partners.queries import partners_for
+from apps.partners.queries import network_partners_by_slsp, partners_for
 from apps.referrals.models import Referral, ReferralEvent, ReferralStatus
 from apps.slsps.models import Slsp
 from apps.tenants.models import Household
@@ -341,7 +341,8 @@ def network_of(slsp: Slsp, *, suppress: bool = False) -> dict[str, Any]:
         "by_type": by_type,
         "groups": sorted(groups.values(), key=lambda g: g.type_label),
         "overall": _stats(overall, suppress),
-        "partner_count": len(links),
+        # The partners app's definition, the one every report prints.
+        "partner_count": network_partners_by_slsp([slsp.pk], Semester.current()).get(slsp.pk, 0),
         "agreement_count": sum(1 for a in best.values() if a["status"] != AgreementStatus.EXPIRED),
     }
 
@@ -363,10 +364,9 @@ def partner_referral_stats(
 
 def referrals_this_semester_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
     """Referrals proposed since the start of the semester, per SLSP (regional table)."""
-    start = semester_start(timezone.localdate())
     # Local midnight as an aware datetime: the same bound as proposed_at__date__gte=start
     # (which casts every row, so no index) but answered by index referral_slsp_proposed.
-    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    since = Semester.current().start_datetime()
     with scopes_disabled():
         rows = (
             Referral.objects.filter(slsp_id__in=slsp_ids, proposed_at__gte=since)
@@ -376,3 +376,65 @@ def referrals_this_semester_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+# --- Semester figures (published in apps.referrals.apps through the core registry) ---
+
+
+def _semester_referrals(slsp_ids: Iterable[int], semester: Semester) -> QuerySet[Referral]:
+    # A referral belongs to the semester it was sent to the partner in (a draft never
+    # sent is not an orientation yet): the semestrial report's definition.
+    return Referral.objects.filter(
+        slsp_id__in=list(slsp_ids),
+        sent_at__gte=semester.start_datetime(),
+        sent_at__lt=semester.end_datetime(),
+    )
+
+
+def referrals_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Referrals sent during the semester, per SLSP (about households)."""
+    with scopes_disabled():
+        rows = (
+            _semester_referrals(slsp_ids, semester)
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("*"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
+
+
+def referral_breakdown(slsp_id: int, semester: Semester) -> dict[str, Any]:
+    """One SLSP's referrals of the semester by partner type, status and outcome, and the
+    median answer time in days: two queries."""
+    with scopes_disabled():
+        in_period = _semester_referrals([slsp_id], semester)
+        rows = (
+            in_period.values("partner__type", "status", "outcome")
+            .annotate(n=Count("pk"))
+            .order_by("partner__type", "status", "outcome")
+        )
+        by_type: dict[str, dict[str, Any]] = {}
+        by_status: dict[str, int] = {}
+        by_outcome: dict[str, int] = {}
+        for row in rows:
+            line = by_type.setdefault(
+                row["partner__type"], {"type": row["partner__type"], "total": 0}
+            )
+            line[row["status"]] = line.get(row["status"], 0) + row["n"]
+            line["total"] += row["n"]
+            by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+            if row["outcome"]:
+                by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + row["n"]
+        answered = in_period.filter(answered_at__isnull=False, sent_at__isnull=False).aggregate(
+            n=Count("pk"), median=Median(response_days_expression())
+        )
+    median = answered["median"]
+    return {
+        "total": sum(by_status.values()),
+        "by_type": sorted(by_type.values(), key=lambda r: (-r["total"], r["type"])),
+        "by_status": by_status,
+        "by_outcome": by_outcome,
+        "answered": answered["n"],
+        "median_response_days": round(float(median), 1) if median is not None else None,
+    }

@@ -27,8 +27,8 @@ class ReportsConfig(AppConfig):
         registry.add_metric(
             RegionalMetric(
                 "rapport",
-                _("Rapport du dernier semestre validé"),
-                queries.report_status_by_slsp,
+                _("Dernier rapport validé"),
+                queries.last_validated_report_by_slsp,
                 90,
             )
         )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.charts import PALETTE, hbar_chart
 from apps.core.pdf import render_pdf
+from apps.core.registry import registry
 from apps.reports import labels
 
 
@@ -117,7 +118,32 @@ def indicator_view(ind: dict) -> dict:
         "partner_rows": partner_rows,
         "charts": charts,
         "unavailable": ind.get("unavailable", []),
+        "trends": trend_rows(ind.get("trends") or []),
     }
+
+
+def trend_rows(frozen: list[dict]) -> list[dict]:
+    """Each figure over three semesters (as frozen in the snapshot), with a small chart."""
+    known = {m.key: m.label for m in registry.semester_metrics()}
+    rows = []
+    for trend in frozen:
+        if trend["key"] not in known:
+            continue
+        points = [(label, value) for label, value in trend["points"]]
+        rows.append(
+            {
+                "label": known[trend["key"]],
+                "points": points,
+                "chart": hbar_chart(
+                    [(label, 0 if isinstance(v, str) else v, str(v)) for label, v in points],
+                    width=260,
+                    bar_height=10,
+                    label_width=60,
+                    color=PALETTE[1],
+                ),
+            }
+        )
+    return rows
 
 
 def _date(value):

@@ -2,11 +2,10 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.periods import Semester as Period
 from apps.reports import services
-from apps.reports.indicators import previous_semester
 from apps.reports.models import EVALUATION_MAX_LENGTH, Semester
 
 if TYPE_CHECKING:
@@ -20,9 +19,9 @@ class SemesterChoiceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            year, semester = previous_semester(timezone.localdate())
-            self.initial.setdefault("year", year)
-            self.initial.setdefault("semester", semester)
+            period = Period.last_ended()
+            self.initial.setdefault("year", period.year)
+            self.initial.setdefault("semester", period.half)
 
     def clean(self):
         data = super().clean()

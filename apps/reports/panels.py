@@ -1,9 +1,7 @@
 """Home-page notice: the report of the semester that just ended is drafted and waits."""
 
-from django.utils import timezone
-
+from apps.core.periods import Semester
 from apps.reports import queries
-from apps.reports.indicators import previous_semester
 from apps.reports.models import ReportStatus
 
 
@@ -11,7 +9,8 @@ def semester_notice(request):
     user = request.user
     if not user.has_perm("reports.view_semester_reports"):
         return None
-    year, semester = previous_semester(timezone.localdate())
+    period = Semester.last_ended()
+    year, semester = period.year, period.half
     drafts = list(
         queries.semester_reports_for(user)
         .filter(year=year, semester=semester, status=ReportStatus.DRAFT)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Max, QuerySet, Value
+from django.db.models.functions import Concat
+from django_scopes import scopes_disabled
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
+from apps.core.periods import Semester
+from apps.reports.models import (
+    RegionalReport,
+    ReportBuild,
+    ReportStatus,
+    SemesterReport,
+)
 from apps.slsps.models import Slsp
 from apps.slsps.queries import slsps_for
-
-if TYPE_CHECKING:
-    from apps.reports.models import RegionalReport, ReportBuild, SemesterReport
 
 
 def region_slsps_for(user: User) -> QuerySet[Slsp]:
@@ -27,16 +32,12 @@ def region_slsps_for(user: User) -> QuerySet[Slsp]:
 
 def semester_reports_for(user: User) -> QuerySet[SemesterReport]:
     """Report versions of the user's own SLSPs (référent, accompagnateur, direction)."""
-    from apps.reports.models import SemesterReport
-
     if not user.is_authenticated or not user.has_perm("reports.view_semester_reports"):
         return SemesterReport.objects.none()
     return SemesterReport.objects.filter(slsp_id__in=user.slsp_ids()).select_related("slsp")
 
 
 def report_builds_for(user: User) -> QuerySet[ReportBuild]:
-    from apps.reports.models import ReportBuild
-
     if not user.is_authenticated or not user.has_perm("reports.view_semester_reports"):
         return ReportBuild.objects.none()
     return ReportBuild.objects.filter(slsp_id__in=user.slsp_ids()).select_related(
@@ -46,8 +47,6 @@ def report_builds_for(user: User) -> QuerySet[ReportBuild]:
 
 def writable_slsps_for(user: User) -> QuerySet[Slsp]:
     """SLSPs where the user is référent: where they may ask for a report."""
-    from apps.accounts.models import Role
-
     if not user.is_authenticated:
         return Slsp.objects.none()
     return Slsp.objects.filter(pk__in=user.slsp_ids(roles=(Role.REFERENT,))).order_by(
@@ -56,26 +55,36 @@ def writable_slsps_for(user: User) -> QuerySet[Slsp]:
 
 
 def regional_reports_for(user: User) -> QuerySet[RegionalReport]:
-    from apps.reports.models import RegionalReport
-
     if not user.is_authenticated or not user.has_perm("reports.view_region"):
         return RegionalReport.objects.none()
     return RegionalReport.objects.all()
 
 
+def last_validated_report_by_slsp(slsp_ids: Iterable[int]) -> dict[int, str]:
+    """Regional metric: the semester ("2026-S1") of each SLSP's last validated report;
+    none yet reads "—"."""
+    label = Concat("year", Value("-S"), "semester", output_field=CharField())
+    with scopes_disabled():
+        rows = (
+            SemesterReport.objects.filter(slsp_id__in=list(slsp_ids), status=ReportStatus.VALIDATED)
+            .order_by()
+            .values("slsp_id")
+            .annotate(last=Max(label))
+            .values_list("slsp_id", "last")
+        )
+        return dict(rows)
+
+
 def report_status_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:
-    """Regional metric: 1 when the last ended semester's report is validated, else 0."""
-    from django.utils import timezone
-    from django_scopes import scopes_disabled
-
-    from apps.reports.indicators import previous_semester
-    from apps.reports.models import ReportStatus, SemesterReport
-
-    year, semester = previous_semester(timezone.localdate())
+    """1 when the last ended semester's report is validated, else 0."""
+    period = Semester.last_ended()
     with scopes_disabled():
         ids = (
             SemesterReport.objects.filter(
-                slsp_id__in=slsp_ids, year=year, semester=semester, status=ReportStatus.VALIDATED
+                slsp_id__in=slsp_ids,
+                year=period.year,
+                semester=period.half,
+                status=ReportStatus.VALIDATED,
             )
             .values_list("slsp_id", flat=True)
             .distinct()

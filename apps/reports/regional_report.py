@@ -17,37 +17,38 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from apps.accompaniment import queries as accompaniment
 from apps.core.charts import PALETTE, hbar_chart
-from apps.core.disclosure import SUPPRESSED, suppress
+from apps.core.disclosure import protect_table
 from apps.core.pdf import render_pdf
-from apps.reports import indicators, services
-from apps.reports.models import ACTIVE_BUILD, BuildStatus, RegionalReport, ReportStatus
+from apps.core.periods import Semester
+from apps.core.registry import registry
+from apps.core.security import background_available
+from apps.reports import labels, services
+from apps.reports.models import (
+    ACTIVE_BUILD,
+    BuildStatus,
+    RegionalReport,
+    ReportStatus,
+    SemesterReport,
+)
+from apps.reports.regional import region_paths
+from apps.reports.tasks import build_regional_report
+from apps.reports.trends import regional_trends
+from apps.slsps.models import Province, Slsp
 
 logger = logging.getLogger(__name__)
 
-# (key, label, about people): the columns of one SLSP's line.
-COLUMNS = (
-    ("opened", gettext_lazy("Suivis ouverts"), True),
-    ("active", gettext_lazy("Suivis actifs"), True),
-    ("moments", gettext_lazy("Moments"), False),
-    ("new_households", gettext_lazy("Nouveaux ménages"), True),
-    ("welcomed", gettext_lazy("Accueillis"), True),
-    ("referrals", gettext_lazy("Orientations"), True),
-    ("sessions", gettext_lazy("Séances collectives"), False),
-    ("participants", gettext_lazy("Participants"), True),
-    ("relocations", gettext_lazy("Relogements accompagnés"), True),
-    ("network_present", gettext_lazy("Présences réseau"), False),
-    ("partners", gettext_lazy("Partenaires"), False),
-)
+
+def columns() -> list:
+    """The columns of one SLSP's line: every semester figure the apps publish."""
+    return registry.semester_metrics()
 
 
 @transaction.atomic
 def request(year: int, semester: int, user) -> RegionalReport:
     """The regional build of this semester that is queued or running, or a new one."""
-    from apps.reports.tasks import build_regional_report
-
     services.check_semester(year, semester)
     active = (
         RegionalReport.objects.select_for_update()
@@ -68,8 +69,6 @@ def request(year: int, semester: int, user) -> RegionalReport:
         return RegionalReport.objects.filter(ACTIVE_BUILD, year=year, semester=semester).get()
 
     def send():
-        from apps.core.security import background_available
-
         if background_available():
             try:
                 build_regional_report.delay(report.pk)
@@ -85,8 +84,6 @@ def request(year: int, semester: int, user) -> RegionalReport:
 def start(regional_id: int):
     """Claim the build; returns (year, semester, SLSP ids) or None when already handled
     or gone (deleted while the task waited in the queue)."""
-    from apps.slsps.models import Slsp
-
     with transaction.atomic():
         report = RegionalReport.objects.select_for_update().filter(pk=regional_id).first()
         if report is None:
@@ -116,32 +113,25 @@ def start(regional_id: int):
 
 def slsp_figures(regional_id: int, slsp_id: int, year: int, semester: int) -> dict:
     """One SLSP's line (raw counts; suppression happens when the lines are assembled)."""
-    from apps.reports.models import SemesterReport
-
-    ind = indicators.compute(slsp_id, year, semester)
+    period = Semester(year, semester)
     validated = SemesterReport.objects.filter(
         slsp_id=slsp_id, year=year, semester=semester, status=ReportStatus.VALIDATED
     ).exists()
-    referrals = ind.get("referrals") or {}
-    collective = ind.get("collective") or {}
-    figures = {
-        "slsp_id": slsp_id,
-        "opened": ind["follow_ups"]["opened"],
-        "active": ind["follow_ups"]["active"],
-        "moments": ind["moments_total"],
-        "new_households": ind["welcome"]["new_households"],
-        "welcomed": ind["welcome"]["welcomed"],
-        "coverage": ind["welcome"]["coverage"],
-        "referrals": referrals.get("total", 0),
-        "median_response_days": referrals.get("median_response_days"),
-        "sessions": collective.get("sessions", 0),
-        "participants": collective.get("participants", 0),
-        "relocations": ind["relocations"]["accompanied"],
-        "network_present": sum(r["present"] for r in ind["network"]["by_kind"]),
-        "partners": ind["partners"]["linked"],
-        "moments_by_kind": {r["kind"]: r["count"] for r in ind["moments_by_kind"]},
-        "validated": validated,
+    # The figures every app publishes for a semester: the same functions as the regional
+    # table and the semestrial report.
+    figures: dict = {
+        metric.key: metric.compute([slsp_id], period).get(slsp_id, 0) or 0
+        for metric in registry.semester_metrics()
     }
+    new, done = figures.get("nouveaux_menages", 0), figures.get("accueillis", 0)
+    figures.update(
+        slsp_id=slsp_id,
+        coverage=round(100 * done / new, 1) if new else None,
+        moments_by_kind={
+            r["kind"]: r["count"] for r in accompaniment.moments_by_kind(slsp_id, period)
+        },
+        validated=validated,
+    )
     RegionalReport.objects.filter(pk=regional_id).update(slsps_done=F("slsps_done") + 1)
     report = RegionalReport.objects.only("slsps_done", "slsp_count").get(pk=regional_id)
     # A redelivered task counts twice: never past the assembly step's 90 %.
@@ -152,24 +142,27 @@ def slsp_figures(regional_id: int, slsp_id: int, year: int, semester: int) -> di
 
 def table(results: list[dict]) -> dict:
     """Lines with suppressed values, regional totals, distributions; no person anywhere."""
-    from apps.slsps.models import Province, Slsp
-
     by_id = {r["slsp_id"]: r for r in results}
     slsps = list(Slsp.objects.filter(pk__in=by_id).order_by("official_name"))
-    lines = []
-    for slsp in slsps:
-        raw = by_id[slsp.pk]
-        lines.append(
-            {
-                "name": slsp.official_name,
-                "province": slsp.get_province_display() or "—",
-                "values": [suppress(raw.get(key, 0) or 0, people) for key, _l, people in COLUMNS],
-                "validated": raw.get("validated", False),
-            }
-        )
-    totals = [
-        suppress(sum(r.get(key, 0) or 0 for r in results), people) for key, _l, people in COLUMNS
+    metrics = columns()
+    # Disclosure control over every number of the report at once: lines, province
+    # subtotals (the chart) and regional totals, with the groups of the regional table.
+    protected = protect_table(
+        {m.key: {i: by_id[i].get(m.key, 0) for i in by_id} for m in metrics},
+        {m.key: m.about_people for m in metrics},
+        region_paths(slsps),
+    )
+    lines = [
+        {
+            "name": slsp.official_name,
+            "province": slsp.get_province_display() or "—",
+            "values": [protected.cell(slsp.pk, m.key) for m in metrics],
+            "validated": by_id[slsp.pk].get("validated", False),
+        }
+        for slsp in slsps
     ]
+    ids = list(by_id)
+    totals = [protected.total_of(ids, m.key) for m in metrics]
     # Distributions: counts of SLSPs (never of people) and sums per province.
     buckets = [
         (_("aucune entrée"), lambda c: c is None),
@@ -182,29 +175,25 @@ def table(results: list[dict]) -> dict:
     coverage = [
         (label, sum(1 for r in results if test(r.get("coverage")))) for label, test in buckets
     ]
-    provinces: defaultdict[str, int] = defaultdict(int)
     names = dict(Province.choices)
-    province_of = {s.pk: names.get(s.province, "—") for s in slsps}
-    for r in results:
-        provinces[str(province_of.get(r["slsp_id"], "—"))] += r.get("active", 0) or 0
+    by_province: defaultdict[str, list[int]] = defaultdict(list)
+    for slsp in slsps:
+        by_province[str(names.get(slsp.province, "—"))].append(slsp.pk)
     kinds: defaultdict[str, int] = defaultdict(int)
     for r in results:
         for kind, count in (r.get("moments_by_kind") or {}).items():
             kinds[kind] += count
-    from apps.reports import labels
-
     top_kinds = sorted(kinds.items(), key=lambda kv: -kv[1])[:8]
     province_rows = [
-        (label, value, suppress(value, True)) for label, value in sorted(provinces.items())
+        (label, protected.total_of(members, "suivis"))
+        for label, members in sorted(by_province.items())
     ]
     validated = sum(1 for r in results if r.get("validated"))
     return {
-        "columns": [label for _k, label, _p in COLUMNS],
+        "columns": [m.label for m in metrics],
         "lines": lines,
         "totals": totals,
-        "totals_pairs": [
-            (label, value) for (_k, label, _p), value in zip(COLUMNS, totals, strict=True)
-        ],
+        "totals_pairs": [(m.label, value) for m, value in zip(metrics, totals, strict=True)],
         "validated": validated,
         "slsp_count": len(results),
         "charts": {
@@ -213,8 +202,8 @@ def table(results: list[dict]) -> dict:
             ),
             "provinces": hbar_chart(
                 [
-                    (label, 0 if shown == SUPPRESSED else value, shown)
-                    for label, value, shown in province_rows
+                    (label, 0 if isinstance(shown, str) else shown, str(shown))
+                    for label, shown in province_rows
                 ],
                 title=_("Suivis actifs par province"),
                 color=PALETTE[1],
@@ -242,6 +231,7 @@ def assemble(regional_id: int, results: list[dict]) -> RegionalReport:
         report.save(update_fields=["progress"])
     try:
         view = table(results)
+        view["trends"] = regional_trends(Slsp.objects.all(), Semester(report.year, report.semester))
         pdf = render_pdf(
             "reports/pdf/regional.html",
             {"report": report, "view": view, "generated_at": timezone.localtime()},

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.periods import Semester
 from apps.reports import indicators
 from apps.reports.models import (
     ACTIVE_BUILD,
@@ -48,8 +49,7 @@ def check_semester(year: int, semester: int, today: datetime.date | None = None)
         raise ValidationError(_("Le semestre doit être 1 ou 2."))
     if year < 2011:
         raise ValidationError(_("Les rapports commencent en 2011."))
-    start, _end = indicators.semester_bounds(year, semester)
-    if start > today:
+    if Semester(year, semester).start > today:
         raise ValidationError(_("Ce semestre n'a pas encore commencé."))
 
 

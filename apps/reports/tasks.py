@@ -8,6 +8,8 @@ and the services make that redelivery finish the build once.
 from celery import chord, shared_task
 from django_scopes import scope, scopes_disabled
 
+from apps.core.periods import Semester
+
 
 @shared_task(name="reports.build_semester_report")
 def build_semester_report(build_id: int, slsp_id: int) -> str:
@@ -21,12 +23,11 @@ def build_semester_report(build_id: int, slsp_id: int) -> str:
 @shared_task(name="reports.build_semester_drafts")
 def build_semester_drafts(year: int | None = None, semester: int | None = None) -> int:
     """Celery beat, on 1 January and 1 July: drafts of the semester that just ended."""
-    from django.utils import timezone
-
-    from apps.reports import indicators, services
+    from apps.reports import services
 
     if year is None or semester is None:
-        year, semester = indicators.previous_semester(timezone.localdate())
+        period = Semester.last_ended()
+        year, semester = period.year, period.half
     return services.build_drafts_for_all(year, semester)
 
 

@@ -7,24 +7,31 @@ from django.utils import timezone
 
 from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.core.spreadsheets import safe_row, safe_rows
-from apps.reports import queries, regional
+from apps.reports import queries, regional, trends
 from apps.reports.filters import RegionFilter
 
 
 def _table(request):
     require(request.user, "reports.view_region")
-    filterset = RegionFilter(request.GET, queryset=queries.region_slsps_for(request.user))
-    table = regional.build_table(filterset.qs).sorted_by(request.GET.get("tri", "nom"))
+    region = queries.region_slsps_for(request.user)
+    filterset = RegionFilter(request.GET, queryset=region)
+    table = regional.build_table(filterset.qs, region=region).sorted_by(
+        request.GET.get("tri", "nom")
+    )
     return filterset, table
 
 
 def region(request):
     filterset, table = _table(request)
-    return render(
-        request,
-        "reports/region.html",
-        {"filter": filterset, "table": table, "sort": request.GET.get("tri", "nom")},
-    )
+    context = {
+        "filter": filterset,
+        "table": table,
+        "sort": request.GET.get("tri", "nom"),
+        "trends": trends.regional_trends(
+            queries.region_slsps_for(request.user), figures=table.figures
+        ),
+    }
+    return render(request, "reports/region.html", context)
 
 
 def region_csv(request):
@@ -64,10 +71,18 @@ def region_xlsx(request):
 
 @permission_required("reports.view_region")
 def slsp_overview(request, uuid):
-    slsp = get_visible_or_404(queries.region_slsps_for(request.user), uuid=uuid)
-    table = regional.build_table([slsp])
+    region = queries.region_slsps_for(request.user)
+    slsp = get_visible_or_404(region, uuid=uuid)
+    # The SLSP's line of the regional table, protected with every other line: the
+    # drill-down shows exactly what the table shows.
+    table = regional.build_table([slsp], region=region)
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
-    context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}
+    context = {
+        "slsp": slsp,
+        "facts": facts,
+        "trends": trends.slsp_trends(slsp, region, figures=table.figures),
+        **regional.network_overview(slsp),
+    }
     return render(request, "reports/slsp_overview.html", context)
 
 

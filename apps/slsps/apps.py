@@ -37,3 +37,13 @@ class SlspsConfig(AppConfig):
                 80,
             )
         )
+        registry.add_metric(
+            RegionalMetric(
+                "presences_reseau_semestre",
+                _("Présences au réseau"),
+                queries.network_presences_by_slsp,
+                81,
+                per_semester=True,
+                in_table=False,
+            )
+        )

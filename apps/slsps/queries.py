@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.rules import is_admin, is_coordinator
+from apps.core.periods import Semester
 from apps.slsps.models import (
     ActionStrategy,
     Attendance,
@@ -228,3 +229,52 @@ def attendance_summary(slsp: Slsp) -> list[dict[str, Any]]:
                 }
             )
     return summary
+
+
+# --- Semester figures (published in apps.slsps.apps through the core registry) ---
+
+
+def network_presences_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Presences of the SLSP's people at network activities held during the semester."""
+    with scopes_disabled():
+        rows = (
+            Attendance.objects.filter(
+                slsp_id__in=list(slsp_ids),
+                present=True,
+                event__date__gte=semester.start,
+                event__date__lte=semester.end,
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("pk"))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)
+
+
+def network_by_kind(slsp_id: int, semester: Semester) -> list[dict[str, Any]]:
+    """One SLSP's participation in the network per kind of activity during the semester."""
+    with scopes_disabled():
+        rows = (
+            Attendance.objects.filter(
+                slsp_id=slsp_id, event__date__gte=semester.start, event__date__lte=semester.end
+            )
+            .values("event__kind")
+            .annotate(
+                events=Count("event", distinct=True),
+                attended=Count("event", distinct=True, filter=Q(present=True)),
+                present=Count("pk", filter=Q(present=True)),
+                invited=Count("pk"),
+            )
+            .order_by("event__kind")
+        )
+        return [
+            {
+                "kind": r["event__kind"],
+                "events": r["events"],
+                "attended": r["attended"],
+                "present": r["present"],
+                "invited": r["invited"],
+            }
+            for r in rows
+        ]

@@ -1,10 +1,11 @@
 """Reads of the tenants app: one visibility function per core model."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Count,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -14,8 +15,10 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from apps.accounts.models import User
+from apps.core.periods import Semester
 from apps.tenants.models import (
     Category,
     Household,
@@ -122,3 +125,24 @@ def import_jobs_for(user: User) -> QuerySet[ImportJob]:
 def import_changes(job: ImportJob) -> QuerySet[ImportChange]:
     """The change history of an applied import (the job is already checked visible)."""
     return ImportChange.objects.filter(job=job, slsp_id=job.slsp_id).order_by("pk")
+
+
+# --- Semester figures (published in apps.tenants.apps through the core registry) ---
+
+
+def new_households_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[int, int]:
+    """Households whose tenancy began during the semester (a household once, however
+    many tenancies it began)."""
+    with scopes_disabled():
+        rows = (
+            Tenancy.objects.filter(
+                slsp_id__in=list(slsp_ids),
+                start_date__gte=semester.start,
+                start_date__lte=semester.end,
+            )
+            .order_by()
+            .values("slsp_id")
+            .annotate(n=Count("household", distinct=True))
+            .values_list("slsp_id", "n")
+        )
+        return dict(rows)

@@ -13,6 +13,7 @@ from django_scopes import scope, scopes_disabled
 
 from apps.accompaniment import queries, services
 from apps.accompaniment.models import Domain, FollowUp, Moment, MomentKind
+from apps.core.periods import Semester
 from apps.referrals.models import Referral
 from apps.referrals.queries import referrals_this_semester_by_slsp
 from apps.tenants.models import Household, Tenancy
@@ -21,7 +22,7 @@ from tests.tenants.factories import TenancyFactory, make_household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-START = queries.semester_start(TODAY)
+START = Semester.current(TODAY).start
 DAY = datetime.timedelta(days=1)
 
 

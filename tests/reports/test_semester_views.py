@@ -216,11 +216,10 @@ def test_detail_and_list_query_counts_do_not_grow_with_rows(world, client_for):
 
 
 def test_home_notice_after_the_semester_ends(world, client_for):
-    from django.utils import timezone
+    from apps.core.periods import Semester
 
-    from apps.reports.indicators import previous_semester
-
-    year, semester = previous_semester(timezone.localdate())
+    period = Semester.last_ended()
+    year, semester = period.year, period.half
     with scope(slsp=[world.slsp_a.pk]):
         services.open_report(world.slsp_a, year, semester, None)
     html = client_for("referent_a").get(reverse("core:home")).content.decode()
@@ -247,9 +246,9 @@ def test_beat_schedule_runs_the_day_after_each_semester(settings):
     assert entry["task"] == "reports.build_semester_drafts"
     schedule = entry["schedule"]
     assert schedule.month_of_year == {1, 7} and schedule.day_of_month == {1}
-    from apps.reports.indicators import previous_semester
+    from apps.core.periods import Semester
 
-    assert previous_semester(datetime.date(2026, 7, 1)) == (2026, 1)
+    assert Semester.last_ended(datetime.date(2026, 7, 1)) == Semester(2026, 1)
 
 
 def test_coordinator_pages_and_regional_pdf_hold_no_tenant_name(world, client_for):
