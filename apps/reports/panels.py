@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from apps.reports import queries
 from apps.reports.indicators import previous_semester
-from apps.reports.models import ReportStatus
+from apps.reports.models import EDITABLE_STATUSES
 
 
 def semester_notice(request):
@@ -14,7 +14,7 @@ def semester_notice(request):
     year, semester = previous_semester(timezone.localdate())
     drafts = list(
         queries.semester_reports_for(user)
-        .filter(year=year, semester=semester, status=ReportStatus.DRAFT)
+        .filter(year=year, semester=semester, status__in=EDITABLE_STATUSES)
         .order_by("slsp__official_name")
         .only("uuid", "slsp__official_name")
     )

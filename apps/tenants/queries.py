@@ -107,3 +107,20 @@ def districts_for(user: User) -> list[str]:
 
 def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(slsp_id__in=user.slsp_ids(roles={"referent"}))
+
+
+def person_names(slsp_id: int) -> list[str]:
+    """Every household display name and member first and last name of one SLSP: what a
+    text released outside the SLSP must not contain (two queries, names only)."""
+    from apps.tenants.models import Member
+
+    names = list(
+        Household.objects.filter(slsp_id=slsp_id)
+        .exclude(display_name="")
+        .values_list("display_name", flat=True)
+    )
+    for first, last in Member.objects.filter(slsp_id=slsp_id).values_list(
+        "first_name", "last_name"
+    ):
+        names += [first, last]
+    return names
