@@ -461,6 +461,11 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # --- Semestrial reports ---
 # A new household counts as welcomed if a welcome visit took place within this many days.
 REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
+# A semester's report is due, validated by the direction, this many days after the semester
+# ends; past that day the coordinator's desk lists the SLSPs whose report is not validated.
+REPORTS_VALIDATION_DEADLINE_DAYS = env.int("REPORTS_VALIDATION_DEADLINE_DAYS", default=60)
+# The coordinator's desk lists the partner agreements that end within this many days.
+DESK_AGREEMENT_EXPIRY_DAYS = env.int("DESK_AGREEMENT_EXPIRY_DAYS", default=60)
 # The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.
 
 CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {
