@@ -67,7 +67,12 @@ def slsp_overview(request, uuid):
     slsp = get_visible_or_404(queries.region_slsps_for(request.user), uuid=uuid)
     table = regional.build_table([slsp])
     facts = list(zip(table.columns, table.rows[0].values, strict=True))
-    context = {"slsp": slsp, "facts": facts, **regional.network_overview(slsp)}
+    context = {
+        "slsp": slsp,
+        "facts": facts,
+        "evaluation": queries.released_evaluation_for(request.user, slsp),
+        **regional.network_overview(slsp),
+    }
     return render(request, "reports/slsp_overview.html", context)
 
 

@@ -291,3 +291,57 @@ def test_build_status_text_agrees_with_its_bar(
     assert f'value="{poll["progress"]}"' in html and poll["progress"] == progress
     # No other status text on the page that the poll would leave behind.
     assert "0 / 0" not in html and html.count("En attente") == (1 if status == "queued" else 0)
+
+
+# --- The SWL reads the released evaluation from the drill-down -------------------------
+
+
+def test_drill_down_shows_only_the_released_evaluation(world, client_for):
+    report, evaluations = _open(world)
+    texts = _texts(evaluations, summary="Synthèse pour la SWL.")
+    client_for("referent_a").post(_url("semester_evaluate", report), texts)
+    coordinator = client_for("coordinateur")
+    url = reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_a.uuid})
+    network = reverse("referrals:network_slsp", kwargs={"uuid": world.slsp_a.uuid})
+    html = coordinator.get(url).content.decode()
+    assert "Synthèse pour la SWL." not in html and "Aucune évaluation transmise" in html
+    assert network in html and coordinator.get(network).status_code == 200
+    # Validated without the confirmation: still not released.
+    client_for("direction_a").post(_url("semester_validate", report))
+    assert "Synthèse pour la SWL." not in coordinator.get(url).content.decode()
+    # Released: every objective's three texts, and nothing of another SLSP.
+    with scope(slsp=[world.slsp_a.pk]):
+        draft = services.new_version(report, world.users["referent_a"])
+        items = list(draft.evaluations.order_by("pk"))
+    texts = _texts(items, summary="Version 2 pour la SWL.")
+    client_for("referent_a").post(_url("semester_evaluate", draft), texts)
+    client_for("direction_a").post(_url("semester_validate", draft), {"names_no_person": "on"})
+    html = coordinator.get(url).content.decode()
+    assert "Version 2 pour la SWL." in html and "version 2" in html
+    for e in evaluations:
+        assert e.title in html
+    assert html.count("Peu de disponibilité des partenaires.") == len(evaluations)
+    other = reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_b.uuid})
+    assert "Version 2 pour la SWL." not in coordinator.get(other).content.decode()
+
+
+def test_drill_down_query_count_does_not_grow_with_objectives(
+    world, client_for, django_assert_max_num_queries
+):
+    report, evaluations = _open(world)
+    client_for("referent_a").post(_url("semester_evaluate", report), _texts(evaluations))
+    client_for("direction_a").post(_url("semester_validate", report), {"names_no_person": "on"})
+    coordinator = client_for("coordinateur")
+    url = reverse("reports:slsp_overview", kwargs={"uuid": world.slsp_a.uuid})
+    coordinator.get(url)
+    with django_assert_max_num_queries(40) as captured:
+        coordinator.get(url)
+    before = len(captured)
+    with scopes_disabled():
+        for n in range(5):
+            ItemEvaluation.objects.create(
+                slsp=world.slsp_a, report=report, kind="objectif", title=f"Objectif {n}", order=9
+            )
+    with django_assert_max_num_queries(before):
+        html = coordinator.get(url).content.decode()
+    assert "Objectif 4" in html
