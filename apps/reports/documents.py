@@ -10,16 +10,20 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import formats
 from apps.core.charts import PALETTE, hbar_chart
 from apps.core.pdf import render_pdf
 from apps.reports import labels
 
 
 def _fr(value) -> str:
+    """A figure as text, fr-BE (apps/core/formats.py): `1 234`, `3,5`, "—" when unknown."""
     if value is None:
-        return "—"
+        return formats.UNKNOWN
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return formats.number(value, 1)
+    if isinstance(value, int):
+        return formats.number(value)
     return str(value)
 
 
@@ -195,15 +199,13 @@ def pdf_offer(report, builds) -> dict:
 
 def status_text(build) -> str:
     """The one status line of a build, shown by the page and sent to its progress poll."""
-    from apps.core.formats import number
-
     label = str(build.get_status_display())
     total = getattr(build, "slsp_count", 0)
     if build.status == "building" and total:
         return _("%(label)s — %(done)s / %(total)s SLSP") % {
             "label": label,
-            "done": number(min(build.slsps_done, total)),
-            "total": number(total),
+            "done": formats.number(min(build.slsps_done, total)),
+            "total": formats.number(total),
         }
     return label
 
