@@ -186,11 +186,7 @@ def pdf_offer(report, builds) -> dict:
     validated = None
     if report.validated_at is not None:
         validated = next(
-            (
-                b
-                for b in builds
-                if b.status == "ready" and b.created_at >= report.validated_at
-            ),
+            (b for b in builds if b.status == "ready" and b.created_at >= report.validated_at),
             None,
         )
     drafts = [b for b in builds if b is not validated and not b.is_active]

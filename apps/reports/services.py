@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,7 +95,9 @@ def evaluation_gaps(report: SemesterReport) -> list[str]:
     if not report.summary.strip():
         gaps.append(_("Appréciation générale"))
     for evaluation in report.evaluations.all():
-        empty = [str(FIELD_LABELS[f]) for f in EVALUATION_FIELDS if not getattr(evaluation, f).strip()]
+        empty = [
+            str(FIELD_LABELS[f]) for f in EVALUATION_FIELDS if not getattr(evaluation, f).strip()
+        ]
         if empty:
             gaps.append(
                 _("« %(title)s » : %(fields)s")
@@ -295,7 +297,8 @@ def validate(
             slsp_id=report.slsp_id, report=report, kind=ReportEventKind.RELEASED, by_user=user
         )
     _tell_staff(
-        report, format_lazy(gettext_lazy("Rapport {label} validé par la direction"), label=report.label)
+        report,
+        format_lazy(gettext_lazy("Rapport {label} validé par la direction"), label=report.label),
     )
     request_build(report, user)
     return report
@@ -460,7 +463,9 @@ def run_build(build_id: int) -> ReportBuild | None:
             format_lazy(
                 gettext_lazy("PDF du rapport {label} prêt ({state})"),
                 label=report.label,
-                state=gettext_lazy("brouillon") if report.is_draft else gettext_lazy("version validée"),
+                state=gettext_lazy("brouillon")
+                if report.is_draft
+                else gettext_lazy("version validée"),
             ),
         )
     return build

@@ -177,21 +177,21 @@ def semester_validate(request, uuid):
             for error in named:
                 form.add_error("names_no_person", error)
         else:
-            messages.success(
-                request,
-                _("Rapport validé : cette version est figée, son PDF est en cours de construction."),
+            done = _(
+                "Rapport validé : cette version est figée, son PDF est en cours de construction."
             )
+            messages.success(request, done)
             return redirect(detail_url)
     gaps = services.evaluation_gaps(report)
     consequences = [
-        _("Les indicateurs et le texte de cette version sont figés ; une modification "
-          "ultérieure sera une nouvelle version."),
+        _(
+            "Les indicateurs et le texte de cette version sont figés ; une modification "
+            "ultérieure sera une nouvelle version."
+        ),
         _("Le PDF validé est construit ; le référent et la direction sont prévenus."),
         _("Sans la case cochée, la SWL ne lit pas l'évaluation qualitative."),
     ]
-    consequences += [
-        format_lazy(_("Partie vide : {part}"), part=gap) for gap in gaps
-    ]
+    consequences += [format_lazy(_("Partie vide : {part}"), part=gap) for gap in gaps]
     return confirmation_page(
         request,
         Confirmation(

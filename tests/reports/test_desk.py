@@ -79,7 +79,11 @@ def test_each_signal_counts_slsps_and_links_to_exactly_them(world, client_for):
         desk.LATE_ANSWERS: 1,  # A
     }
     coordinator = client_for("coordinateur")
-    names = {"a": world.slsp_a.official_name, "b": world.slsp_b.official_name, "c": "SLSP C de test"}
+    names = {
+        "a": world.slsp_a.official_name,
+        "b": world.slsp_b.official_name,
+        "c": "SLSP C de test",
+    }
     assert _listed(coordinator, desk.INACTIVE) == {names["b"], names["c"]}
     assert _listed(coordinator, desk.REPORT_LATE) == {names["b"], names["c"]}
     assert _listed(coordinator, desk.VACANT) == {names["c"]}
@@ -116,7 +120,9 @@ def test_late_answers_agree_with_referral_is_late(world):
             )
         ids[referral.pk] = (ago, after)
     with scopes_disabled():
-        late = set(late_answers(now - datetime.timedelta(days=30), now).values_list("pk", flat=True))
+        late = set(
+            late_answers(now - datetime.timedelta(days=30), now).values_list("pk", flat=True)
+        )
         for referral in Referral.objects.filter(pk__in=ids).select_related("agreement"):
             assert referral.is_late() == (referral.pk in late) == cases[ids[referral.pk]]
 

@@ -62,9 +62,7 @@ def test_name_matching_is_whole_word_case_and_accent_insensitive():
     assert names.find_name("Le ménage a été relogé.", tokens) is None
 
 
-def test_a_text_naming_a_tenant_is_refused_beside_its_field_and_everything_kept(
-    world, client_for
-):
+def test_a_text_naming_a_tenant_is_refused_beside_its_field_and_everything_kept(world, client_for):
     report, evaluations = _open(world)
     first = evaluations[0]
     typed = f"Visite chez les {TENANT_NAMES[2].upper()} : bon contact."
@@ -73,7 +71,8 @@ def test_a_text_naming_a_tenant_is_refused_beside_its_field_and_everything_kept(
     assert response.status_code == 400
     html = response.content.decode()
     # The error names the objective and the word; everything typed is still there.
-    error = re.search(r'<span class="field-error" id="id_e%d_obstacles-error">([^<]*)' % first.pk, html)
+    field_id = f"id_e{first.pk}_obstacles-error"
+    error = re.search(rf'<span class="field-error" id="{field_id}">([^<]*)', html)
     assert error and first.title in error.group(1) and "LAMBOTTE" in error.group(1)
     assert typed in html and "Un semestre de mise en place." in html
     assert html.count("Les permanences du mardi.") == len(evaluations)
