@@ -252,10 +252,11 @@ def send_back(report: SemesterReport, user: User, comment: str) -> SemesterRepor
         by_user=user,
         comment=comment,
     )
+    # The comment is free text and may name a tenant: it stays in the application.
     _tell_staff(
         report,
         format_lazy(gettext_lazy("Rapport {label} renvoyé au référent"), label=report.label),
-        comment,
+        gettext_lazy("Le commentaire de la direction se lit sur la page du rapport."),
     )
     return report
 

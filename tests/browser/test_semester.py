@@ -26,7 +26,7 @@ def test_referent_watches_the_build_writes_the_evaluation_direction_validates(
         page.screenshot(path=SCREENSHOTS / "report-building.png", full_page=False)
         # No click: the poller reloads the page once the worker has built the PDF. A draft's
         # PDF is a working version (PROJET), kept in a collapsed list.
-        drafts = page.locator("details.pdf-drafts summary")
+        drafts = page.locator("details.pdf-drafts > summary")
         expect(drafts).to_be_visible(timeout=120_000)
         expect(page.get_by_role("link", name="Télécharger le projet")).to_be_hidden()
         drafts.click()

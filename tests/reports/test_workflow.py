@@ -132,6 +132,8 @@ def test_direction_sends_back_with_a_comment_and_everyone_is_told(
     assert world.users["referent_b"].email not in told
     assert Notification.objects.filter(user=world.users["referent_a"]).exists()
     assert any("renvoyé" in m.subject for m in mail.outbox)
+    # The comment (free text) stays in the application, out of e-mails.
+    assert not any("Détaillez" in m.body for m in mail.outbox)
     # The référent sees the comment and may write again; the direction may not send back twice.
     page = referent.get(_url("semester_detail", report)).content.decode()
     assert "Détaillez les obstacles." in page and "Renvoyé au référent" in page
