@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.reports import panels, queries, rules  # noqa: F401  (rules: permissions)
+        from apps.reports import desk, panels, queries, rules  # noqa: F401  (rules: permissions)
 
         registry.add_nav(
             NavItem(_("Vue régionale"), "reports:region", "reports.view_region", order=70)
@@ -24,6 +24,7 @@ class ReportsConfig(AppConfig):
         registry.add_panel(
             HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=5)
         )
+        registry.add_panel(HomePanel("reports/panels/desk.html", desk.panel, order=3))
         registry.add_metric(
             RegionalMetric(
                 "rapport",

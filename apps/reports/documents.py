@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import formats
 from apps.core.charts import PALETTE, hbar_chart
 from apps.core.pdf import render_pdf
 from apps.core.registry import registry
@@ -17,10 +18,13 @@ from apps.reports import labels
 
 
 def _fr(value) -> str:
+    """A figure as text, fr-BE (apps/core/formats.py): `1 234`, `3,5`, "—" when unknown."""
     if value is None:
-        return "—"
+        return formats.UNKNOWN
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return formats.number(value, 1)
+    if isinstance(value, int):
+        return formats.number(value)
     return str(value)
 
 
@@ -197,3 +201,44 @@ def semester_pdf(report, progress=None) -> bytes:
     if progress:
         progress(50)
     return render_pdf("reports/pdf/semester.html", context)
+
+
+def pdf_offer(report, builds) -> dict:
+    """The PDFs of a version, the validated one apart from the working versions.
+
+    `validated`: the newest ready build made after validation (what is offered by
+    default); `drafts`: every other build, newest first (marked PROJET in the PDF).
+    """
+    validated = None
+    if report.validated_at is not None:
+        validated = next(
+            (b for b in builds if b.status == "ready" and b.created_at >= report.validated_at),
+            None,
+        )
+    drafts = [b for b in builds if b is not validated and not b.is_active]
+    return {"validated": validated, "drafts": drafts}
+
+
+def status_text(build) -> str:
+    """The one status line of a build, shown by the page and sent to its progress poll."""
+    label = str(build.get_status_display())
+    total = getattr(build, "slsp_count", 0)
+    if build.status == "building" and total:
+        return _("%(label)s — %(done)s / %(total)s SLSP") % {
+            "label": label,
+            "done": formats.number(min(build.slsps_done, total)),
+            "total": formats.number(total),
+        }
+    return label
+
+
+def progress_state(build) -> dict:
+    """Status text and bar of a build from the same row: the page and the poll agree."""
+    return {
+        "status": build.status,
+        "label": str(build.get_status_display()),
+        "text": status_text(build),
+        "progress": build.progress if build.status != "ready" else 100,
+        "done": not build.is_active,
+        "error": build.error,
+    }

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.reports import desk
 from apps.slsps.models import Province, Slsp
 
 
@@ -14,10 +15,20 @@ class RegionFilter(django_filters.FilterSet):
         label=_("Sociétés"),
         empty_label=_("Toutes"),
     )
+    # The coordinator's desk links here: the SLSPs one of its signals counts.
+    attention = django_filters.ChoiceFilter(
+        choices=desk.CHOICES,
+        method="filter_attention",
+        label=_("À surveiller"),
+        empty_label=_("Toutes"),
+    )
 
     class Meta:
         model = Slsp
-        fields = ["province", "kind"]
+        fields = ["province", "kind", "attention"]
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(is_demo=value == "demo")
+
+    def filter_attention(self, queryset, name, value):
+        return desk.filter_slsps(queryset, value)

@@ -24,7 +24,13 @@ class Semester(models.IntegerChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "brouillon", _("Brouillon")
+    # The direction sent it back with a comment: the référent edits it again.
+    SENT_BACK = "renvoye", _("Renvoyé au référent")
     VALIDATED = "valide", _("Validé")
+
+
+# States in which the référent may still write: at most one such version per semester.
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.SENT_BACK)
 
 
 class BuildStatus(models.TextChoices):
@@ -59,6 +65,9 @@ class SemesterReport(SlspOwnedModel, TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    # Set when the direction confirmed, at validation, that the evaluation names no person:
+    # only then does the SWL read its texts.
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("rapport semestriel")
@@ -71,7 +80,7 @@ class SemesterReport(SlspOwnedModel, TimestampedModel):
             # At most one draft per semester: the next version starts after validation.
             models.UniqueConstraint(
                 fields=["slsp", "year", "semester"],
-                condition=Q(status=ReportStatus.DRAFT),
+                condition=Q(status__in=["brouillon", "renvoye"]),
                 name="semesterreport_one_draft",
             ),
         ]
@@ -85,7 +94,42 @@ class SemesterReport(SlspOwnedModel, TimestampedModel):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == ReportStatus.DRAFT
+        """Editable: a draft, or a version the direction sent back."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_sent_back(self) -> bool:
+        return self.status == ReportStatus.SENT_BACK
+
+    @property
+    def is_released(self) -> bool:
+        return self.status == ReportStatus.VALIDATED and self.released_at is not None
+
+
+class ReportEventKind(models.TextChoices):
+    SENT_BACK = "sent_back", _("Renvoyé au référent")
+    VALIDATED = "validated", _("Validé")
+    RELEASED = "released", _("Transmis à la SWL")
+
+
+class ReportEvent(SlspScopedModel):
+    """Who sent back, validated or released a version, when, and why: append-only."""
+
+    report = models.ForeignKey(SemesterReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=ReportEventKind.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("étape d'un rapport semestriel")
+        verbose_name_plural = _("étapes des rapports semestriels")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.kind}"
 
 
 class ItemEvaluation(SlspOwnedModel):

@@ -2,7 +2,7 @@
 
 from apps.core.periods import Semester
 from apps.reports import queries
-from apps.reports.models import ReportStatus
+from apps.reports.models import EDITABLE_STATUSES
 
 
 def semester_notice(request):
@@ -13,7 +13,7 @@ def semester_notice(request):
     year, semester = period.year, period.half
     drafts = list(
         queries.semester_reports_for(user)
-        .filter(year=year, semester=semester, status=ReportStatus.DRAFT)
+        .filter(year=year, semester=semester, status__in=EDITABLE_STATUSES)
         .order_by("slsp__official_name")
         .only("uuid", "slsp__official_name")
     )

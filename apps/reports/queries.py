@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import CharField, Max, QuerySet, Value
 from django.db.models.functions import Concat
@@ -73,6 +74,25 @@ def last_validated_report_by_slsp(slsp_ids: Iterable[int]) -> dict[int, str]:
             .values_list("slsp_id", "last")
         )
         return dict(rows)
+
+
+def released_evaluation_for(user: User, slsp: Slsp) -> dict[str, Any] | None:
+    """The SLSP's latest evaluation released to the SWL (validated, and confirmed by its
+    direction to name no person) with its items, for coordinators; None for anyone else
+    or if there is none. Two queries."""
+    if not user.has_perm("reports.view_region"):
+        return None
+    with scopes_disabled():  # another SLSP's report, released for the SWL by its direction
+        report = (
+            SemesterReport.objects.filter(
+                slsp=slsp, status=ReportStatus.VALIDATED, released_at__isnull=False
+            )
+            .order_by("-year", "-semester", "-version")
+            .first()
+        )
+        if report is None:
+            return None
+        return {"report": report, "items": list(report.evaluations.order_by("kind", "order", "pk"))}
 
 
 def report_status_by_slsp(slsp_ids: Iterable[int]) -> dict[int, int]:

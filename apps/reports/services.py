@@ -19,27 +19,110 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import Role, User
+from apps.accounts.notifications import notify
 from apps.core.periods import Semester
-from apps.reports import indicators
+from apps.reports import indicators, names
 from apps.reports.models import (
     ACTIVE_BUILD,
     BuildStatus,
     ItemEvaluation,
     ReportBuild,
+    ReportEvent,
+    ReportEventKind,
     ReportStatus,
     SemesterReport,
 )
+from apps.tenants.queries import person_names
 
 if TYPE_CHECKING:
-    from apps.accounts.models import User
     from apps.slsps.models import Slsp
 
 logger = logging.getLogger(__name__)
 
 EVALUATION_FIELDS = ("worked", "obstacles", "next_steps")
+FIELD_LABELS = {
+    "worked": gettext_lazy("Ce qui a fonctionné"),
+    "obstacles": gettext_lazy("Obstacles rencontrés"),
+    "next_steps": gettext_lazy("Prochaines étapes"),
+}
+
+
+PERSON_NAMED = "person_named"
+
+
+def normalize_newlines(text: str) -> str:
+    """One line break is one character, as the browser's maxlength counts it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def name_tokens_of(slsp_id: int) -> frozenset[str]:
+    """Words naming one of the SLSP's tenants (households and members): two queries."""
+    return names.name_tokens(person_names(slsp_id))
+
+
+def named_person_errors(report: SemesterReport, tokens: frozenset[str]) -> list[str]:
+    """One message per text of the report that contains a tenant's name."""
+    errors = []
+    word = names.find_name(report.summary, tokens)
+    if word:
+        errors.append(
+            _("Appréciation générale : le texte contient « %(word)s », le nom d'une personne.")
+            % {"word": word}
+        )
+    for evaluation in report.evaluations.all():
+        for field in EVALUATION_FIELDS:
+            word = names.find_name(getattr(evaluation, field), tokens)
+            if word:
+                errors.append(
+                    _(
+                        "« %(title)s », %(field)s : le texte contient « %(word)s », "
+                        "le nom d'une personne."
+                    )
+                    % {"title": evaluation.title, "field": FIELD_LABELS[field], "word": word}
+                )
+    return errors
+
+
+def evaluation_gaps(report: SemesterReport) -> list[str]:
+    """Parts of the evaluation left empty, named for the direction before it validates."""
+    gaps = []
+    if not report.summary.strip():
+        gaps.append(_("Appréciation générale"))
+    for evaluation in report.evaluations.all():
+        empty = [
+            str(FIELD_LABELS[f]) for f in EVALUATION_FIELDS if not getattr(evaluation, f).strip()
+        ]
+        if empty:
+            gaps.append(
+                _("« %(title)s » : %(fields)s")
+                % {"title": evaluation.title, "fields": ", ".join(empty)}
+            )
+    return gaps
+
+
+def staff_to_tell(slsp_id: int) -> list[User]:
+    """The SLSP's référents and direction: who hears about their report's steps."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__slsp_id=slsp_id,
+            memberships__role__in=[Role.REFERENT, Role.DIRECTION],
+        ).distinct()
+    )
+
+
+def _tell_staff(report: SemesterReport, title: Any, body: Any = "") -> None:
+    """After commit: in the application and by e-mail, in each person's language."""
+    url = reverse("reports:semester_detail", kwargs={"uuid": report.uuid})
+    slsp_id = report.slsp_id
+    transaction.on_commit(lambda: notify(staff_to_tell(slsp_id), title=title, body=body, url=url))
 
 
 def check_semester(year: int, semester: int, today: datetime.date | None = None) -> None:
@@ -152,8 +235,41 @@ def refresh_indicators(report: SemesterReport) -> SemesterReport:
 
 
 @transaction.atomic
-def validate(report: SemesterReport, user: User) -> SemesterReport:
-    """The direction validates: indicators and texts are frozen; the final PDF is built."""
+def send_back(report: SemesterReport, user: User, comment: str) -> SemesterReport:
+    """The direction returns the draft to the référent with what to change."""
+    report = _locked(report)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(_("Seul un brouillon peut être renvoyé au référent."))
+    comment = normalize_newlines(comment).strip()
+    if not comment:
+        raise ValidationError(_("Dites au référent ce qu'il doit revoir."))
+    report.status = ReportStatus.SENT_BACK
+    report.save(update_fields=["status", "updated_at"])
+    ReportEvent.objects.create(
+        slsp_id=report.slsp_id,
+        report=report,
+        kind=ReportEventKind.SENT_BACK,
+        by_user=user,
+        comment=comment,
+    )
+    # The comment is free text and may name a tenant: it stays in the application.
+    _tell_staff(
+        report,
+        format_lazy(gettext_lazy("Rapport {label} renvoyé au référent"), label=report.label),
+        gettext_lazy("Le commentaire de la direction se lit sur la page du rapport."),
+    )
+    return report
+
+
+@transaction.atomic
+def validate(
+    report: SemesterReport, user: User, *, names_no_person: bool = False
+) -> SemesterReport:
+    """The direction validates: indicators and texts are frozen; the final PDF is built.
+
+    `names_no_person`: the direction confirms the evaluation names nobody; the texts are
+    then released to the SWL, provided none contains a tenant's name.
+    """
     report = _locked(report)
     if not report.is_draft:
         raise ValidationError(_("Cette version est déjà validée."))
@@ -161,11 +277,30 @@ def validate(report: SemesterReport, user: User) -> SemesterReport:
         raise ValidationError(
             _("L'évaluation est vide : le référent doit la rédiger avant la validation.")
         )
+    if names_no_person:
+        errors = named_person_errors(report, name_tokens_of(report.slsp_id))
+        if errors:
+            raise ValidationError([ValidationError(e, code=PERSON_NAMED) for e in errors])
     report = refresh_indicators(report)
+    now = timezone.now()
     report.status = ReportStatus.VALIDATED
     report.validated_by = user
-    report.validated_at = timezone.now()
-    report.save(update_fields=["status", "validated_by", "validated_at", "updated_at"])
+    report.validated_at = now
+    report.released_at = now if names_no_person else None
+    report.save(
+        update_fields=["status", "validated_by", "validated_at", "released_at", "updated_at"]
+    )
+    ReportEvent.objects.create(
+        slsp_id=report.slsp_id, report=report, kind=ReportEventKind.VALIDATED, by_user=user
+    )
+    if names_no_person:
+        ReportEvent.objects.create(
+            slsp_id=report.slsp_id, report=report, kind=ReportEventKind.RELEASED, by_user=user
+        )
+    _tell_staff(
+        report,
+        format_lazy(gettext_lazy("Rapport {label} validé par la direction"), label=report.label),
+    )
     request_build(report, user)
     return report
 
@@ -324,6 +459,16 @@ def run_build(build_id: int) -> ReportBuild | None:
         build.progress = 100
         build.finished_at = timezone.now()
         build.save(update_fields=["pdf", "sha256", "size", "status", "progress", "finished_at"])
+        _tell_staff(
+            report,
+            format_lazy(
+                gettext_lazy("PDF du rapport {label} prêt ({state})"),
+                label=report.label,
+                state=gettext_lazy("brouillon")
+                if report.is_draft
+                else gettext_lazy("version validée"),
+            ),
+        )
     return build
 
 

@@ -25,6 +25,11 @@ urlpatterns = [
         name="semester_validate",
     ),
     path(
+        "semestriels/<uuid:uuid>/renvoyer/",
+        views_semester.semester_send_back,
+        name="semester_send_back",
+    ),
+    path(
         "semestriels/<uuid:uuid>/nouvelle-version/",
         views_semester.semester_new_version,
         name="semester_new_version",

@@ -81,6 +81,7 @@ def slsp_overview(request, uuid):
         "slsp": slsp,
         "facts": facts,
         "trends": trends.slsp_trends(slsp, region, figures=table.figures),
+        "evaluation": queries.released_evaluation_for(request.user, slsp),
         **regional.network_overview(slsp),
     }
     return render(request, "reports/slsp_overview.html", context)

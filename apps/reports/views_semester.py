@@ -11,16 +11,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.confirm import Confirmation, confirmation_page
 from apps.core.forms import error_text
 from apps.core.pagination import counted_page
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
 from apps.core.uploads import serve_stored_file
 from apps.reports import documents, queries, regional_report, services
-from apps.reports.forms import EvaluationForm, SemesterChoiceForm, SemesterRequestForm
-from apps.reports.models import BuildStatus
+from apps.reports.forms import (
+    EvaluationForm,
+    SemesterChoiceForm,
+    SemesterRequestForm,
+    SendBackForm,
+    ValidateForm,
+)
+from apps.reports.models import BuildStatus, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +84,18 @@ def semester_request(request):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-def semester_detail(request, uuid):
-    report = _report(request, uuid)
+def _detail(request, report, *, form=None, send_back_form=None, status=200):
     builds = list(report.builds.all())
     active = next((b for b in builds if b.is_active), None)
     can_write = allowed(request.user, "reports.write_semester_report", report)
-    form = None
     evaluations = list(report.evaluations.all())
-    if report.is_draft and can_write:
+    if form is None and report.is_draft and can_write:
         form = EvaluationForm(evaluations=evaluations, initial={"summary": report.summary})
+    can_validate = report.status == ReportStatus.DRAFT and allowed(
+        request.user, "reports.validate_semester_report", report
+    )
+    if send_back_form is None and can_validate:
+        send_back_form = SendBackForm()
     versions = queries.semester_reports_for(request.user).filter(
         slsp_id=report.slsp_id, year=report.year, semester=report.semester
     )
@@ -92,37 +104,48 @@ def semester_detail(request, uuid):
         "reports/semester_detail.html",
         {
             "report": report,
-            "builds": builds,
+            "pdfs": documents.pdf_offer(report, builds),
             "active": active,
+            "state": documents.progress_state(active) if active else None,
             "form": form,
             "evaluations": evaluations,
             "versions": versions,
+            "events": report.events.select_related("by_user"),
             "view": documents.indicator_view(report.indicators),
             "can_write": can_write,
-            "can_validate": report.is_draft
-            and allowed(request.user, "reports.validate_semester_report", report),
+            "can_validate": can_validate,
+            "send_back_form": send_back_form,
             "is_latest": not any(v.version > report.version for v in versions),
         },
+        status=status,
     )
+
+
+def semester_detail(request, uuid):
+    return _detail(request, _report(request, uuid))
 
 
 @require_POST
 def semester_evaluate(request, uuid):
     report = _report(request, uuid, "reports.write_semester_report")
-    form = EvaluationForm(request.POST, evaluations=report.evaluations.all())
+    form = EvaluationForm(
+        request.POST,
+        evaluations=report.evaluations.all(),
+        name_tokens=services.name_tokens_of(report.slsp_id),
+    )
     if not form.is_valid():
-        _errors(request, form)
-        return redirect("reports:semester_detail", uuid=report.uuid)
+        # The same page with everything typed and each refusal beside its field.
+        return _detail(request, report, form=form, status=400)
     try:
         services.save_evaluation(
             report, request.user, summary=form.cleaned_data["summary"], items=form.items()
         )
     except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Évaluation enregistrée."))
-        if "and_build" in request.POST:
-            services.request_build(report, request.user)
+        form.add_error(None, exc)
+        return _detail(request, report, form=form, status=400)
+    messages.success(request, _("Évaluation enregistrée."))
+    if "and_build" in request.POST:
+        services.request_build(report, request.user)
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
@@ -133,19 +156,74 @@ def semester_build(request, uuid):
     return redirect("reports:semester_detail", uuid=report.uuid)
 
 
-@require_POST
 def semester_validate(request, uuid):
+    """GET: what validation does, the empty parts, the 'names no person' checkbox; POST: do it."""
     report = _report(request, uuid, "reports.validate_semester_report")
-    try:
-        services.validate(report, request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Rapport validé : cette version est figée, son PDF est en cours de construction."),
-        )
-    return redirect("reports:semester_detail", uuid=report.uuid)
+    detail_url = reverse("reports:semester_detail", kwargs={"uuid": report.uuid})
+    if report.status != ReportStatus.DRAFT:
+        messages.error(request, _("Seul un brouillon peut être validé."))
+        return redirect(detail_url)
+    form = ValidateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.validate(
+                report, request.user, names_no_person=form.cleaned_data["names_no_person"]
+            )
+        except ValidationError as exc:
+            named = [e for e in exc.error_list if e.code == services.PERSON_NAMED]
+            if not named:
+                _errors(request, exc)
+                return redirect(detail_url)
+            for error in named:
+                form.add_error("names_no_person", error)
+        else:
+            done = _(
+                "Rapport validé : cette version est figée, son PDF est en cours de construction."
+            )
+            messages.success(request, done)
+            return redirect(detail_url)
+    gaps = services.evaluation_gaps(report)
+    consequences = [
+        _(
+            "Les indicateurs et le texte de cette version sont figés ; une modification "
+            "ultérieure sera une nouvelle version."
+        ),
+        _("Le PDF validé est construit ; le référent et la direction sont prévenus."),
+        _("Sans la case cochée, la SWL ne lit pas l'évaluation qualitative."),
+    ]
+    consequences += [format_lazy(_("Partie vide : {part}"), part=gap) for gap in gaps]
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Valider le rapport %(label)s") % {"label": report.label},
+            question=(
+                _("Attention : %(n)s partie(s) de l'évaluation sont vides. Valider quand même ?")
+                % {"n": len(gaps)}
+                if gaps
+                else _("Valider cette version du rapport ?")
+            ),
+            consequences=consequences,
+            cancel_url=detail_url,
+            confirm_label=_("Valider"),
+            irreversible=False,
+        ),
+        form,
+    )
+
+
+@require_POST
+def semester_send_back(request, uuid):
+    report = _report(request, uuid, "reports.validate_semester_report")
+    form = SendBackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_back(report, request.user, form.cleaned_data["comment"])
+        except ValidationError as exc:
+            form.add_error("comment", exc)
+        else:
+            messages.success(request, _("Rapport renvoyé au référent avec votre commentaire."))
+            return redirect("reports:semester_detail", uuid=report.uuid)
+    return _detail(request, report, send_back_form=form, status=400)
 
 
 @require_POST
@@ -169,13 +247,7 @@ def _build(request, uuid):
 
 
 def _progress_payload(build) -> dict:
-    return {
-        "status": build.status,
-        "label": str(build.get_status_display()),
-        "progress": build.progress if build.status != BuildStatus.READY else 100,
-        "done": not build.is_active,
-        "error": build.error,
-    }
+    return documents.progress_state(build)
 
 
 @require_GET
@@ -229,7 +301,11 @@ def regional_request(request):
 
 def regional_detail(request, uuid):
     report = _regional(request, uuid)
-    return render(request, "reports/regional_detail.html", {"report": report})
+    return render(
+        request,
+        "reports/regional_detail.html",
+        {"report": report, "state": documents.progress_state(report)},
+    )
 
 
 @require_GET

@@ -146,3 +146,18 @@ def new_households_by_slsp(slsp_ids: Iterable[int], semester: Semester) -> dict[
             .values_list("slsp_id", "n")
         )
         return dict(rows)
+
+
+def person_names(slsp_id: int) -> list[str]:
+    """Every household display name and member first and last name of one SLSP: what a
+    text released outside the SLSP must not contain (two queries, names only)."""
+    names = list(
+        Household.objects.filter(slsp_id=slsp_id)
+        .exclude(display_name="")
+        .values_list("display_name", flat=True)
+    )
+    for first, last in Member.objects.filter(slsp_id=slsp_id).values_list(
+        "first_name", "last_name"
+    ):
+        names += [first, last]
+    return names

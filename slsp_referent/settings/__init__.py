@@ -477,6 +477,11 @@ REPORTS_WELCOME_DAYS = env.int("REPORTS_WELCOME_DAYS", default=60)
 # A full export that would close more than this share of the SLSP's current leases asks
 # for their number to be typed back: a truncated file must not end hundreds of leases.
 TENANT_IMPORT_MAX_CLOSE_SHARE = env.float("TENANT_IMPORT_MAX_CLOSE_SHARE", default=0.10)
+# A semester's report is due, validated by the direction, this many days after the semester
+# ends; past that day the coordinator's desk lists the SLSPs whose report is not validated.
+REPORTS_VALIDATION_DEADLINE_DAYS = env.int("REPORTS_VALIDATION_DEADLINE_DAYS", default=60)
+# The coordinator's desk lists the partner agreements that end within this many days.
+DESK_AGREEMENT_EXPIRY_DAYS = env.int("DESK_AGREEMENT_EXPIRY_DAYS", default=60)
 # The day after a semester ends (1 January, 1 July), every SLSP gets its draft report.
 
 CELERY_BEAT_SCHEDULE["reports-semester-drafts"] = {

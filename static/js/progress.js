@@ -17,7 +17,7 @@ document.addEventListener("DOMContentLoaded", () => {
         bar.value = data.progress;
         bar.textContent = `${data.progress} %`;
         percent.textContent = `${data.progress} %`;
-        status.textContent = data.label;
+        status.textContent = data.text || data.label;
         if (data.done) {
           window.location.reload();
           return;

@@ -24,8 +24,13 @@ def test_referent_watches_the_build_writes_the_evaluation_direction_validates(
         page.get_by_role("button", name="Préparer le rapport").click()
         page.wait_for_load_state("domcontentloaded")
         page.screenshot(path=SCREENSHOTS / "report-building.png", full_page=False)
-        # No click: the poller reloads the page once the worker has built the PDF.
-        expect(page.get_by_role("link", name="Télécharger")).to_be_visible(timeout=120_000)
+        # No click: the poller reloads the page once the worker has built the PDF. A draft's
+        # PDF is a working version (PROJET), kept in a collapsed list.
+        drafts = page.locator("details.pdf-drafts > summary")
+        expect(drafts).to_be_visible(timeout=120_000)
+        expect(page.get_by_role("link", name="Télécharger le projet")).to_be_hidden()
+        drafts.click()
+        expect(page.get_by_role("link", name="Télécharger le projet")).to_be_visible()
         assert "Orientations vers les partenaires" in page.locator("main").inner_text()
         page.get_by_label("Appréciation générale").fill("Un semestre d'installation du réseau.")
         page.get_by_label("Ce qui a fonctionné").first.fill("Visites d'accueil systématiques.")
@@ -40,7 +45,13 @@ def test_referent_watches_the_build_writes_the_evaluation_direction_validates(
         login(page, live_server.url, direction.email, PASSWORD)
         page.goto(f"{live_server.url}/rapports/semestriels/")
         page.get_by_role("link", name="S1 2025").click()
-        page.get_by_role("button", name="Valider ce rapport").click()
+        page.get_by_role("link", name="Valider ce rapport…").click()
+        # The confirmation page lists the parts left empty and asks about names.
+        expect(page.locator("main")).to_contain_text("Partie vide")
+        page.screenshot(path=SCREENSHOTS / "report-validate-confirm.png", full_page=True)
+        page.get_by_label("Je confirme que cette évaluation ne nomme aucune personne").check()
+        page.get_by_role("button", name="Valider", exact=True).click()
         expect(page.locator(".messages")).to_contain_text("Rapport validé")
-        expect(page.get_by_role("link", name="Télécharger")).to_have_count(2, timeout=120_000)
+        validated = page.get_by_role("link", name="Télécharger le PDF validé")
+        expect(validated).to_be_visible(timeout=120_000)
         page.screenshot(path=SCREENSHOTS / "report-validated.png", full_page=True)

@@ -83,6 +83,13 @@ CASES = [
         method="post",
     ),
     UrlCase(
+        "reports:semester_send_back",
+        expect(ok=("direction_a",), status=302),
+        kwargs=_uuid(_report),
+        method="post",
+        data=lambda w: {"comment": "Complétez les obstacles."},
+    ),
+    UrlCase(
         "reports:semester_new_version",
         expect(ok=("referent_a",), status=302),
         kwargs=_uuid(_report),

@@ -11,7 +11,7 @@ def test_bars_are_proportional_and_labelled():
     ns = "{http://www.w3.org/2000/svg}"
     widths = [float(r.get("width")) for r in root.iter(f"{ns}rect")]
     assert widths[0] == 2 * widths[1]
-    texts = [t.text for t in root.iter(f"{ns}text")]
+    texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
     assert "Orientations" in texts and "CPAS" in texts and "10" in texts
 
 
