@@ -606,7 +606,9 @@ class DecisionRefused(Exception):
 def decide(
     dossier: Dossier, user: User, outcome: str, granted: Decimal | None, rationale: str
 ) -> Decision:
-    if dossier.call.status != CallStatus.DELIBERATION:
+    # The call's status now, not the one read when the page was opened.
+    status = Call.objects.values_list("status", flat=True).get(pk=dossier.call_id)
+    if status != CallStatus.DELIBERATION:
         raise DecisionRefused(_("Les décisions se prennent pendant la délibération."))
     decision, _created = Decision.objects.update_or_create(
         dossier=dossier,
