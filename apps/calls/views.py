@@ -497,6 +497,14 @@ def score_submit(request, uuid):
     if assignment.is_submitted or assignment.dossier.call.status not in services.SCORING_PHASES:
         return redirect(score_url)
     criteria = list(Criterion.objects.filter(call=assignment.dossier.call).order_by("position"))
+    missing = services.submission_check(assignment, criteria)
+    if missing:
+        messages.error(
+            request,
+            _("Notez chaque critère qui compte avant de remettre : %(c)s.")
+            % {"c": " ; ".join(missing)},
+        )
+        return redirect(score_url)
     form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
