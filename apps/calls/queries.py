@@ -568,3 +568,18 @@ def library_for(user: User) -> QuerySet[Dossier]:
         .prefetch_related(applicants_prefetch(), "actions")
         .order_by("-call__closes_at", "title")
     )
+
+
+def letter_recipients(call: Call) -> list[DossierApplicant]:
+    """Each applicant SLSP of a decided dossier (one letter each), dossier by dossier."""
+    return list(
+        DossierApplicant.objects.with_scopes_disabled()
+        .filter(
+            dossier__call=call,
+            dossier__status=DossierStatus.SUBMITTED,
+            dossier__decision__isnull=False,
+        )
+        .select_related("slsp", "dossier")
+        .only("is_lead", "slsp__uuid", "slsp__official_name", "dossier__uuid", "dossier__title")
+        .order_by("dossier__title", "dossier_id", "-is_lead", "slsp__official_name")
+    )
