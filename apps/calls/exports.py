@@ -21,10 +21,13 @@ def _num(value: float | Decimal | None) -> float | None:
 def ranking_xlsx(call: Call, data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     criteria = data["criteria"]
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = _("Classement")[:31]
     sheet.append([safe_cell(call.title)])
     if data["provisional"]:
@@ -84,11 +87,11 @@ def ranking_xlsx(call: Call, data: dict[str, Any]) -> bytes:
     ):
         sheet.append([None, safe_cell(label), None, _num(value)])
         sheet.cell(sheet.max_row, 4).number_format = XLSX_AMOUNT
-    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    sheet.freeze_panes = f"C{header_row + 1}"
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 28
     for i in range(len(criteria)):
-        sheet.column_dimensions[sheet.cell(1, first_criterion + i).column_letter].width = 18
+        sheet.column_dimensions[get_column_letter(first_criterion + i)].width = 18
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -584,9 +584,7 @@ def ranking(request, uuid):
                 initial={"attendees": list(call.attendees.values_list("pk", flat=True))},
             ),
             "can_decide": can_decide,
-            "letters": queries.letter_recipients(call)
-            if call.status == CallStatus.DECIDED
-            else [],
+            "letters": queries.letter_recipients(call) if call.status == CallStatus.DECIDED else [],
         },
     )
 

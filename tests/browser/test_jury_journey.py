@@ -96,9 +96,7 @@ def test_three_jurors_a_replacement_and_the_published_outputs(
         login(page, base, j1.email, PASSWORD)
         page.goto(f"{base}/appels/jury/")
         _shot(page, "jury-list")
-        _score(
-            page, base, j1, alpha, criteria, [5, 4], shot="confirm-submission", signed_in=True
-        )
+        _score(page, base, j1, alpha, criteria, [5, 4], shot="confirm-submission", signed_in=True)
         _shot(page, "score-submitted")
         assert "Total pondéré" in page.content() and "3,00" in page.content()
     with chromium_page() as page:
