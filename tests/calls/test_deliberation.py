@@ -347,6 +347,8 @@ def test_page_pdf_and_xlsx_read_the_same_figures(world, scored):
     assert figures["granted"] == Decimal("19000") and figures["remaining"] == Decimal("9000")
     page = coord.get(reverse("calls:ranking", kwargs=kwargs)).content.decode()
     page = page.replace("\u00a0", " ")
+    # The criterion's header holds its full label (it wraps), not a cut one.
+    assert re.search(r'<th scope="col" class="num criterion">' + re.escape(LONG_LABEL), page)
     results = flat(
         " ".join(pdf_text(coord.get(reverse("calls:results_pdf", kwargs=kwargs)).content))
     )
@@ -420,6 +422,7 @@ def test_results_pdf_totals_per_criterion_and_no_footer_only_page(world):
     text = flat(" ".join(pages))
     assert "Total accordé 11 000,00 €" in text and "Enveloppe de l'appel 100 000,00 €" in text
     assert "Qualité du partenariat" in text and "poids 3,00" in text
+    assert LONG_LABEL in text  # the criterion headers wrap, never cut
     for number, page in enumerate(pages, start=1):
         # What a page holds besides its running title, page number and "produced on" line.
         body = flat(page)
