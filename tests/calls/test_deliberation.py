@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from apps.accounts.models import AccessLog, Membership, Notification, Role
-from apps.calls import queries, services
+from apps.calls import queries, receipts, scoring, services
 from apps.calls.models import Assignment, CallStatus, Decision, DossierStatus, Outcome
 from apps.core.formats import XLSX_AMOUNT
 from tests.accounts.factories import make_user
@@ -477,3 +478,41 @@ def test_deliberation_outputs_query_counts_are_constant(world):
     print("deliberation outputs, queries for 1, 3, 60 dossiers:", counts)
     for name, values in counts.items():
         assert values[0] == values[1] == values[2], (name, values)
+
+
+def _synthetic(n):
+    """Results of `n` dossiers without the database: the page layout alone is tested."""
+    criteria = [
+        scoring.CriterionSpec(i, f"Critère {i} au libellé assez long", Decimal(2), 0, 5, True)
+        for i in range(4)
+    ]
+    rows = []
+    for i in range(n):
+        decision = SimpleNamespace(
+            get_outcome_display=lambda: "Retenu", granted_amount=Decimal(500), outcome="selected"
+        )
+        dossier = SimpleNamespace(
+            title=f"Dossier {i}",
+            lead_slsp=SimpleNamespace(official_name="SLSP"),
+            n_applicants=1,
+            requested_amount=Decimal(10000),
+            decision=decision,
+        )
+        stats = [scoring.CriterionStats(c, 2, 3.0, 0.5, False) for c in criteria]
+        rows.append(SimpleNamespace(rank=i + 1, total=50.0, dossier=dossier, criteria=stats))
+    call = SimpleNamespace(
+        title="Appel", closes_at=timezone.now(), jury_meeting_on=None, deliberation_notes=""
+    )
+    figures = {"budget": 1, "granted": 1, "remaining": 0, "over_budget": False}
+    figures |= {"selected": n, "waiting": 0, "rejected": 0, "undecided": 0}
+    summary = {"requested": 1, "submitted": n, "slsps": n}
+    data = {"rows": rows, "criteria": criteria, "summary": summary, "figures": figures}
+    return call, {**data, "provisional": False}
+
+
+def test_the_produced_on_line_never_stands_alone_on_the_last_page():
+    # 8 and 28 dossiers put the line alone on a last page before it was kept with the table.
+    for n in (8, 28):
+        pages = pdf_text(receipts.results_pdf(*_synthetic(n)))
+        last = re.sub(r"Document produit le [\d/: ]+\.|Page \d+ / \d+|Appel", "", pages[-1])
+        assert last.strip(), (n, len(pages))
