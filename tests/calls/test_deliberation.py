@@ -483,7 +483,9 @@ def test_deliberation_outputs_query_counts_are_constant(world):
 def _synthetic(n):
     """Results of `n` dossiers without the database: the page layout alone is tested."""
     criteria = [
-        scoring.CriterionSpec(i, f"Critère {i} au libellé assez long", Decimal(2), 0, 5, True)
+        scoring.CriterionSpec(
+            i, f"Critère numéro {i} assez long pour être repris", Decimal(2), 0, 5, True
+        )
         for i in range(4)
     ]
     rows = []
