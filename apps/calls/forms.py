@@ -47,6 +47,8 @@ class CallForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "jury_meeting_on",
+            "scoring_deadline",
+            "jurors_per_dossier",
             "total_budget",
             "ceiling_per_dossier",
             "disagreement_threshold",
@@ -54,6 +56,7 @@ class CallForm(forms.ModelForm):
         widgets = {
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),
+            "scoring_deadline": DateTimeInput(),
             "jury_meeting_on": DateInput(),
         }
         help_texts = {
@@ -74,6 +77,9 @@ class CallForm(forms.ModelForm):
         jury = data.get("jury_meeting_on")
         if jury and closes and jury < timezone.localtime(closes).date():
             self.add_error("jury_meeting_on", _("Le jury se réunit après la clôture."))
+        deadline = data.get("scoring_deadline")
+        if deadline and closes and deadline <= closes:
+            self.add_error("scoring_deadline", _("Les évaluations se remettent après la clôture."))
         budget, ceiling = data.get("total_budget"), data.get("ceiling_per_dossier")
         if budget and ceiling and ceiling > budget:
             self.add_error("ceiling_per_dossier", _("Le plafond dépasse le budget total."))
@@ -348,7 +354,13 @@ class ScoreForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Décision"), choices=Outcome.choices)
+    # A required choice with nothing preselected: the president picks each outcome.
+    outcome = forms.ChoiceField(
+        label=_("Décision"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une décision.")},
+    )
     granted_amount = forms.DecimalField(
         label=_("Montant accordé (€)"),
         required=False,
@@ -386,3 +398,34 @@ class NotesForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class AttendanceForm(forms.Form):
+    """The jurors present at the deliberation, named in the minutes."""
+
+    attendees: "forms.ModelMultipleChoiceField[User]" = forms.ModelMultipleChoiceField(
+        label=_("Membres du jury présents"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, jurors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = jurors
+
+
+class ReplacementForm(forms.Form):
+    juror: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Membre du jury remplaçant"),
+        queryset=None,
+        empty_label=_("— Choisir dans la réserve —"),
+        error_messages={
+            "required": _("Choisissez un membre du jury."),
+            "invalid_choice": _("Cette personne ne peut pas évaluer ce dossier."),
+        },
+    )
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = pool

@@ -73,6 +73,25 @@ class Call(UuidModel, TimestampedModel):
         help_text=_("Au-delà de cet écart-type sur un critère, le dossier est signalé."),
     )
     deliberation_notes = models.TextField(_("notes de délibération"), blank=True)
+    scoring_deadline = models.DateTimeField(
+        _("remise des évaluations"),
+        null=True,
+        blank=True,
+        help_text=_("Heure de Bruxelles : les jurés en retard reçoivent un rappel avant."),
+    )
+    jurors_per_dossier = models.PositiveSmallIntegerField(
+        _("jurés par dossier"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text=_("Un conflit qui laisse un dossier sous ce nombre alerte le président."),
+    )
+    # The jurors present at the deliberation meeting (named in the minutes).
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("membres du jury présents"),
+    )
 
     class Meta:
         verbose_name = _("appel à projets")
@@ -370,6 +389,8 @@ class Assignment(UuidModel):
     overall_comment = models.TextField(_("commentaire général"), blank=True)
     submitted_at = models.DateTimeField(_("remise le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The last reminder sent to the juror about this assignment (at most one a day).
+    reminded_at = models.DateTimeField(_("dernier rappel"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attribution au jury")

@@ -13,7 +13,19 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Role, User
@@ -34,6 +46,18 @@ from apps.calls.models import (
 
 JURY_PHASES = (CallStatus.REVIEW, CallStatus.DELIBERATION, CallStatus.DECIDED)
 OPEN_TO_OTHERS = (CallStatus.DELIBERATION, CallStatus.DECIDED)
+# A ranking, its results, the minutes and the decisions exist from the deliberation on:
+# before it, partial scores would rank dossiers on one juror's opinion.
+DELIBERATION_PHASES = (CallStatus.DELIBERATION, CallStatus.DECIDED)
+
+
+def has_ranking(call: Call) -> bool:
+    return call.status in DELIBERATION_PHASES
+
+
+def is_provisional(call: Call) -> bool:
+    """Every results document says "provisoire" until the decisions are final."""
+    return call.status != CallStatus.DECIDED
 
 
 def _dossiers() -> QuerySet[Dossier]:
@@ -150,11 +174,34 @@ def juror_list(user: User) -> QuerySet[Assignment]:
             "dossier__title",
             "dossier__call__title",
             "dossier__call__status",
+            "dossier__call__scoring_deadline",
+            "dossier__call__closes_at",
             "dossier__lead_slsp__short_name",
             "dossier__lead_slsp__official_name",
         )
-        .annotate(co_applicants=Count("dossier__applicants") - 1)
-        .order_by("dossier__call__closes_at", "dossier__title", "pk")
+        .annotate(
+            co_applicants=Count("dossier__applicants") - 1,
+            # Work to do first (an open review not yet handed in), then finished work of
+            # calls under review, then calls in deliberation, decided calls last.
+            urgency=Case(
+                When(
+                    Q(dossier__call__status=CallStatus.REVIEW)
+                    & Q(status=Assignment.Status.DRAFT)
+                    & ~Q(conflict=Assignment.Conflict.CONFLICT),
+                    then=Value(0),
+                ),
+                When(dossier__call__status=CallStatus.REVIEW, then=Value(1)),
+                When(dossier__call__status=CallStatus.DELIBERATION, then=Value(2)),
+                default=Value(3),
+            ),
+        )
+        .order_by(
+            "urgency",
+            F("dossier__call__scoring_deadline").asc(nulls_last=True),
+            "dossier__call__closes_at",
+            "dossier__title",
+            "pk",
+        )
     )
 
 
@@ -295,6 +342,7 @@ RANKING_FIELDS = (
     "lead_slsp__official_name",
     "decision__outcome",
     "decision__granted_amount",
+    "decision__rationale",
 )
 
 
@@ -348,9 +396,108 @@ def progress(call: Call) -> dict[str, Any]:
                 "assignments", filter=Q(assignments__conflict=Assignment.Conflict.CONFLICT)
             ),
         )
+        .annotate(
+            missing=F("assigned") - F("done") - F("conflicts"),
+            available=F("assigned") - F("conflicts"),
+        )
         .order_by("title", "pk")
     )
     return {"per_juror": list(per_juror), "per_dossier": per_dossier}
+
+
+def short_of_jurors(call: Call) -> QuerySet[Dossier]:
+    """Submitted dossiers left with fewer jurors without conflict than the call requires
+    (a conflict declared after the assignment): the president picks a replacement."""
+    return (
+        _dossiers()
+        .filter(call=call, status=DossierStatus.SUBMITTED)
+        .annotate(
+            available=Count(
+                "assignments", filter=~Q(assignments__conflict=Assignment.Conflict.CONFLICT)
+            ),
+            conflicts=Count(
+                "assignments", filter=Q(assignments__conflict=Assignment.Conflict.CONFLICT)
+            ),
+        )
+        .filter(available__lt=call.jurors_per_dossier, conflicts__gt=0)
+        .select_related("lead_slsp")
+        .order_by("title", "pk")
+    )
+
+
+def replacement_pool(dossier: Dossier) -> QuerySet[User]:
+    """Active jurors not yet assigned to the dossier and holding no role in an applicant
+    SLSP (the same automatic conflict as the assignment refuses)."""
+    from apps.accounts.models import Membership
+
+    applicants = DossierApplicant.objects.with_scopes_disabled().filter(dossier=dossier)
+    return (
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(role=Role.JURY).values("user_id"),
+        )
+        .exclude(pk__in=Assignment.objects.filter(dossier=dossier).values("juror_id"))
+        .exclude(
+            pk__in=Membership.objects.filter(slsp_id__in=applicants.values("slsp_id")).values(
+                "user_id"
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def call_jurors(call: Call) -> QuerySet[User]:
+    """Every juror assigned to a dossier of the call (conflicts included)."""
+    return User.objects.filter(
+        pk__in=Assignment.objects.filter(dossier__call=call).values("juror_id")
+    ).order_by("last_name", "first_name", "pk")
+
+
+def review_total(
+    assignment: Assignment, criteria: list[scoring.CriterionSpec] | None = None
+) -> dict[str, Any]:
+    """One juror's own scores with each criterion's weight, and their weighted total /100
+    (the same arithmetic as the consolidated ranking)."""
+    if criteria is None:
+        criteria = criteria_specs(assignment.dossier.call)
+    values = dict(Score.objects.filter(assignment=assignment).values_list("criterion_id", "value"))
+    lines = [(c, values.get(c.id)) for c in criteria]
+    means = {cid: float(v) for cid, v in values.items() if v is not None}
+    return {"lines": lines, "total": scoring.weighted_total(criteria, means)}
+
+
+def outcome_figures(call: Call, rows: list[scoring.DossierResult]) -> dict[str, Any]:
+    """The money and the counts of the decisions: the ONE place the pages, the PDFs and
+    the XLSX read the total granted and what remains of the envelope."""
+    granted = Decimal("0")
+    counts = {o.value: 0 for o in Outcome}
+    for row in rows:
+        decision = getattr(row.dossier, "decision", None)
+        if decision is None:
+            continue
+        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+        granted += decision.granted_amount or Decimal("0")
+    return {
+        "budget": call.total_budget,
+        "granted": granted,
+        "remaining": call.total_budget - granted,
+        "over_budget": granted > call.total_budget,
+        "selected": counts[Outcome.SELECTED],
+        "waiting": counts[Outcome.WAITING],
+        "rejected": counts[Outcome.REJECTED],
+        "undecided": len(rows) - sum(counts.values()),
+    }
+
+
+def deliberation(call: Call) -> dict[str, Any]:
+    """What every deliberation output shows: the ranking (its scores), the summary and
+    the money figures, computed once (the page, the results PDF, the minutes and the
+    XLSX read this, so their figures cannot differ)."""
+    data = ranking(call)
+    data["summary"] = ranking_summary(call, data["rows"])
+    data["figures"] = outcome_figures(call, data["rows"])
+    data["provisional"] = is_provisional(call)
+    return data
 
 
 def may_see_others(assignment: Assignment) -> bool:
@@ -420,4 +567,19 @@ def library_for(user: User) -> QuerySet[Dossier]:
         .select_related("call", "lead_slsp", "decision")
         .prefetch_related(applicants_prefetch(), "actions")
         .order_by("-call__closes_at", "title")
+    )
+
+
+def letter_recipients(call: Call) -> list[DossierApplicant]:
+    """Each applicant SLSP of a decided dossier (one letter each), dossier by dossier."""
+    return list(
+        DossierApplicant.objects.with_scopes_disabled()
+        .filter(
+            dossier__call=call,
+            dossier__status=DossierStatus.SUBMITTED,
+            dossier__decision__isnull=False,
+        )
+        .select_related("slsp", "dossier")
+        .only("is_lead", "slsp__uuid", "slsp__official_name", "dossier__uuid", "dossier__title")
+        .order_by("dossier__title", "dossier_id", "-is_lead", "slsp__official_name")
     )

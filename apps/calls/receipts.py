@@ -1,4 +1,8 @@
-"""PDF documents of the calls app: the submission receipt and the call's results."""
+"""PDF documents of the calls app: the submission receipt, the call's results, the
+deliberation minutes, the decision letters and the juror's printable dossier.
+
+Every figure of a results document comes from `queries.deliberation` (ranking, summary,
+money): the page, these PDFs and the XLSX cannot disagree."""
 
 from __future__ import annotations
 
@@ -27,14 +31,46 @@ def receipt_pdf(dossier, version) -> bytes:
     )
 
 
-def results_pdf(call, ranking: dict, summary: dict) -> bytes:
+def _common(call, data: dict) -> dict:
+    return {
+        "call": call,
+        "rows": data["rows"],
+        "criteria": data["criteria"],
+        "summary": data["summary"],
+        "figures": data["figures"],
+        "provisional": data["provisional"],
+        "generated_at": timezone.localtime(),
+    }
+
+
+def results_pdf(call, data: dict) -> bytes:
+    return render_pdf("calls/pdf/results.html", _common(call, data))
+
+
+def minutes_pdf(call, data: dict, attendees: list) -> bytes:
+    """The deliberation minutes (PV): attendance, ranking, decisions with their
+    motivation, the budget granted against the envelope, and space for signatures."""
+    return render_pdf("calls/pdf/minutes.html", {**_common(call, data), "attendees": attendees})
+
+
+def decision_letter_pdf(dossier, applicant, row, data: dict) -> bytes:
+    """The decision addressed to one applicant SLSP, with its motivation and the
+    dossier's mean score on each criterion."""
     return render_pdf(
-        "calls/pdf/results.html",
+        "calls/pdf/letter.html",
         {
-            "call": call,
-            "rows": ranking["rows"],
-            "criteria": ranking["criteria"],
-            "summary": summary,
-            "generated_at": timezone.localtime(),
+            **_common(dossier.call, data),
+            "dossier": dossier,
+            "decision": dossier.decision,
+            "applicant": applicant,
+            "row": row,
         },
+    )
+
+
+def dossier_pdf(dossier, applicants: list) -> bytes:
+    """The dossier as the juror reads it, to print (no other juror's opinion in it)."""
+    return render_pdf(
+        "calls/pdf/dossier.html",
+        {"dossier": dossier, "applicants": applicants, "generated_at": timezone.localtime()},
     )

@@ -15,7 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import Membership, Role, User
@@ -481,6 +483,53 @@ def declare_conflict(assignment: Assignment, has_conflict: bool, reason: str) ->
     assignment.conflict_reason = reason if has_conflict else ""
     assignment.declared_at = timezone.now()
     assignment.save(update_fields=["conflict", "conflict_reason", "declared_at"])
+    if has_conflict:
+        _prompt_replacement(assignment.dossier)
+
+
+def _prompt_replacement(dossier: Dossier) -> None:
+    """Tell the coordinators (who chair the jury) when a conflict leaves the dossier with
+    fewer jurors than the call requires; the link opens the choice of a replacement."""
+    from django.urls import reverse
+
+    from apps.accounts.notifications import notify
+
+    call = dossier.call
+    available = (
+        Assignment.objects.filter(dossier=dossier)
+        .exclude(conflict=Assignment.Conflict.CONFLICT)
+        .count()
+    )
+    if available >= call.jurors_per_dossier:
+        return
+    coordinators = User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=Role.COORDINATEUR).values("user_id"),
+    )
+    notify(
+        coordinators,
+        title=format_lazy(
+            gettext_lazy("Conflit d'intérêts : un dossier de « {call} » manque de jurés"),
+            call=call.title,
+        ),
+        body=format_lazy(
+            gettext_lazy(
+                "« {dossier} » n'a plus que {n} juré(s) sans conflit pour {required} "
+                "requis. Choisissez un remplaçant dans la réserve."
+            ),
+            dossier=dossier.title,
+            n=available,
+            required=call.jurors_per_dossier,
+        ),
+        url=reverse("calls:replace", kwargs={"uuid": dossier.uuid}),
+    )
+
+
+@transaction.atomic
+def replace_juror(dossier: Dossier, juror: User) -> Assignment:
+    """A juror from the pool takes the place a conflict left (the same checks as any
+    assignment: phase, role, automatic conflict)."""
+    return assign(dossier, juror)
 
 
 @transaction.atomic
@@ -522,9 +571,45 @@ def save_scores(
     return []
 
 
+def missing_scores(criteria: Iterable[Criterion], cleaned: dict[str, Any]) -> list[str]:
+    """The counting criteria a score sheet leaves without a score."""
+    return [c.label for c in criteria if c.counts and cleaned.get(f"score_{c.pk}") is None]
+
+
+def submission_check(assignment: Assignment, criteria: Iterable[Criterion]) -> list[str]:
+    """The counting criteria the juror has not scored yet (nothing to hand in while any)."""
+    values = dict(assignment.scores.values_list("criterion_id", "value"))
+    return [c.label for c in criteria if c.counts and values.get(c.pk) is None]
+
+
+@transaction.atomic
+def submit_review(assignment: Assignment, criteria: Iterable[Criterion]) -> list[str]:
+    """Hand in the saved scores, for good (after the confirmation page); returns what is
+    missing instead when a counting criterion has no score."""
+    _lock_assignment(assignment)
+    if assignment.is_submitted:
+        raise AssignmentRefused(_("Cette évaluation a déjà été remise."))
+    _check_scoring_phase(assignment)
+    missing = submission_check(assignment, criteria)
+    if missing:
+        return missing
+    assignment.status = Assignment.Status.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at"])
+    return []
+
+
+class DecisionRefused(Exception):
+    pass
+
+
 def decide(
     dossier: Dossier, user: User, outcome: str, granted: Decimal | None, rationale: str
 ) -> Decision:
+    # The call's status now, not the one read when the page was opened.
+    status = Call.objects.values_list("status", flat=True).get(pk=dossier.call_id)
+    if status != CallStatus.DELIBERATION:
+        raise DecisionRefused(_("Les décisions se prennent pendant la délibération."))
     decision, _created = Decision.objects.update_or_create(
         dossier=dossier,
         defaults={
@@ -542,3 +627,63 @@ def jurors() -> QuerySet[User]:
         is_active=True,
         pk__in=Membership.objects.filter(role=Role.JURY).values("user_id"),
     ).order_by("last_name", "first_name")
+
+
+@transaction.atomic
+def save_attendance(call: Call, attendees: Iterable[User]) -> None:
+    if call.status != CallStatus.DELIBERATION:
+        raise DecisionRefused(_("Les présences se notent pendant la délibération."))
+    call.attendees.set(list(attendees))
+
+
+def remind_late_jurors(now: datetime.datetime | None = None) -> int:
+    """E-mail (and notify in the application) each juror who still has work on a call
+    whose scoring deadline is within `JURY_REMINDER_DAYS` days: one reminder per juror
+    and call, at most once a day. Returns the number of jurors reminded."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from apps.accounts.notifications import notify
+    from apps.core import formats as fmt
+
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(days=settings.JURY_REMINDER_DAYS)
+    since = now - datetime.timedelta(hours=20)
+    late = (
+        Assignment.objects.filter(
+            dossier__call__status=CallStatus.REVIEW,
+            dossier__call__scoring_deadline__isnull=False,
+            dossier__call__scoring_deadline__lte=horizon,
+            dossier__status=DossierStatus.SUBMITTED,
+            status=Assignment.Status.DRAFT,
+        )
+        .exclude(conflict=Assignment.Conflict.CONFLICT)
+        .exclude(reminded_at__gte=since)
+        .select_related("dossier__call", "juror")
+        .order_by("dossier__call_id", "juror_id")
+    )
+    grouped: dict[tuple[int, int], list[Assignment]] = {}
+    for assignment in late:
+        grouped.setdefault((assignment.dossier.call_id, assignment.juror_id), []).append(assignment)
+    url = reverse("calls:jury_list")
+    for assignments in grouped.values():
+        call, juror = assignments[0].dossier.call, assignments[0].juror
+        with transaction.atomic():
+            notify(
+                [juror],
+                title=format_lazy(
+                    gettext_lazy("Rappel : évaluations attendues pour « {call} »"),
+                    call=call.title,
+                ),
+                body=format_lazy(
+                    gettext_lazy(
+                        "{n} dossier(s) attendent encore votre évaluation. "
+                        "Remise au plus tard le {deadline}."
+                    ),
+                    n=len(assignments),
+                    deadline=fmt.moment(call.scoring_deadline),
+                ),
+                url=url,
+            )
+            Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=now)
+    return len(grouped)

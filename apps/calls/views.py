@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.calls import display, queries, receipts, services
+from apps.accounts.services import log_access
+from apps.calls import display, exports, queries, receipts, services
 from apps.calls.forms import (
     ActionFormSet,
     AssignForm,
     AttachmentForm,
+    AttendanceForm,
     BalancedForm,
     BudgetLineFormSet,
     CallForm,
@@ -18,6 +21,7 @@ from apps.calls.forms import (
     DossierCreateForm,
     DossierForm,
     NotesForm,
+    ReplacementForm,
     ScoreForm,
     TransitionForm,
 )
@@ -28,6 +32,8 @@ from apps.calls.models import (
     DossierStatus,
     DossierVersion,
 )
+from apps.core import formats as fmt
+from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
 from apps.core.forms import posted
 from apps.core.pagination import counted_page
 from apps.core.permissions import allowed, get_visible_or_404, permission_required, require
@@ -333,6 +339,7 @@ def jury_assign(request, uuid):
             "form": form,
             "balanced_form": BalancedForm(),
             "progress": queries.progress(call),
+            "short": queries.short_of_jurors(call),
         },
     )
 
@@ -431,18 +438,22 @@ def score(request, uuid):
     if request.method == "POST" and not can_score:
         form.add_error(None, _("L'évaluation est terminée pour cet appel."))
     elif request.method == "POST" and form.is_valid():
+        # Both buttons save the draft; handing in goes through a confirmation page that
+        # shows the weighted total, because a handed-in evaluation no longer changes.
+        # A refused hand-in writes nothing: what is missing is read from the form.
         submit = "submit" in request.POST
-        missing = services.save_scores(assignment, criteria, form.cleaned_data, submit=submit)
-        if missing:
-            form.add_error(
-                None,
-                _("Notez chaque critère qui compte avant de remettre : %(c)s.")
-                % {"c": " ; ".join(missing)},
-            )
-        else:
-            done = _("Votre évaluation a été remise.") if submit else _("Brouillon enregistré.")
-            messages.success(request, done)
-            return redirect("calls:score", uuid=assignment.uuid)
+        missing = services.missing_scores(criteria, form.cleaned_data) if submit else []
+        if not missing:
+            services.save_scores(assignment, criteria, form.cleaned_data, submit=False)
+            if not submit:
+                messages.success(request, _("Brouillon enregistré."))
+                return redirect("calls:score", uuid=assignment.uuid)
+            return redirect("calls:score_submit", uuid=assignment.uuid)
+        form.add_error(
+            None,
+            _("Notez chaque critère qui compte avant de remettre : %(c)s.")
+            % {"c": " ; ".join(missing)},
+        )
     return render(
         request,
         "calls/score.html",
@@ -451,18 +462,114 @@ def score(request, uuid):
             "dossier": dossier,
             "form": form,
             "can_score": can_score,
+            "review": queries.review_total(assignment) if assignment.is_submitted else None,
             "others": queries.other_reviews(assignment),
             "may_see_others": queries.may_see_others(assignment),
         },
     )
 
 
+def _review_lines(review: dict) -> list[str]:
+    lines = []
+    for criterion, value in review["lines"]:
+        lines.append(
+            _("%(label)s : %(value)s sur %(max)s (poids %(weight)s)%(note)s")
+            % {
+                "label": criterion.label,
+                "value": fmt.number(value, 2) if value is not None else fmt.UNKNOWN,
+                "max": criterion.scale_max,
+                "weight": fmt.number(criterion.weight, 2),
+                "note": "" if criterion.counts else " — " + _("hors total"),
+            }
+        )
+    lines.append(
+        _("Total pondéré : %(total)s / 100.")
+        % {"total": fmt.number(review["total"], 2) if review["total"] is not None else "—"}
+    )
+    return lines
+
+
+def score_submit(request, uuid):
+    assignment = _assignment(request, uuid)
+    if assignment.conflict != Assignment.Conflict.NONE:
+        raise Http404
+    score_url = reverse("calls:score", kwargs={"uuid": assignment.uuid})
+    if assignment.is_submitted or assignment.dossier.call.status not in services.SCORING_PHASES:
+        return redirect(score_url)
+    criteria = list(Criterion.objects.filter(call=assignment.dossier.call).order_by("position"))
+    missing = services.submission_check(assignment, criteria)
+    if missing:
+        messages.error(
+            request,
+            _("Notez chaque critère qui compte avant de remettre : %(c)s.")
+            % {"c": " ; ".join(missing)},
+        )
+        return redirect(score_url)
+    form = ConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            missing = services.submit_review(assignment, criteria)
+        except services.AssignmentRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(score_url)
+        if missing:
+            messages.error(
+                request,
+                _("Notez chaque critère qui compte avant de remettre : %(c)s.")
+                % {"c": " ; ".join(missing)},
+            )
+            return redirect(score_url)
+        messages.success(request, _("Votre évaluation a été remise."))
+        return redirect(score_url)
+    review = queries.review_total(assignment)
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Remettre mon évaluation"),
+            question=_("Remettre votre évaluation de « %(title)s » ? Elle ne se modifiera plus.")
+            % {"title": assignment.dossier.title},
+            consequences=_review_lines(review),
+            cancel_url=score_url,
+            confirm_label=_("Remettre mon évaluation"),
+            irreversible=True,
+        ),
+        form,
+    )
+
+
+def dossier_pdf(request, uuid):
+    """The assigned dossier, printable: only after the juror declared no conflict; every
+    download is written to the access log."""
+    assignment = _assignment(request, uuid)
+    if assignment.conflict != Assignment.Conflict.NONE:
+        raise Http404
+    dossier = get_visible_or_404(queries.dossier_detail(request.user, assignment.dossier.uuid))
+    log_access(request, dossier, slsp_id=dossier.lead_slsp_id, reason="jury")
+    pdf = receipts.dossier_pdf(dossier, queries.applicants_of(dossier))
+    return _pdf_response(pdf, f"dossier-{dossier.title}")
+
+
 # --- Consolidation, deliberation, decisions ---
+
+
+def _deliberating_call(request, uuid):
+    """A call whose ranking and results exist: from the deliberation on (404 before)."""
+    call = _call(request, uuid, manage=True)
+    if not queries.has_ranking(call):
+        raise Http404
+    return call
 
 
 def ranking(request, uuid):
     call = _call(request, uuid, manage=True)
-    data = queries.ranking(call)
+    if not queries.has_ranking(call):
+        # Before the deliberation: who scored what, never an order on partial scores.
+        return render(
+            request,
+            "calls/ranking_pending.html",
+            {"call": call, "progress": queries.progress(call)},
+        )
+    data = queries.deliberation(call)
     can_decide = call.status == CallStatus.DELIBERATION
     display.ranking_rows(data["rows"], data["criteria"])
     return render(
@@ -471,9 +578,13 @@ def ranking(request, uuid):
         {
             "call": call,
             **data,
-            "summary": queries.ranking_summary(call, data["rows"]),
             "notes_form": NotesForm(initial={"deliberation_notes": call.deliberation_notes}),
+            "attendance_form": AttendanceForm(
+                jurors=queries.call_jurors(call),
+                initial={"attendees": list(call.attendees.values_list("pk", flat=True))},
+            ),
             "can_decide": can_decide,
+            "letters": queries.letter_recipients(call) if call.status == CallStatus.DECIDED else [],
         },
     )
 
@@ -490,10 +601,26 @@ def notes(request, uuid):
     return redirect("calls:ranking", uuid=call.uuid)
 
 
+@require_POST
+def attendance(request, uuid):
+    call = _deliberating_call(request, uuid)
+    form = AttendanceForm(request.POST, jurors=queries.call_jurors(call))
+    if not form.is_valid():
+        messages.error(request, _("Cochez les membres du jury présents parmi ceux proposés."))
+    else:
+        try:
+            services.save_attendance(call, form.cleaned_data["attendees"])
+        except services.DecisionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Les présences ont été enregistrées."))
+    return redirect("calls:ranking", uuid=call.uuid)
+
+
 @permission_required("calls.manage_calls")
 def decision(request, uuid):
     dossier = _dossier(request, uuid)
-    if dossier.status != DossierStatus.SUBMITTED:
+    if dossier.status != DossierStatus.SUBMITTED or not queries.has_ranking(dossier.call):
         raise Http404
     current = getattr(dossier, "decision", None)
     initial = (
@@ -524,14 +651,90 @@ def decision(request, uuid):
     )
 
 
-def results_pdf(request, uuid):
-    call = _call(request, uuid, manage=True)
-    pdf = receipts.results_pdf(call, queries.ranking(call), queries.call_summary(call))
+def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = safe_download_name(f"resultats-{call.title}", ".pdf")
+    response["Content-Disposition"] = f'attachment; filename="{safe_download_name(name, ".pdf")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def results_pdf(request, uuid):
+    call = _deliberating_call(request, uuid)
+    pdf = receipts.results_pdf(call, queries.deliberation(call))
+    return _pdf_response(pdf, f"resultats-{call.title}")
+
+
+def minutes_pdf(request, uuid):
+    call = _deliberating_call(request, uuid)
+    pdf = receipts.minutes_pdf(
+        call, queries.deliberation(call), list(call.attendees.order_by("last_name", "first_name"))
+    )
+    return _pdf_response(pdf, f"pv-deliberation-{call.title}")
+
+
+def ranking_xlsx(request, uuid):
+    call = _deliberating_call(request, uuid)
+    content = exports.ranking_xlsx(call, queries.deliberation(call))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = safe_download_name(f"classement-{call.title}", ".xlsx")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@permission_required("calls.manage_calls")
+def decision_letter(request, uuid, slsp):
+    """One letter per applicant SLSP, once the decisions are final."""
+    dossier = _dossier(request, uuid)
+    if dossier.call.status != CallStatus.DECIDED or getattr(dossier, "decision", None) is None:
+        raise Http404
+    applicant = next((a for a in queries.applicants_of(dossier) if a.slsp.uuid == slsp), None)
+    if applicant is None:
+        raise Http404
+    data = queries.deliberation(dossier.call)
+    row = next(r for r in data["rows"] if r.dossier.pk == dossier.pk)
+    pdf = receipts.decision_letter_pdf(dossier, applicant, row, data)
+    return _pdf_response(
+        pdf, f"decision-{dossier.title}-{applicant.slsp.short_name or applicant.slsp.official_name}"
+    )
+
+
+def replace(request, uuid):
+    """The president picks, from the pool, a juror for a dossier a conflict left short."""
+    require(request.user, "calls.manage_calls")
+    dossier = _dossier(request, uuid)
+    if dossier.status != DossierStatus.SUBMITTED:
+        raise Http404
+    call = dossier.call
+    pool = queries.replacement_pool(dossier)
+    form = ReplacementForm(posted(request), pool=pool)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.replace_juror(dossier, form.cleaned_data["juror"])
+        except services.AssignmentRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Le remplaçant a été désigné : il reçoit le dossier."))
+            return redirect("calls:jury_assign", uuid=call.uuid)
+    assignments = list(
+        Assignment.objects.filter(dossier=dossier)
+        .select_related("juror")
+        .order_by("juror__last_name", "juror__first_name")
+    )
+    return render(
+        request,
+        "calls/replace.html",
+        {
+            "dossier": dossier,
+            "call": call,
+            "form": form,
+            "assignments": assignments,
+            "pool_size": len(form.fields["juror"].queryset),
+        },
+    )
 
 
 @permission_required("calls.view_library")

@@ -386,6 +386,13 @@ CELERY_BEAT_SCHEDULE["accompaniment-remind-due-appointments"] = {
     "task": "accompaniment.remind_due_appointments",
     "schedule": crontab(hour=6, minute=45),
 }
+# Jurors who still have dossiers to score are reminded this many days before the call's
+# scoring deadline (every morning until they hand in).
+JURY_REMINDER_DAYS = env.int("JURY_REMINDER_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["calls-remind-late-jurors"] = {
+    "task": "calls.remind_late_jurors",
+    "schedule": crontab(hour=8, minute=0),
+}
 CELERY_BEAT_SCHEDULE["core-send-pending-emails"] = {
     "task": "core.send_pending_emails",
     "schedule": timedelta(minutes=5),

@@ -121,6 +121,9 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
         page.locator(f"#id_score_{criteria[1].pk}").fill("3")
         page.get_by_label("Commentaire général").fill("Projet solide, partenariat à élargir.")
         page.get_by_role("button", name="Remettre mon évaluation").click()
+        # The confirmation shows the weighted total with the weights.
+        assert "Total pondéré : 72,00 / 100" in page.locator(".confirm-consequences").inner_text()
+        page.get_by_role("button", name="Remettre mon évaluation").click()
         assert "Votre évaluation a été remise" in page.locator(".messages").inner_text()
         _shot(page, "score-submitted")
     assert Assignment.objects.get(juror=juror).is_submitted
@@ -139,7 +142,7 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
         assert "72,00" in row.inner_text() or "72.00" in row.inner_text()
         _shot(page, "ranking")
         row.get_by_role("link", name="décider").click()
-        page.get_by_label("Décision").select_option(label="Retenu")
+        page.get_by_label("Retenu", exact=True).check()
         page.get_by_label("Montant accordé (€)").fill("25000")
         page.get_by_label("Motivation").fill("Projet retenu : public et partenariats clairs.")
         page.get_by_role("button", name="Enregistrer la décision").click()

@@ -1,6 +1,7 @@
 """The juror's list rows (Jinja2, calls/jury_rows.html, links and texts from
 display.jury_rows) equal the Django template rows they replace, on the former query."""
 
+import datetime
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.db.models import Count
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.calls import queries
@@ -19,27 +20,29 @@ from tests.slsps.factories import SlspFactory
 
 # jury_list.html's rows before they moved to Jinja2, verbatim.
 OLD_ROWS = Template(
-    """{% load i18n %}{% for a in assignments %}
+    """{% load i18n formats %}{% for a in assignments %}
   <tr>
     <td>{% if a.conflict == 'conflict' %}{{ a.dossier.title }}{% elif a.conflict == 'undeclared' %}<a href="{% url 'calls:conflict' uuid=a.uuid %}">{{ a.dossier.title }}</a>{% else %}<a href="{% url 'calls:score' uuid=a.uuid %}">{{ a.dossier.title }}</a>{% endif %}{% if a.co_applicants %} <span class="badge">{% blocktranslate count n=a.co_applicants %}+{{ n }} SLSP{% plural %}+{{ n }} SLSP{% endblocktranslate %}</span>{% endif %}</td>
     <td>{{ a.dossier.call.title }}</td>
+    <td>{{ a.dossier.call.scoring_deadline|moment }}</td>
     <td>{{ a.dossier.lead_slsp }}</td>
     <td>{% if a.conflict == 'undeclared' %}<span class="badge warn">{% translate "à déclarer" %}</span>{% elif a.conflict == 'conflict' %}<span class="badge">{% translate "conflit déclaré" %}</span>{% else %}{% translate "aucun" %}{% endif %}</td>
     <td>{% if a.status == 'submitted' %}<span class="badge ok">{% translate "remise" %}</span>{% elif a.conflict == 'conflict' %}—{% elif a.dossier.call.status == 'review' %}{% translate "à faire" %}{% else %}<span class="badge">{% translate "non remise" %}</span>{% endif %}</td>
   </tr>
-  {% empty %}<tr><td colspan="5">{% translate "Aucun dossier ne vous est confié." %}</td></tr>
+  {% empty %}<tr><td colspan="6">{% translate "Aucun dossier ne vous est confié." %}</td></tr>
   {% endfor %}"""  # noqa: E501 (the template verbatim)
 )
 
 
 def _old_list(user):
-    """queries.juror_list before it loaded only the shown fields."""
-    return (
+    """queries.juror_list before it loaded only the shown fields (in its order)."""
+    order = list(queries.juror_list(user).values_list("pk", flat=True))
+    rows = (
         queries.assignments_for(user)
         .select_related("dossier__call", "dossier__lead_slsp")
         .annotate(co_applicants=Count("dossier__applicants") - 1)
-        .order_by("dossier__call__closes_at", "dossier__title", "pk")
     )
+    return sorted(rows, key=lambda a: order.index(a.pk))
 
 
 def _rows(markup: str) -> list[str]:
@@ -55,7 +58,11 @@ def test_rows_equal_the_template_they_replace(world, language):
     # The page speaks the juror's own language, whatever the browser asks for.
     juror.language = language
     juror.save(update_fields=["language"])
-    review = f.make_call(CallStatus.REVIEW, title='Appel « l\'été » <b>"A"</b>')
+    review = f.make_call(
+        CallStatus.REVIEW,
+        title='Appel « l\'été » <b>"A"</b>',
+        scoring_deadline=timezone.now() + datetime.timedelta(days=5, seconds=17),
+    )
     deliberation = f.make_call(CallStatus.DELIBERATION, title="Appel délibéré")
     cases = [
         (review, 0, Assignment.Conflict.UNDECLARED, False),
@@ -97,4 +104,4 @@ def test_empty_list(world):
     c = Client()
     c.force_login(juror)
     rendered = _rows(c.get(reverse("calls:jury_list")).content.decode())
-    assert rendered == ['<tr><td colspan="5">Aucun dossier ne vous est confié.</td></tr>']
+    assert rendered == ['<tr><td colspan="6">Aucun dossier ne vous est confié.</td></tr>']

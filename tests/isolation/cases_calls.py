@@ -1,7 +1,7 @@
 """URL classification of the calls for projects and the jury ."""
 
 from apps.accounts.models import Role
-from apps.calls.models import Assignment, CallStatus, DossierStatus
+from apps.calls.models import Assignment, CallStatus, Decision, DossierStatus, Outcome
 from tests.calls import factories as f
 from tests.isolation.cases import STAFF_A, UrlCase, expect
 
@@ -44,6 +44,30 @@ def _assignment(w, conflict=Assignment.Conflict.NONE):
         assignment.conflict = conflict
         assignment.save(update_fields=["conflict"])
     return assignment
+
+
+def _deliberation_call(w):
+    """A call in deliberation with a submitted dossier of SLSP A (its ranking exists)."""
+    if "deliberation_call" not in w.objects:
+        call = f.make_call(CallStatus.DELIBERATION, title="Appel en délibération")
+        w.objects["deliberated"] = f.make_dossier(call, w.slsp_a, status=DossierStatus.SUBMITTED)
+        w.objects["deliberation_call"] = call
+    return w.objects["deliberation_call"]
+
+
+def _deliberated(w):
+    _deliberation_call(w)
+    return w.objects["deliberated"]
+
+
+def _decided(w):
+    """A decided dossier of SLSP A (lead) and SLSP B (co-applicant)."""
+    if "decided" not in w.objects:
+        call = f.make_call(CallStatus.DECIDED, title="Appel décidé")
+        dossier = f.make_dossier(call, w.slsp_a, co=[w.slsp_b], status=DossierStatus.SUBMITTED)
+        Decision.objects.create(dossier=dossier, outcome=Outcome.REJECTED, rationale="Motif")
+        w.objects["decided"] = dossier
+    return w.objects["decided"]
 
 
 def _uuid(getter):
@@ -114,7 +138,36 @@ CASES = [
         kwargs=_uuid(_draft),
         note="refused with a message: the dossier is a draft",
     ),
-    UrlCase("calls:decision", expect(ok=COORD), kwargs=_uuid(_submitted)),
+    UrlCase(
+        "calls:decision",
+        expect(ok=COORD),
+        kwargs=_uuid(_deliberated),
+        note="404 for everyone before the deliberation (tests/calls/test_deliberation.py)",
+    ),
+    UrlCase(
+        "calls:decision_letter",
+        expect(ok=COORD),
+        kwargs=lambda w: {"uuid": _decided(w).uuid, "slsp": w.slsp_b.uuid},
+        note="one letter per applicant SLSP, once the decisions are final",
+    ),
+    UrlCase(
+        "calls:replace",
+        expect(ok=COORD),
+        kwargs=_uuid(_submitted),
+        note="the president picks a replacement juror from the pool",
+    ),
+    UrlCase(
+        "calls:score_submit",
+        expect(ok=("jury",), status=302),
+        kwargs=_uuid(lambda w: _assignment(w)),
+        note="nothing scored yet: back to the score sheet with a message (tests)",
+    ),
+    UrlCase(
+        "calls:dossier_pdf",
+        expect(ok=("jury",)),
+        kwargs=_uuid(lambda w: _assignment(w)),
+        note="only the assigned juror, after declaring no conflict; access-logged",
+    ),
     UrlCase(
         "calls:attachment_download",
         expect(ok=(*STAFF_A, "coordinateur")),
@@ -142,7 +195,21 @@ CASES = [
         kwargs=_uuid(_review_call),
         data=lambda w: {"deliberation_notes": "Notes"},
     ),
-    UrlCase("calls:results_pdf", expect(ok=COORD), kwargs=_uuid(_review_call)),
+    UrlCase(
+        "calls:results_pdf",
+        expect(ok=COORD),
+        kwargs=_uuid(_deliberation_call),
+        note="404 before the deliberation",
+    ),
+    UrlCase("calls:minutes_pdf", expect(ok=COORD), kwargs=_uuid(_deliberation_call)),
+    UrlCase("calls:ranking_xlsx", expect(ok=COORD), kwargs=_uuid(_deliberation_call)),
+    UrlCase(
+        "calls:attendance",
+        expect(ok=COORD, status=302),
+        method="post",
+        kwargs=_uuid(_deliberation_call),
+        data=lambda w: {"attendees": []},
+    ),
 ]
 
 assert Role
