@@ -11,10 +11,22 @@ class AccompanimentConfig(AppConfig):
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(
-            NavItem(_("Suivis"), "accompaniment:follow_ups", "accompaniment.view_follow_ups", 22)
+            NavItem(
+                _("Suivis"),
+                "accompaniment:follow_ups",
+                "accompaniment.view_follow_ups",
+                22,
+                group="households",
+            )
         )
         registry.add_nav(
-            NavItem(_("À faire"), "accompaniment:work_lists", "accompaniment.view_work_lists", 24)
+            NavItem(
+                _("À faire"),
+                "accompaniment:work_lists",
+                "accompaniment.view_work_lists",
+                24,
+                group="households",
+            )
         )
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)

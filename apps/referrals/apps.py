@@ -11,18 +11,34 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accompaniment.hooks import on_consent_withdrawn
-        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.referrals import queries, rules, sections, services  # noqa: F401
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, SearchProvider, registry
+        from apps.referrals import queries, rules, search, sections, services  # noqa: F401
+
+        registry.add_search_provider(
+            SearchProvider("referrals", _("Orientations"), search.search_referrals, 50)
+        )
 
         # A withdrawn consent stops every referral it covered, in the withdrawal's own
         # transaction (apps.accompaniment.services.withdraw_consent).
         on_consent_withdrawn.register(services.stop_sharing_on_withdrawal)
 
         registry.add_nav(
-            NavItem(_("Orientations"), "referrals:referrals", "referrals.view_referrals", 28)
+            NavItem(
+                _("Orientations"),
+                "referrals:referrals",
+                "referrals.view_referrals",
+                28,
+                group="households",
+            )
         )
         registry.add_nav(
-            NavItem(_("Réseau partenaires"), "referrals:network", "referrals.view_network", 29)
+            NavItem(
+                _("Réseau partenaires"),
+                "referrals:network",
+                "referrals.view_network",
+                29,
+                group="network",
+            )
         )
         registry.add_household_section(
             HomePanel("referrals/household_section.html", sections.household_referrals, order=110)

@@ -7,9 +7,27 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Logements et ménages")
 
     def ready(self):
-        from apps.core.registry import NavItem, registry
-        from apps.tenants import rules  # noqa: F401  (registers the permissions)
+        from apps.core.registry import NavItem, SearchProvider, registry
+        from apps.tenants import rules, search  # noqa: F401  (rules: the permissions)
+
+        registry.add_search_provider(
+            SearchProvider(
+                "households", _("Ménages"), search.search_households, 10, search.households_list_url
+            )
+        )
+        registry.add_search_provider(
+            SearchProvider("members", _("Membres des ménages"), search.search_members, 20)
+        )
+        registry.add_search_provider(
+            SearchProvider("units", _("Logements"), search.search_units, 30)
+        )
 
         registry.add_nav(
-            NavItem(_("Ménages"), "tenants:households", "tenants.view_households", order=20)
+            NavItem(
+                _("Ménages"),
+                "tenants:households",
+                "tenants.view_households",
+                order=20,
+                group="households",
+            )
         )

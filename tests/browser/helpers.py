@@ -87,3 +87,12 @@ def _totp_code(email):
     if device.last_t is not None and totp.t() <= device.last_t:
         totp.time += device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def click_nav(page, name):
+    """Follow a menu entry as a user does: open its group first when it sits in one."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("details.nav-group", has=link).locator("summary").click()
+    link.click()
