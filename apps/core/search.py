@@ -101,8 +101,9 @@ def text_matches(text: Expression, query: str) -> Q:
 def compact_matches(field: str, query: str) -> Q:
     """The field, written compactly, contains the query written compactly ("arl 12"
     finds "ARL-0012"; separators are dropped, so nothing to escape). Never matches on a
-    query with fewer than two letters or digits."""
-    if not is_searchable(query):
+    query with fewer than two letters or digits, nor on one without a digit."""
+    # Only references and house numbers are written in so many ways, and they hold digits.
+    if not is_searchable(query) or not any(c.isdigit() for c in query):
         return Q(pk__in=[])
     return Q(_Contains(Compacted(F(field)), Compacted(Value(clean(query)))))
 
