@@ -32,7 +32,7 @@ class AccompanimentConfig(AppConfig):
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
         )
         registry.add_panel(
-            HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)
+            HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=10)
         )
         registry.add_metric(
             RegionalMetric(

@@ -35,6 +35,11 @@ class NavGroup:
     order: int = 100
 
 
+# Bands of home panel orders (see HomePanel): overdue referrals take PANEL_WORK itself.
+PANEL_WORK = 0
+PANEL_REMINDERS = 30
+PANEL_OVERVIEW = 50
+
 # The tasks the menu is organised by: at most six top-level entries for any role.
 HOUSEHOLDS = "households"
 NETWORK = "network"
@@ -69,7 +74,13 @@ class SearchProvider:
 
 @dataclass(frozen=True)
 class HomePanel:
-    """`build(request)` returns the template context, or None when the panel does not apply."""
+    """`build(request)` returns the template context, or None when the panel does not apply.
+
+    On the home, `order` places the panel in one of three bands: what to do now first
+    (PANEL_WORK: overdue referrals, then the other work lists), then reminders
+    (PANEL_REMINDERS: reports to finish, agreements expiring), then reference cards
+    (PANEL_OVERVIEW: the SLSP and its funded posts, the region, the network, calls).
+    """
 
     template: str
     build: Callable

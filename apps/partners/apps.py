@@ -42,7 +42,7 @@ class PartnersConfig(AppConfig):
             SearchProvider("partners", _("Partenaires"), search.search_partners, 40)
         )
         registry.add_panel(
-            HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=30)
+            HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=35)
         )
         registry.add_metric(
             RegionalMetric(

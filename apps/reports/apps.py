@@ -38,7 +38,7 @@ class ReportsConfig(AppConfig):
             )
         )
         registry.add_panel(
-            HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=5)
+            HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=30)
         )
         registry.add_metric(
             RegionalMetric(

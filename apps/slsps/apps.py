@@ -41,8 +41,8 @@ class SlspsConfig(AppConfig):
                 group="steering",
             )
         )
-        registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
-        registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=20))
+        registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=50))
+        registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=55))
         registry.add_panel(HomePanel("slsps/panels/network.html", panels.network, order=60))
         registry.add_metric(
             RegionalMetric(
