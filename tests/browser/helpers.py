@@ -48,10 +48,16 @@ def close_shared_browser() -> None:
 
 
 @contextmanager
-def chromium_page(viewport=None):
+def chromium_page(viewport=None, *, javascript=True, bypass_csp=False):
+    """A page in a fresh context. `bypass_csp`: only to inject a test tool (axe-core, whose
+    script tag the strict CSP would refuse); `javascript=False`: the page as it works
+    without its scripts."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = _browser().new_context(
-        viewport=viewport or {"width": 1280, "height": 860}, locale="fr-BE"
+        viewport=viewport or {"width": 1280, "height": 860},
+        locale="fr-BE",
+        java_script_enabled=javascript,
+        bypass_csp=bypass_csp,
     )
     try:
         yield context.new_page()

@@ -88,3 +88,13 @@ def test_home_shows_the_work_lists_before_the_slsp_card(client_for, world):
     work = html.index("Nouveaux locataires à accueillir")
     card = html.index("Postes de référent social")
     assert work < card
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_menu_entry_opens_for_the_user_who_sees_it(client_for, world, persona):
+    """The menu asks the same rules as the views (no superuser shortcut for the admin)."""
+    client = client_for(persona)
+    html = client.get(reverse("core:home")).content.decode()
+    nav = html.split('id="main-nav"', 1)[1].split("</nav>", 1)[0]
+    for url in re.findall(r'<a href="([^"]+)"', nav):
+        assert client.get(url, follow=True).status_code == 200, url
