@@ -63,7 +63,9 @@ class Compacted(Func):
 class _Contains(Func):
     output_field = BooleanField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # no function/template: an operator
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         text, wanted = self.get_source_expressions()
         text_sql, text_params = compiler.compile(text)
         wanted_sql, wanted_params = compiler.compile(wanted)
@@ -75,7 +77,9 @@ class _CloseTo(Func):
 
     output_field = BooleanField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # no function/template: an operator
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         text, wanted = self.get_source_expressions()
         text_sql, text_params = compiler.compile(text)
         wanted_sql, wanted_params = compiler.compile(wanted)
