@@ -100,5 +100,7 @@ def click_nav(page, name):
     nav = page.get_by_role("navigation", name="Navigation principale")
     link = nav.get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        nav.locator("details.nav-group", has=link).locator("summary").click()
+        # `has` is matched inside each group, whose links are hidden while it is closed.
+        inside = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        nav.locator("details.nav-group", has=inside).locator("summary").click()
     link.click()

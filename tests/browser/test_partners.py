@@ -32,7 +32,7 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
         click_nav(page, "Partenaires")
-        page.get_by_label("Recherche").fill("gembloux")
+        page.locator("main").get_by_label("Recherche").fill("gembloux")
         page.get_by_role("button", name="Filtrer").click()
         assert page.locator("tbody tr").count() == 1
         page.screenshot(path=SCREENSHOTS / "partners-directory.png", full_page=True)
@@ -42,7 +42,7 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         page.get_by_label("Nom de l'organisation").fill("C.P.A.S. Gembloux")
         page.get_by_label("Type").select_option("cpas")
         page.get_by_label("Commune").fill("Gembloux")
-        page.get_by_role("button", name="Chercher").click()
+        page.get_by_role("button", name="Chercher", exact=True).click()
         page.screenshot(path=SCREENSHOTS / "partners-create-matches.png", full_page=True)
         page.get_by_role("button", name="Lier « CPAS de Gembloux » à mon réseau").click()
         page.wait_for_load_state("networkidle")
