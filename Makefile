@@ -27,12 +27,16 @@ messages: $(STAMP)
 	else echo "msgfmt not found: German catalog not compiled (apt-get install gettext)"; fi
 
 # Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
-browser:
+# axe-core (accessibility checks) comes from npm, pinned by package-lock.json.
+browser: node_modules/.package-lock.json
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 run: install
 	$(BIN)/python -m slsp_referent.devstack

@@ -11,10 +11,22 @@ class AccompanimentConfig(AppConfig):
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(
-            NavItem(_("Suivis"), "accompaniment:follow_ups", "accompaniment.view_follow_ups", 22)
+            NavItem(
+                _("Suivis"),
+                "accompaniment:follow_ups",
+                "accompaniment.view_follow_ups",
+                22,
+                group="households",
+            )
         )
         registry.add_nav(
-            NavItem(_("À faire"), "accompaniment:work_lists", "accompaniment.view_work_lists", 24)
+            NavItem(
+                _("À faire"),
+                "accompaniment:work_lists",
+                "accompaniment.view_work_lists",
+                24,
+                group="households",
+            )
         )
         registry.add_household_section(
             HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
@@ -23,13 +35,19 @@ class AccompanimentConfig(AppConfig):
             HomePanel("accompaniment/agenda/household.html", agenda_views.household_agenda)
         )
         registry.add_nav(
-            NavItem(_("Agenda"), "accompaniment:agenda", "accompaniment.view_agenda", 23)
+            NavItem(
+                _("Agenda"),
+                "accompaniment:agenda",
+                "accompaniment.view_agenda",
+                order=23,
+                group="households",
+            )
         )
         registry.add_panel(
             HomePanel("accompaniment/panels/agenda.html", panels.agenda_work_list, order=14)
         )
         registry.add_panel(
-            HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=15)
+            HomePanel("accompaniment/panels/work_lists.html", panels.work_lists, order=10)
         )
         # Semester figures: the regional table shows the current semester's; the reports,
         # the drill-down and the trends read the same functions for any semester.

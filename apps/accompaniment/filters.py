@@ -3,14 +3,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.models import Domain, FollowUp
+from apps.core.widgets import DateRangeInputs
 from apps.tenants.models import Category, Member
-
-
-class DateInput(django_filters.widgets.DateRangeWidget):
-    """Two native date inputs (opened from / to)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"type": "date", **(attrs or {})})
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -31,7 +25,9 @@ class FollowUpFilter(django_filters.FilterSet):
         choices=[], label=_("Quartier / cité"), empty_label=_("Tous")
     )
     period = django_filters.DateFromToRangeFilter(
-        field_name="opened_on", label=_("Ouvert entre"), widget=DateInput()
+        field_name="opened_on",
+        label=_("Ouvert entre"),
+        widget=DateRangeInputs(label=_("Ouvert entre")),
     )
     ordering = django_filters.OrderingFilter(
         fields=(

@@ -9,8 +9,17 @@ class CollectiveConfig(AppConfig):
     verbose_name = _("Actions collectives")
 
     def ready(self) -> None:
-        from apps.collective import queries, rules  # noqa: F401  (rules registers the perms)
-        from apps.core.registry import NavItem, RegionalMetric, registry
+        from apps.collective import queries, rules, search  # noqa: F401  (rules: the perms)
+        from apps.core.registry import NavItem, RegionalMetric, SearchProvider, registry
+
+        registry.add_search_provider(
+            SearchProvider(
+                "collective_actions",
+                _("Actions collectives"),
+                search.search_collective_actions,
+                60,
+            )
+        )
 
         registry.add_nav(
             NavItem(
@@ -18,6 +27,7 @@ class CollectiveConfig(AppConfig):
                 "collective:collective_actions",
                 "collective.view_collective_actions",
                 26,
+                group="network",
             )
         )
         registry.add_metric(

@@ -3,13 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.collective.models import CollectiveAction, CollectiveKind
-
-
-class DateInput(django_filters.widgets.DateRangeWidget):
-    """Two native date inputs (from / to)."""
-
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs={"type": "date", **(attrs or {})})
+from apps.core.widgets import DateRangeInputs
 
 
 class CollectiveActionFilter(django_filters.FilterSet):
@@ -21,7 +15,9 @@ class CollectiveActionFilter(django_filters.FilterSet):
         choices=[], label=_("Quartier / cité"), empty_label=_("Tous")
     )
     period = django_filters.DateFromToRangeFilter(
-        method="by_period", label=_("En cours entre"), widget=DateInput()
+        method="by_period",
+        label=_("En cours entre"),
+        widget=DateRangeInputs(label=_("En cours entre")),
     )
 
     class Meta:

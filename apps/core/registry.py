@@ -21,11 +21,66 @@ class NavItem:
     url_name: str
     permission: str
     order: int = 100
+    # The key of a NavGroup (below); an item without a group is a top-level entry.
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A top-level entry of the menu gathering the entries of one task. A group with one
+    entry the user may open is drawn as that entry; one with none is not drawn."""
+
+    key: str
+    label: StrOrPromise
+    order: int = 100
+
+
+# Bands of home panel orders (see HomePanel): overdue referrals take PANEL_WORK itself.
+PANEL_WORK = 0
+PANEL_REMINDERS = 30
+PANEL_OVERVIEW = 50
+
+# The tasks the menu is organised by: at most six top-level entries for any role.
+HOUSEHOLDS = "households"
+NETWORK = "network"
+STEERING = "steering"
+CALLS = "calls"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the header's search: what it is, where it leads, one line of context."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """One kind of result of the header's search, contributed by the app that owns it.
+
+    `search(user, query, limit)` returns at most `limit` SearchHits read through the app's
+    own visibility function, in ONE query (apps/core/search.py says how text matches).
+    `more(query)` optionally gives the URL of a list showing every match.
+    """
+
+    key: str
+    label: StrOrPromise
+    search: Callable
+    order: int = 100
+    more: Callable | None = None
 
 
 @dataclass(frozen=True)
 class HomePanel:
-    """`build(request)` returns the template context, or None when the panel does not apply."""
+    """`build(request)` returns the template context, or None when the panel does not apply.
+
+    On the home, `order` places the panel in one of three bands: what to do now first
+    (PANEL_WORK: overdue referrals, then the other work lists), then reminders
+    (PANEL_REMINDERS: reports to finish, agreements expiring), then reference cards
+    (PANEL_OVERVIEW: the SLSP and its funded posts, the region, the network, calls).
+    """
 
     template: str
     build: Callable
@@ -58,12 +113,19 @@ class RegionalMetric:
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
+    nav_groups: list[NavGroup] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     metrics: list[RegionalMetric] = field(default_factory=list)
     # Sections of the household page contributed by higher apps: build(request, household).
     household_sections: list[HomePanel] = field(default_factory=list)
     # Sections of a partner's page (directory) contributed by higher apps: build(request, partner).
     partner_sections: list[HomePanel] = field(default_factory=list)
+    search_providers: list[SearchProvider] = field(default_factory=list)
+
+    def add_search_provider(self, provider: SearchProvider) -> None:
+        if all(p.key != provider.key for p in self.search_providers):
+            self.search_providers.append(provider)
+            self.search_providers.sort(key=lambda p: p.order)
 
     def add_partner_section(self, section: HomePanel) -> None:
         if section not in self.partner_sections:
@@ -95,10 +157,29 @@ class Registry:
             self.nav.append(item)
             self.nav.sort(key=lambda i: i.order)
 
+    def add_nav_group(self, group: NavGroup) -> None:
+        if all(g.key != group.key for g in self.nav_groups):
+            self.nav_groups.append(group)
+            self.nav_groups.sort(key=lambda g: g.order)
+
     def add_panel(self, panel: HomePanel) -> None:
         if panel not in self.panels:
             self.panels.append(panel)
             self.panels.sort(key=lambda p: p.order)
 
 
-registry = Registry()
+def _default_groups() -> Registry:
+    from django.utils.translation import gettext_lazy as _
+
+    built = Registry()
+    for group in (
+        NavGroup(HOUSEHOLDS, _("Ménages et suivis"), 20),
+        NavGroup(NETWORK, _("Réseau et actions"), 40),
+        NavGroup(STEERING, _("Pilotage"), 60),
+        NavGroup(CALLS, _("Appels à projets"), 80),
+    ):
+        built.add_nav_group(group)
+    return built
+
+
+registry = _default_groups()

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.core import health
+from apps.core import health, search
 from apps.core.registry import registry
 
 logger = logging.getLogger(__name__)
@@ -19,6 +19,23 @@ def home(request):
         if data is not None:
             panels.append({"template": panel.template, "data": data})
     return render(request, "core/home.html", {"panels": panels})
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The header's search: every kind of record the user may see, grouped by kind.
+    Each app searches its own rows through its own visibility function."""
+    query = search.clean(request.GET.get("q"))
+    searchable = search.is_searchable(query)
+    groups = search.search_everywhere(request.user, query) if searchable else []
+    context = {
+        "query": query,
+        "header_query": query,
+        "searched": bool(query),
+        "too_short": bool(query) and not searchable,
+        "groups": groups,
+    }
+    return render(request, "core/search.html", context)
 
 
 @login_not_required

@@ -11,8 +11,8 @@ class PartnersConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
-        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.partners import panels, queries, rules  # noqa: F401  (rules: permissions)
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, SearchProvider, registry
+        from apps.partners import panels, queries, rules, search  # noqa: F401  (rules: perms)
         from apps.partners.models import Partner
 
         for signal, uid in ((post_save, "save"), (post_delete, "delete")):
@@ -21,13 +21,28 @@ class PartnersConfig(AppConfig):
             )
 
         registry.add_nav(
-            NavItem(_("Partenaires"), "partners:directory", "partners.view_directory", order=40)
+            NavItem(
+                _("Partenaires"),
+                "partners:directory",
+                "partners.view_directory",
+                order=40,
+                group="network",
+            )
         )
         registry.add_nav(
-            NavItem(_("Conventions"), "partners:agreements", "partners.view_agreements", order=45)
+            NavItem(
+                _("Conventions"),
+                "partners:agreements",
+                "partners.view_agreements",
+                order=45,
+                group="network",
+            )
+        )
+        registry.add_search_provider(
+            SearchProvider("partners", _("Partenaires"), search.search_partners, 40)
         )
         registry.add_panel(
-            HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=30)
+            HomePanel("partners/panels/expiring.html", panels.expiring_agreements, order=35)
         )
         registry.add_metric(
             RegionalMetric(

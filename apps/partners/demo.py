@@ -9,6 +9,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from apps.core.text import de
 from apps.partners.models import (
     Agreement,
     Partner,
@@ -44,14 +45,14 @@ PROVINCE_CITIES = {
 }
 # Services every commune of a demo SLSP gets, as (type, name pattern).
 LOCAL_SERVICES = [
-    (PartnerType.CPAS, "CPAS de {c}"),
-    (PartnerType.PCS, "Plan de cohésion sociale de {c}"),
-    (PartnerType.AIS, "Agence immobilière sociale de {c}"),
-    (PartnerType.SANTE_MENTALE, "Service de santé mentale de {c}"),
-    (PartnerType.REGIE_QUARTIER, "Régie des quartiers de {c}"),
-    (PartnerType.ECOLE_DEVOIRS, "École de devoirs de {c}"),
-    (PartnerType.APL, "Association de promotion du logement de {c}"),
-    (PartnerType.COMMUNE, "Administration communale de {c}"),
+    (PartnerType.CPAS, "CPAS {de_c}"),
+    (PartnerType.PCS, "Plan de cohésion sociale {de_c}"),
+    (PartnerType.AIS, "Agence immobilière sociale {de_c}"),
+    (PartnerType.SANTE_MENTALE, "Service de santé mentale {de_c}"),
+    (PartnerType.REGIE_QUARTIER, "Régie des quartiers {de_c}"),
+    (PartnerType.ECOLE_DEVOIRS, "École de devoirs {de_c}"),
+    (PartnerType.APL, "Association de promotion du logement {de_c}"),
+    (PartnerType.COMMUNE, "Administration communale {de_c}"),
 ]
 FUNCTIONS = {
     PartnerType.CPAS: ["Assistante sociale", "Responsable du service logement"],
@@ -116,10 +117,10 @@ def seed(ctx):
         return
     index = 0
     for city in RELAIS_SOCIAUX:
-        _partner(f"Relais social urbain de {city}", PartnerType.RELAIS_SOCIAL, city, index=index)
+        _partner(f"Relais social urbain {de(city)}", PartnerType.RELAIS_SOCIAL, city, index=index)
         index += 1
     for city in MAISONS_DE_JUSTICE:
-        _partner(f"Maison de justice de {city}", PartnerType.MAISON_JUSTICE, city, index=index)
+        _partner(f"Maison de justice {de(city)}", PartnerType.MAISON_JUSTICE, city, index=index)
         index += 1
 
     today = timezone.localdate()
@@ -127,7 +128,7 @@ def seed(ctx):
         commune = slsp.head_office_commune or "Namur"
         local = []
         for type_, pattern in LOCAL_SERVICES:
-            local.append(_partner(pattern.format(c=commune), type_, commune, index=index))
+            local.append(_partner(pattern.format(de_c=de(commune)), type_, commune, index=index))
             index += 1
         regional = _regional_services(commune, slsp.province)
         for partner in local[:6] + regional:

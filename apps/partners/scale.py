@@ -3,6 +3,7 @@
 import datetime
 
 from apps.core.scale import FULL, copy_rows, next_id
+from apps.core.text import de
 from apps.partners.models import (
     Agreement,
     Partner,
@@ -37,7 +38,7 @@ def seed(ctx):
         for n in range(count):
             type_ = TYPES[n % len(TYPES)]
             commune, postal, _ = COMMUNES[(n // len(TYPES)) % len(COMMUNES)]
-            name = f"{type_.label} de {commune} n° {n + 1}"
+            name = f"{type_.label} {de(commune)} n° {n + 1}"
             yield (
                 first + n,
                 ctx.uuid(),

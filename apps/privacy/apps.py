@@ -13,7 +13,13 @@ class PrivacyConfig(AppConfig):
         from apps.privacy import rules, sections  # noqa: F401  (rules: permissions)
 
         registry.add_nav(
-            NavItem(_("Journal des accès"), "privacy:access_log", "privacy.view_access_log", 90)
+            NavItem(
+                _("Journal des accès"),
+                "privacy:access_log",
+                "privacy.view_access_log",
+                90,
+                group="steering",
+            )
         )
         registry.add_household_section(
             HomePanel("privacy/household_section.html", sections.household_privacy, order=900)

@@ -2,14 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import AccessLog
+from apps.core.widgets import DateRangeInputs
 from apps.privacy import queries
-
-
-class DateRange(django_filters.widgets.DateRangeWidget):
-    """Two native date inputs (from / to)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"type": "date", **(attrs or {})})
 
 
 class AccessLogFilter(django_filters.FilterSet):
@@ -20,7 +14,9 @@ class AccessLogFilter(django_filters.FilterSet):
         method="by_household", label=_("Ménage (référence, nom ou identifiant)")
     )
     period = django_filters.DateFromToRangeFilter(
-        field_name="at__date", label=_("Période"), widget=DateRange()
+        field_name="at__date",
+        label=_("Période"),
+        widget=DateRangeInputs(label=_("Période")),
     )
 
     class Meta:

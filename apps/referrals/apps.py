@@ -11,8 +11,12 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accompaniment.hooks import consent_withdrawal_effects, on_consent_withdrawn
-        from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
-        from apps.referrals import panels, queries, rules, sections, services  # noqa: F401
+        from apps.core.registry import HomePanel, NavItem, RegionalMetric, SearchProvider, registry
+        from apps.referrals import panels, queries, rules, search, sections, services  # noqa: F401
+
+        registry.add_search_provider(
+            SearchProvider("referrals", _("Orientations"), search.search_referrals, 50)
+        )
 
         # A withdrawn consent stops every referral it covered, in the withdrawal's own
         # transaction (apps.accompaniment.services.withdraw_consent).
@@ -21,10 +25,22 @@ class ReferralsConfig(AppConfig):
         consent_withdrawal_effects.register(services.withdrawal_effects)
 
         registry.add_nav(
-            NavItem(_("Orientations"), "referrals:referrals", "referrals.view_referrals", 28)
+            NavItem(
+                _("Orientations"),
+                "referrals:referrals",
+                "referrals.view_referrals",
+                28,
+                group="households",
+            )
         )
         registry.add_nav(
-            NavItem(_("Réseau partenaires"), "referrals:network", "referrals.view_network", 29)
+            NavItem(
+                _("Réseau partenaires"),
+                "referrals:network",
+                "referrals.view_network",
+                29,
+                group="network",
+            )
         )
         registry.add_household_section(
             HomePanel("referrals/household_section.html", sections.household_referrals, order=110)

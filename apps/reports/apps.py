@@ -11,18 +11,34 @@ class ReportsConfig(AppConfig):
         from apps.reports import desk, panels, queries, rules  # noqa: F401  (rules: permissions)
 
         registry.add_nav(
-            NavItem(_("Vue régionale"), "reports:region", "reports.view_region", order=70)
-        )
-        registry.add_nav(
             NavItem(
-                _("Rapports"), "reports:semester_list", "reports.view_semester_reports", order=60
+                _("Vue régionale"),
+                "reports:region",
+                "reports.view_region",
+                order=70,
+                group="steering",
             )
         )
         registry.add_nav(
-            NavItem(_("Rapports régionaux"), "reports:regional_list", "reports.view_region", 72)
+            NavItem(
+                _("Rapports"),
+                "reports:semester_list",
+                "reports.view_semester_reports",
+                order=60,
+                group="steering",
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("Rapports régionaux"),
+                "reports:regional_list",
+                "reports.view_region",
+                72,
+                group="steering",
+            )
         )
         registry.add_panel(
-            HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=5)
+            HomePanel("reports/panels/semester_notice.html", panels.semester_notice, order=30)
         )
         registry.add_panel(HomePanel("reports/panels/desk.html", desk.panel, order=3))
         registry.add_metric(

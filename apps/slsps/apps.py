@@ -11,18 +11,38 @@ class SlspsConfig(AppConfig):
         from apps.slsps import panels, queries, rules  # noqa: F401  (rules: permissions)
 
         registry.add_nav(NavItem(_("Accueil"), "core:home", "core.view_home", order=0))
-        registry.add_nav(NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10))
         registry.add_nav(
-            NavItem(_("Stratégie"), "slsps:my_strategy", "slsps.view_own_slsp", order=12)
+            NavItem(_("Ma SLSP"), "slsps:mine", "slsps.view_own_slsp", order=10, group="steering")
         )
         registry.add_nav(
-            NavItem(_("Réseau des référents"), "slsps:network", "slsps.view_network", order=60)
+            NavItem(
+                _("Stratégie"),
+                "slsps:my_strategy",
+                "slsps.view_own_slsp",
+                order=12,
+                group="steering",
+            )
         )
         registry.add_nav(
-            NavItem(_("Registre des SLSP"), "slsps:register", "slsps.view_register", order=80)
+            NavItem(
+                _("Réseau des référents"),
+                "slsps:network",
+                "slsps.view_network",
+                order=60,
+                group="network",
+            )
         )
-        registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=10))
-        registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=20))
+        registry.add_nav(
+            NavItem(
+                _("Registre des SLSP"),
+                "slsps:register",
+                "slsps.view_register",
+                order=80,
+                group="steering",
+            )
+        )
+        registry.add_panel(HomePanel("slsps/panels/my_slsps.html", panels.my_slsps, order=50))
+        registry.add_panel(HomePanel("slsps/panels/region.html", panels.region, order=55))
         registry.add_panel(HomePanel("slsps/panels/network.html", panels.network, order=60))
         registry.add_metric(
             RegionalMetric(

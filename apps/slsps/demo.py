@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.core.text import de
 from apps.slsps.models import (
     ActionStrategy,
     Attendance,
@@ -254,7 +255,7 @@ def _seed_strategies(demo_slsps):
                 slsp=slsp,
                 year=strategy_year,
                 summary=(
-                    f"Stratégie {strategy_year} de {slsp} : priorité à l'accueil des "
+                    f"Stratégie {strategy_year} {de(slsp)} : priorité à l'accueil des "
                     "nouveaux locataires, à la prévention des impayés et au travail en "
                     "réseau avec les partenaires locaux."
                 ),

@@ -1,15 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenants.models import (
-    Category,
-    Household,
-    HousingUnit,
-    LastTenancy,
-    Member,
-    search_key,
-)
+from apps.tenants.models import Category, Household, HousingUnit, LastTenancy
+from apps.tenants.search import filter_households
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -48,16 +41,8 @@ class HouseholdFilter(django_filters.FilterSet):
     # from scoped managers: the request's SLSPs only.
 
     def search(self, queryset, name, value):
-        wanted = search_key(value)
-        members = Member.objects.filter(search_key__contains=wanted)
-        at_address = LastTenancy.objects.filter(
-            unit__in=HousingUnit.objects.filter(search_key__contains=wanted)
-        )
-        return queryset.filter(
-            Q(search_key__contains=wanted)
-            | Q(pk__in=at_address.values("household_id"))
-            | Q(pk__in=members.values("household_id"))
-        )
+        # The header's search matches the same way (any word order, accents, typos).
+        return filter_households(queryset, value)
 
     def in_category(self, queryset, name, value):
         return queryset.filter(

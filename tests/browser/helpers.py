@@ -48,10 +48,16 @@ def close_shared_browser() -> None:
 
 
 @contextmanager
-def chromium_page(viewport=None):
+def chromium_page(viewport=None, *, javascript=True, bypass_csp=False):
+    """A page in a fresh context. `bypass_csp`: only to inject a test tool (axe-core, whose
+    script tag the strict CSP would refuse); `javascript=False`: the page as it works
+    without its scripts."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = _browser().new_context(
-        viewport=viewport or {"width": 1280, "height": 860}, locale="fr-BE"
+        viewport=viewport or {"width": 1280, "height": 860},
+        locale="fr-BE",
+        java_script_enabled=javascript,
+        bypass_csp=bypass_csp,
     )
     try:
         yield context.new_page()
@@ -87,3 +93,14 @@ def _totp_code(email):
     if device.last_t is not None and totp.t() <= device.last_t:
         totp.time += device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def click_nav(page, name):
+    """Follow a menu entry as a user does: open its group first when it sits in one."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # `has` is matched inside each group, whose links are hidden while it is closed.
+        inside = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        nav.locator("details.nav-group", has=inside).locator("summary").click()
+    link.click()

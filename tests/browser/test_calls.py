@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from apps.calls.models import Assignment, Call, CallStatus, Decision, Dossier, DossierStatus
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 from tests.calls import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,7 +105,7 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
     # 3. The juror declares no conflict, then scores the dossier.
     with chromium_page() as page:
         login(page, base, juror.email, PASSWORD)
-        page.get_by_role("link", name="Dossiers à évaluer").first.click()
+        click_nav(page, "Dossiers à évaluer")
         _shot(page, "jury-list")
         page.get_by_role("link", name=dossier.title).click()
         _shot(page, "conflict")

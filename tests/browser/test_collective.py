@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_referent_creates_a_collective_action_and_logs_a_session(live_server, wo
 
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
-        page.get_by_role("link", name="Actions collectives").first.click()
+        click_nav(page, "Actions collectives")
         page.get_by_role("link", name="Nouvelle action collective").click()
         form_text = page.locator("main").inner_text()
         assert "École de devoirs de Gembloux" in form_text and "CPAS de Liège" not in form_text

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_coordinator_sees_every_slsp_and_sorts_the_register(live_server, world):
         login(page, live_server.url, coordinator.email, PASSWORD)
         body = page.locator("main").inner_text()
         assert "SLSP A de test" in body and "SLSP B de test" in body
-        page.get_by_role("link", name="Registre des SLSP").first.click()
+        click_nav(page, "Registre des SLSP")
         page.wait_for_load_state("networkidle")
         rows = page.locator("tbody tr")
         assert rows.count() == 2

@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from apps.partners.models import Agreement, Partner, SlspPartner
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 from tests.core.factories import pdf_bytes
 from tests.partners.factories import PartnerContactFactory, PartnerFactory
 
@@ -31,8 +31,8 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
 
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
-        page.get_by_role("link", name="Partenaires", exact=True).first.click()
-        page.get_by_label("Recherche").fill("gembloux")
+        click_nav(page, "Partenaires")
+        page.locator("main").get_by_label("Recherche").fill("gembloux")
         page.get_by_role("button", name="Filtrer").click()
         assert page.locator("tbody tr").count() == 1
         page.screenshot(path=SCREENSHOTS / "partners-directory.png", full_page=True)
@@ -42,7 +42,7 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         page.get_by_label("Nom de l'organisation").fill("C.P.A.S. Gembloux")
         page.get_by_label("Type").select_option("cpas")
         page.get_by_label("Commune").fill("Gembloux")
-        page.get_by_role("button", name="Chercher").click()
+        page.get_by_role("button", name="Chercher", exact=True).click()
         page.screenshot(path=SCREENSHOTS / "partners-create-matches.png", full_page=True)
         page.get_by_role("button", name="Lier « CPAS de Gembloux » à mon réseau").click()
         page.wait_for_load_state("networkidle")
@@ -76,7 +76,7 @@ def test_referent_links_an_existing_partner_and_records_an_agreement(
         assert download.suggested_filename.endswith(".pdf")
         assert Path(download.path()).read_bytes().startswith(b"%PDF-")
 
-        page.get_by_role("link", name="Conventions").first.click()
+        click_nav(page, "Conventions")
         assert "CPAS de Gembloux" in page.locator("tbody").inner_text()
         page.screenshot(path=SCREENSHOTS / "partners-agreements.png", full_page=True)
 

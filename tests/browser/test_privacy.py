@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 from tests.privacy.factories import FIRST_NAME, LAST_NAME, REASON, SENSITIVE, make_rich_household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_direction_reads_the_access_log_of_one_household(live_server, world):
         assert "3 accès" in main
         assert REASON in main and f"Ménage {LAST_NAME}" in main
         page.screenshot(path=SCREENSHOTS / "privacy-access-log.png", full_page=True)
-        page.get_by_role("navigation").get_by_role("link", name="Journal des accès").click()
+        click_nav(page, "Journal des accès")
         page.wait_for_load_state("networkidle")
         assert "5 accès" in page.locator("main").inner_text()
 

@@ -13,7 +13,7 @@ from apps.accompaniment import services
 from apps.accompaniment.models import Domain
 from apps.referrals.models import Referral, ReferralStatus
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 from tests.partners.factories import PartnerContactFactory, PartnerFactory, SlspPartnerFactory
 from tests.tenants.factories import make_household
 
@@ -169,11 +169,11 @@ def test_referent_refers_and_partner_accepts_through_its_link(live_server, world
         assert "dans le délai" in page.locator("[data-response]").inner_text()
         page.screenshot(path=SCREENSHOTS / "referrals-accepted.png", full_page=True)
 
-        page.get_by_role("link", name="Orientations").first.click()
+        click_nav(page, "Orientations")
         assert "Acceptée" in page.locator("tbody").inner_text()
         page.screenshot(path=SCREENSHOTS / "referrals-list.png", full_page=True)
         _more_referrals(world)
-        page.get_by_role("link", name="Réseau partenaires", exact=True).click()
+        click_nav(page, "Réseau partenaires")
         page.wait_for_load_state("networkidle")
         assert page.locator("svg.chart").count() == 3
         assert "CPAS de Gembloux" in page.locator("main").inner_text()
@@ -192,7 +192,7 @@ def test_coordinator_sees_the_network_with_counts_only(live_server, world):
         names = list(Referral.objects.values_list("household__display_name", flat=True))
     with chromium_page() as page:
         login(page, live_server.url, world.users["coordinateur"].email, PASSWORD)
-        page.get_by_role("link", name="Réseau partenaires", exact=True).click()
+        click_nav(page, "Réseau partenaires")
         page.get_by_role("link", name=str(world.slsp_a)).click()
         page.wait_for_load_state("networkidle")
         main = page.locator("main").inner_text()

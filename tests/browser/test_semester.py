@@ -4,7 +4,7 @@ polls and reloads by itself), writes the evaluation; the direction validates it.
 import pytest
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 from tests.reports.factories import make_activity
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def test_referent_watches_the_build_writes_the_evaluation_direction_validates(
     make_activity(world.slsp_a, world.users["referent_a"])
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
-        page.get_by_role("link", name="Rapports", exact=True).click()
+        click_nav(page, "Rapports")
         page.get_by_label("Année").fill("2025")
         page.get_by_label("Semestre").select_option("1")
         page.get_by_role("button", name="Préparer le rapport").click()

@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 
 from apps.slsps.models import ActionStrategy, Attendance
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
     ref_a, ref_b = world.users["referent_a"], world.users["referent_b"]
     with chromium_page() as page:
         login(page, live_server.url, ref_a.email, PASSWORD)
-        page.get_by_role("link", name="Stratégie", exact=True).first.click()
+        click_nav(page, "Stratégie")
         page.get_by_role("link", name="Nouvelle stratégie annuelle").click()
         page.get_by_label("Année").fill(str(year))
         page.get_by_label("Synthèse de la stratégie").fill(
@@ -44,7 +44,7 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
         page.screenshot(path=SCREENSHOTS / "strategy-page.png", full_page=True)
 
         # A good-practice sheet, published to the network's shared library.
-        page.get_by_role("link", name="Réseau des référents").first.click()
+        click_nav(page, "Réseau des référents")
         page.get_by_role("link", name="Fiches de bonnes pratiques").first.click()
         page.get_by_role("link", name="Rédiger une fiche").click()
         page.get_by_label("Titre").fill("Une visite d'accueil dans le mois de l'entrée")
@@ -59,7 +59,7 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
 
     with chromium_page() as page:
         login(page, live_server.url, world.users["coordinateur"].email, PASSWORD)
-        page.get_by_role("link", name="Réseau des référents").first.click()
+        click_nav(page, "Réseau des référents")
         page.get_by_role("link", name="Nouvelle activité").click()
         page.get_by_label("Type").select_option("training")
         page.get_by_label("Intitulé").fill("Formation : accueil des nouveaux locataires")
@@ -80,7 +80,7 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
             ref_b.pk: False,
         }
 
-        page.get_by_role("link", name="Vue régionale").first.click()
+        click_nav(page, "Vue régionale")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=SCREENSHOTS / "region-dashboard.png", full_page=True)
         page.get_by_role("link", name=world.slsp_a.official_name).click()
@@ -89,5 +89,5 @@ def test_referent_writes_strategy_and_coordinator_records_attendance(live_server
         assert "Visite dans les trois mois." not in main
         assert ref_a.last_name not in main
         page.screenshot(path=SCREENSHOTS / "region-slsp-overview.png", full_page=True)
-        page.get_by_role("link", name="Réseau des référents").first.click()
+        click_nav(page, "Réseau des référents")
         page.screenshot(path=SCREENSHOTS / "network-calendar.png", full_page=True)

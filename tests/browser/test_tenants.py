@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.browser.helpers import SCREENSHOTS, chromium_page, click_nav, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAMPLE = settings.BASE_DIR / "fixtures" / "export-gestion-locative.csv"
@@ -12,7 +12,7 @@ def test_referent_imports_the_sample_export_and_finds_a_household(live_server, w
 
     with chromium_page() as page:
         login(page, live_server.url, "ref.a@example.org", PASSWORD)
-        page.get_by_role("link", name="Ménages").first.click()
+        click_nav(page, "Ménages")
         page.get_by_role("link", name="Importer l'export de la gestion locative").click()
         page.set_input_files("input[type=file]", str(SAMPLE))
         page.get_by_role("button", name="Vérifier le fichier").click()

@@ -4,6 +4,13 @@ from tests.isolation.cases import LOGIN, SIGNED_IN, STAFF_A, UrlCase, everyone, 
 
 CASES = [
     UrlCase("core:home", expect(ok=SIGNED_IN)),
+    UrlCase(
+        "core:search",
+        expect(ok=SIGNED_IN),
+        data=lambda w: {"q": "Ménage"},
+        note="every signed-in user; each kind reads its own visibility function "
+        "(tests/search/ checks that nothing of another SLSP or role shows)",
+    ),
     UrlCase("core:health", everyone(200), note="public readiness probe, statuses only"),
     UrlCase("core:liveness", everyone(200), note="public liveness probe, no data"),
     UrlCase(

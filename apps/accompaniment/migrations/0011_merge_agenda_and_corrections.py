@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accompaniment', '0010_consent_withdrawals_closing_reopening_moment_revisions'),
-        ('accompaniment', '0010_planned_moments_next_step_calendar_feed'),
+        ("accompaniment", "0010_consent_withdrawals_closing_reopening_moment_revisions"),
+        ("accompaniment", "0010_planned_moments_next_step_calendar_feed"),
     ]
 
-    operations = [
-    ]
+    operations = []

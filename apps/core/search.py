@@ -1,0 +1,145 @@
+"""The one way text is matched by every search (the header's search, the household list).
+
+A query matches a text when each of its words is found in the text, in any order,
+without regard to accents or case, or is close to one of the text's words (a typo:
+pg_trgm's word similarity). A reference or house number also matches when written with
+other spaces, dashes or leading zeros. Texts are compared through the IMMUTABLE
+`search_fold` / `search_compact` functions (core migration 0003), the very expressions the
+GIN trigram indexes of each app are built on, so that PostgreSQL can use them.
+
+Apps build their own searches from these pieces and register a `SearchProvider`
+(apps/core/registry.py); the rows they search come from their own visibility functions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, TextField, Value
+
+# Longer queries are cut: each word costs one more condition.
+MAX_WORDS = 6
+MAX_LENGTH = 100
+MIN_LENGTH = 2
+# Words shorter than this are matched as typed only: their trigrams say little.
+FUZZY_MIN_LENGTH = 3
+_ALNUM = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def clean(query: str | None) -> str:
+    """The query as searched: trimmed, single-spaced, at most MAX_LENGTH characters."""
+    return " ".join((query or "").split())[:MAX_LENGTH]
+
+
+def words(query: str) -> list[str]:
+    return clean(query).split()[:MAX_WORDS]
+
+
+def is_searchable(query: str) -> bool:
+    return len(_ALNUM.findall(clean(query))) >= MIN_LENGTH
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Folded(Func):
+    """search_fold(a || ' ' || b ...): the text without accents, in lower case. Written
+    exactly as the indexes are (see the apps' search-index migrations)."""
+
+    function = "search_fold"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+class Compacted(Func):
+    """search_compact(a): lower case, no accents, no separators, no leading zeros."""
+
+    function = "search_compact"
+    output_field = TextField()
+
+
+class _Contains(Func):
+    output_field = BooleanField()
+
+    def as_sql(  # type: ignore[override]  # no function/template: an operator
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        text, wanted = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        wanted_sql, wanted_params = compiler.compile(wanted)
+        return f"{text_sql} LIKE ('%%' || {wanted_sql} || '%%')", [*text_params, *wanted_params]
+
+
+class _CloseTo(Func):
+    """text %> word: the word is close to one of the text's words (word_similarity)."""
+
+    output_field = BooleanField()
+
+    def as_sql(  # type: ignore[override]  # no function/template: an operator
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        text, wanted = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        wanted_sql, wanted_params = compiler.compile(wanted)
+        return f"{text_sql} %%> {wanted_sql}", [*text_params, *wanted_params]
+
+
+def folded(*fields: str) -> Folded:
+    return Folded(*(F(name) for name in fields))
+
+
+def text_matches(text: Expression, query: str) -> Q:
+    """Every word of the query is in the text or close to one of its words."""
+    condition = Q()
+    for word in words(query):
+        found = Q(_Contains(text, Folded(Value(_escape_like(word)))))
+        # Typos are tolerated in names, not in numbers: "ARL-124" must not find "ARL-123".
+        if len(word) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word):
+            found |= Q(_CloseTo(text, Folded(Value(word))))
+        condition &= found
+    return condition if words(query) else Q(pk__in=[])
+
+
+def compact_matches(field: str, query: str) -> Q:
+    """The field, written compactly, contains the query written compactly ("arl 12"
+    finds "ARL-0012"; separators are dropped, so nothing to escape). Never matches on a
+    query with fewer than two letters or digits, nor on one without a digit."""
+    # Only references and house numbers are written in so many ways, and they hold digits.
+    if not is_searchable(query) or not any(c.isdigit() for c in query):
+        return Q(pk__in=[])
+    return Q(_Contains(Compacted(F(field)), Compacted(Value(clean(query)))))
+
+
+def rank(text: Expression, query: str) -> Func:
+    """How close the query is to the text (1 = contained as typed): best first."""
+    return Func(
+        Folded(Value(clean(query))), text, function="word_similarity", output_field=FloatField()
+    )
+
+
+# Results shown per kind; one more is read to know whether there are others.
+HITS_PER_KIND = 8
+
+
+def search_everywhere(user: Any, query: str) -> list[dict[str, Any]]:
+    """Each registered kind with its hits for this user: one query per kind, whatever
+    the number of matches. Kinds without a hit are left out."""
+    from apps.core.registry import registry
+
+    groups = []
+    for provider in registry.search_providers:
+        hits = provider.search(user, query, HITS_PER_KIND + 1)
+        if hits:
+            groups.append(
+                {
+                    "key": provider.key,
+                    "label": provider.label,
+                    "hits": hits[:HITS_PER_KIND],
+                    "more_url": provider.more(query)
+                    if provider.more and len(hits) > HITS_PER_KIND
+                    else None,
+                }
+            )
+    return groups

@@ -1,0 +1,34 @@
+"""What the header's search finds in the partner directory, read through
+`queries.partners_for` (apps/core/search.py says how text matches)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.core.registry import SearchHit
+from apps.core.search import folded, rank, text_matches
+from apps.partners.models import PartnerType
+from apps.partners.queries import partners_for
+
+# Written as the trigram index of migration 0005 is built.
+PARTNER_TEXT = ("name", "commune")
+
+
+def search_partners(user: User, query: str, limit: int) -> list[SearchHit]:
+    rows = (
+        partners_for(user)
+        .filter(text_matches(folded(*PARTNER_TEXT), query))
+        .annotate(score=rank(folded(*PARTNER_TEXT), query))
+        .order_by("-score", "name", "pk")
+        .values("uuid", "name", "type", "commune")[:limit]
+    )
+    types = dict(PartnerType.choices)
+    return [
+        SearchHit(
+            row["name"],
+            reverse("partners:detail", kwargs={"uuid": row["uuid"]}),
+            " · ".join(str(part) for part in (types.get(row["type"], ""), row["commune"]) if part),
+        )
+        for row in rows
+    ]
