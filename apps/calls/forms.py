@@ -66,7 +66,7 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at", "jury_meeting_on"):
+        for name in ("opens_at", "closes_at", "jury_meeting_on", "scoring_deadline"):
             apply_date_rule(self.fields[name], DateMeaning.PLANNED)
 
     def clean(self):

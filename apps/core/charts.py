@@ -90,8 +90,15 @@ def hbar_chart(
         height = top + 24
     largest = max((value or 0 for _, value, _ in prepared), default=0) or 1
     plot = width - label_width - 60
+    # A screen reader reads the chart's figures, as the table beside it shows them.
+    described = "; ".join(
+        f"{row[0]} : {formats.UNKNOWN if row[1] is None else (row[2] if len(row) > 2 else row[1])}"
+        for row in rows
+    )
+    label = f"{title}. {described}" if title else described
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'aria-label="{escape(label or formats.UNKNOWN)}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{FONT}" font-size="10">'
     ]

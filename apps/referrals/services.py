@@ -169,7 +169,6 @@ _SPENT_LINKS = {
 }
 
 
-@transaction.atomic
 def check_transition(referral: Referral, to_status: str, *, outcome: str = "") -> ReferralStatus:
     """The move's refusal, if any, before anything is asked or written."""
     current = ReferralStatus(referral.status)
@@ -190,6 +189,7 @@ def check_transition(referral: Referral, to_status: str, *, outcome: str = "") -
     return target
 
 
+@transaction.atomic
 def transition(
     referral: Referral,
     to_status: str,

@@ -23,6 +23,7 @@ from apps.accompaniment.queries import follow_ups_for
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import AccessLog
 from apps.accounts.services import log_access
+from apps.core import formats
 from apps.core.charts import hbar_chart
 from apps.core.confirm import Confirmation, confirmation_page
 from apps.core.forms import error_text
@@ -240,7 +241,7 @@ def _chart_rows(by_type: Any, value: Callable[[Any], Any], unit: str = "") -> li
         if number is None or isinstance(number, str):
             rows.append((label, 0, number if isinstance(number, str) else "—"))
         else:
-            text = f"{number}".replace(".", ",")
+            text = formats.number(number, 1 if isinstance(number, float) else 0)
             rows.append((label, number, f"{text}{unit}"))
     return rows
 

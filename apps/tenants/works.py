@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
+from apps.core.validators import DateMeaning, DateRule
 from apps.tenants.models import HousingUnit, RenovationWorks, search_key
 
-# Works are planned years ahead, and old ones are kept: beyond this it is a typing mistake.
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST_YEARS_AHEAD = 30
+# Works are planned years ahead: the project's date rule for terms (apps.core.validators).
+WORKS_DATE = DateRule(DateMeaning.TERM)
 UNIT_SEARCH_LIMIT = 20
 MANAGERS = (Role.REFERENT, Role.DIRECTION)
 
@@ -58,12 +58,8 @@ def find_units(works: RenovationWorks, text: str) -> QuerySet[HousingUnit]:
 
 
 def _check_dates(start: datetime.date, end: datetime.date | None) -> None:
-    latest = timezone.localdate().replace(year=timezone.localdate().year + LATEST_YEARS_AHEAD)
     for value in (start, end):
-        if value is not None and not (EARLIEST <= value <= latest):
-            raise ValidationError(
-                _("Cette date n'est pas plausible pour un chantier (entre 1900 et dans 30 ans).")
-            )
+        WORKS_DATE(value)
     if end is not None and end < start:
         raise ValidationError(_("La fin prévue ne peut pas précéder le début des travaux."))
 

@@ -72,7 +72,7 @@ def test_referent_plans_then_logs_an_appointment_and_creates_works(live_server, 
         page.get_by_label("Début des travaux").fill(TODAY.isoformat())
         page.get_by_role("button", name="Enregistrer").click()
         page.get_by_label("Adresse ou code postal du logement").fill(unit.address[:12].lower())
-        page.get_by_role("button", name="Chercher").click()
+        page.get_by_role("button", name="Chercher", exact=True).click()
         page.get_by_label(str(unit).split(",")[0], exact=False).first.check()
         page.get_by_role("button", name="Rattacher les logements cochés").click()
         assert "1 logement rattaché." in page.locator(".messages").inner_text()

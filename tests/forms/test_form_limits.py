@@ -46,7 +46,10 @@ def _kwargs() -> dict[str, dict[str, Any]]:
         "ScoreForm": {"criteria": []},
         "EvaluationForm": {"evaluations": []},
         "SemesterRequestForm": {"slsps": none},
-        "AttendanceForm": {"memberships": [], "current": {}},
+        # Two forms share this name: the module tells them apart.
+        "apps.slsps.forms.AttendanceForm": {"memberships": [], "current": {}},
+        "apps.calls.forms.AttendanceForm": {"jurors": User.objects.none()},
+        "ReplacementForm": {"pool": User.objects.none()},
         "GoodPracticeForm": {"slsps": none},
         "StrategyForm": {"slsp": None},
         "WithdrawConsentForm": {
@@ -65,6 +68,11 @@ def _kwargs() -> dict[str, dict[str, Any]]:
             )
         },
     }
+
+
+def _arguments(cls: type) -> dict[str, Any]:
+    known = _kwargs()
+    return known.get(f"{cls.__module__}.{cls.__name__}", known.get(cls.__name__, {}))
 
 
 def form_classes() -> list[type[forms.BaseForm]]:
@@ -88,7 +96,7 @@ CLASSES = form_classes()
 def build(cls: type[forms.BaseForm]) -> forms.BaseForm:
     try:
         with scopes_disabled():
-            return cls(**_kwargs().get(cls.__name__, {}))
+            return cls(**_arguments(cls))
     except TypeError as error:
         raise AssertionError(f"{cls.__name__}: add its arguments to _kwargs() ({error})") from error
 
@@ -106,7 +114,7 @@ def refused_by_form(form: forms.BaseForm, name: str, value: str) -> bool:
     """The whole form, sent with only this value: refused on this field (clean_<name>)?"""
     cls = type(form)
     with scopes_disabled():
-        bound = cls(data={form.add_prefix(name): value}, **_kwargs().get(cls.__name__, {}))
+        bound = cls(data={form.add_prefix(name): value}, **_arguments(cls))
         try:
             return name in bound.errors
         except (KeyError, TypeError, AttributeError):

@@ -142,7 +142,7 @@ def test_bad_dates_are_refused_with_what_was_typed_kept(client_for, world):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "pas plausible" in html
+    assert "Date impossible" in html
     assert "Chantier mal daté" in html
     response = _create(client, name="Inversé", start_date="2026-05-01", end_date="2026-01-01")
     assert "ne peut pas précéder" in response.content.decode()

@@ -1,6 +1,8 @@
-"""A référent corrects a moment logged with the wrong kind, then withdraws a household's
-consent for one partner only through the confirmation page, which says what it will stop
-before anything happens; the other partner's referral goes on."""
+"""A référent's day in one journey: plans an appointment and logs it done, corrects a
+moment logged with the wrong kind, withdraws a household's consent for one partner only
+through the confirmation page (which says what it will stop before anything happens; the
+other partner's referral goes on), then finds the household again typed first name first
+with a typo."""
 
 import datetime
 import shutil
@@ -31,7 +33,7 @@ def _shot(page, name):
         shutil.copy(path, SHOTS / f"{name}.png")
 
 
-def test_correct_a_moment_and_withdraw_consent_for_one_partner(live_server, world):
+def test_a_referents_day(live_server, world):
     today = datetime.date.today()
     user = world.users["referent_a"]
     setup = referral_setup(world.slsp_a, user, name="CPAS d'Arlon")
@@ -57,6 +59,10 @@ def test_correct_a_moment_and_withdraw_consent_for_one_partner(live_server, worl
             follow_up=setup.follow_up,
             note="Point sur le plan d'apurement",
         )
+        # The household the search must find, typed the other way round with a typo.
+        type(setup.household).objects.filter(pk=setup.household.pk).update(
+            display_name="Mathieu Laura"
+        )
     household_url = live_server.url + reverse(
         "tenants:household", kwargs={"uuid": setup.household.uuid}
     )
@@ -64,6 +70,18 @@ def test_correct_a_moment_and_withdraw_consent_for_one_partner(live_server, worl
         login(page, live_server.url, user.email, PASSWORD)
         page.goto(household_url)
         household_page = page.url
+
+        # Plan an appointment for today, then log it done from the week view.
+        page.get_by_role("link", name="Planifier un rendez-vous").click()
+        page.get_by_label("Type de moment").select_option(label="Visite à domicile")
+        page.get_by_label("Date").fill(today.isoformat())
+        page.get_by_label("Heure").fill("14:30")
+        page.get_by_role("button", name="Planifier").click()
+        assert "Rendez-vous planifié." in page.locator(".messages").inner_text()
+        page.goto(live_server.url + reverse("accompaniment:agenda"))
+        page.get_by_role("button", name="Fait").click()
+        assert "Rendez-vous noté comme fait." in page.locator(".messages").inner_text()
+        page.goto(household_url)
 
         # Correct the moment: the form comes filled in; a reason is required.
         page.locator("li.moment").get_by_role("link", name="corriger").click()
@@ -103,7 +121,15 @@ def test_correct_a_moment_and_withdraw_consent_for_one_partner(live_server, worl
         assert page.get_by_text("Retrait du consentement enregistré").count() == 1
         _shot(page, "household-after-withdrawal")
 
+        # The next morning's question: where was that household again?
+        box = page.get_by_role("search").first.get_by_label("Rechercher")
+        box.fill("laura mathiew")
+        box.press("Enter")
+        page.get_by_role("link", name="Mathieu Laura").first.click()
+        page.wait_for_url(household_page)
+
     with scopes_disabled():
+        assert Moment.objects.filter(household=setup.household, planned=False).count() == 2
         assert Moment.objects.get(pk=moment.pk).kind == MomentKind.HOME_VISIT
         assert MomentRevision.objects.count() == 1
         first.refresh_from_db()
