@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
-from apps.accompaniment import history, queries, sensitive
+from apps.accompaniment import attachments, history, queries, sensitive
 from apps.accompaniment.forms import (
     MomentForm,
     ObjectiveStatusForm,
@@ -92,6 +92,8 @@ def moment_rows(
         result.append(
             {
                 "kind": "moment",
+                "pk": r["pk"],
+                "uuid": r["uuid"],
                 "date": r["date"],
                 "day": r["date"].strftime(DATE_FORMAT),
                 "text": text,
@@ -159,6 +161,9 @@ def household_accompaniment(request, household):
     shows_selects = can_act and any(f.is_open for f in follow_ups)
     consents = list(queries.consents_of(household))
     history.withdrawal_rows(household, consents)
+    attachments.annotate_owners(
+        household, consents=consents, follow_ups=follow_ups, moment_rows=moments
+    )
     return {
         "household": household,
         "consents": consents,
