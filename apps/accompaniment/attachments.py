@@ -86,11 +86,12 @@ def rows_by_owner(household: Household) -> dict[tuple[str, int], list[dict[str, 
     download = uuid_url_maker("accompaniment:attachment_download")
     delete = uuid_url_maker("accompaniment:attachment_delete")
     grouped: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in (
+    for values in (
         Attachment.objects.filter(household=household)
         .order_by("uploaded_at", "pk")
         .values("uuid", "title", "file_kind", "size", "consent_id", "follow_up_id", "moment_id")
     ):
+        row: dict[str, Any] = dict(values)
         row["href"] = download(row["uuid"])
         row["delete_href"] = delete(row["uuid"])
         row["kind_label"] = row["file_kind"].upper()
@@ -182,7 +183,7 @@ def attach(*, user: User, owner: models.Model, title: str, upload: UploadedFile)
     upload.seek(0)
     # Saved through the storage API under a random name (attachment_upload_to).
     attachment.file.save(upload.name or "document", upload, save=False)
-    stored = attachment.file.name
+    stored = attachment.file.name or ""
     try:
         attachment.save()
     except Exception:
@@ -213,7 +214,7 @@ def delete_files_on_commit(names: list[str]) -> None:
 def _file_goes_with_its_row(sender: type, instance: Attachment, **kwargs: Any) -> None:
     """Every way a row goes (deleted here, with its moment or consent, by erasure) takes
     its stored file with it, once the deletion is committed."""
-    delete_files_on_commit([instance.file.name])
+    delete_files_on_commit([instance.file.name or ""])
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -93,7 +93,7 @@ def _attachment(request: AuthenticatedHttpRequest, uuid: UUID, permission: str):
     return attachment
 
 
-def attachment_download(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, uuid: UUID) -> FileResponse:
     attachment = _attachment(request, uuid, "accompaniment.view_attachment")
     log_access(request, attachment)
     return serve_stored_file(

@@ -154,7 +154,7 @@ def _check_image(handle, *, magic: bytes, format_name: str, label: str) -> None:
             if image.format != format_name:
                 raise ValueError(image.format)
             # Pixel-count guard first (decompression bombs), then a full decode.
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+            if image.width * image.height > (Image.MAX_IMAGE_PIXELS or 0) > 0:
                 raise ValueError("too many pixels")
             image.load()
     except (
