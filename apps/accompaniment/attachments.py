@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -111,6 +111,13 @@ def _upload_url(owner_type: str, uuid: Any) -> str:
     )
 
 
+def upload_url_maker(owner_type: str) -> Callable[[Any], str]:
+    """The upload page's URL for many rows: reversed once, each UUID written in."""
+    sentinel = "00000000-0000-0000-0000-000000000000"
+    pattern = _upload_url(owner_type, sentinel)
+    return lambda value: pattern.replace(sentinel, str(value))
+
+
 def annotate_owners(
     household: Household,
     *,
@@ -119,8 +126,8 @@ def annotate_owners(
     moment_rows: Iterable[dict[str, Any]],
 ) -> None:
     """Give each consent and follow-up `attachment_rows` and `attach_href`, and each
-    timeline moment row (with its "uuid" and "pk") "attachments" and "attach_href", for
-    the household page and the case sheet."""
+    timeline moment row (sections.moment_rows, which gives its "attach_href") its
+    "attachments", for the household page and the case sheet."""
     grouped = rows_by_owner(household)
     for consent in consents:
         consent.attachment_rows = grouped.get(("consent", consent.pk), [])  # type: ignore[attr-defined]
@@ -128,13 +135,9 @@ def annotate_owners(
     for follow_up in follow_ups:
         follow_up.attachment_rows = grouped.get(("follow_up", follow_up.pk), [])  # type: ignore[attr-defined]
         follow_up.attach_href = _upload_url("suivi", follow_up.uuid)  # type: ignore[attr-defined]
-    moment_upload = _upload_url("moment", "00000000-0000-0000-0000-000000000000")
     for row in moment_rows:
         if row.get("kind") == "moment" and "pk" in row:
             row["attachments"] = grouped.get(("moment", row["pk"]), [])
-            row["attach_href"] = moment_upload.replace(
-                "00000000-0000-0000-0000-000000000000", str(row["uuid"])
-            )
 
 
 # --- Writes ----------------------------------------------------------------------------

@@ -65,6 +65,7 @@ def moment_rows(
     kinds = {k: str(v) for k, v in Moment._meta.get_field("kind").flatchoices}
     sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
     sensitive_url = uuid_url_maker("accompaniment:moment_sensitive")
+    attach_url = attachments.upload_url_maker("moment")
     user_model = get_user_model()
     with_ = gettext("avec")
     authors: dict[int, str] = {}
@@ -106,6 +107,8 @@ def moment_rows(
                     if directs or (acts and r["author_id"] == user_pk)
                     else {}
                 ),
+                # Those who accompany join documents (accompaniment.manage_attachments).
+                "attach_href": attach_url(r["uuid"]) if acts else "",
             }
         )
     return result
