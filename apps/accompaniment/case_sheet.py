@@ -13,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accompaniment import sensitive
+from apps.accompaniment.forms_attachments import SensitiveReasonForm
 from apps.accompaniment.models import Moment
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import log_access
@@ -30,14 +29,6 @@ from apps.core.permissions import get_visible_or_404, require
 from apps.core.registry import registry
 from apps.tenants import queries as tenant_queries
 from apps.tenants.models import Household
-
-
-class SensitiveReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de la consultation des notes sensibles"),
-        max_length=300,
-        help_text=_("Par exemple : réunion d'équipe du 12/01, passation à une collègue."),
-    )
 
 
 def _sensitive_rows(request: AuthenticatedHttpRequest, household: Household, reason: str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accompaniment import attachments
+from apps.accompaniment.forms_attachments import AttachmentForm
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import log_access
 from apps.core.confirm import Confirmation, ConfirmForm, confirmation_page
@@ -32,20 +32,6 @@ OWNER_LABELS = {
     "suivi": gettext_lazy("au suivi"),
     "moment": gettext_lazy("au moment"),
 }
-
-
-class AttachmentForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Intitulé"),
-        max_length=120,
-        help_text=gettext_lazy(
-            "Par exemple : formulaire signé, plan d'apurement, courrier du CPAS."
-        ),
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Fichier"),
-        help_text=gettext_lazy("PDF, JPEG ou PNG."),
-    )
 
 
 def _household_url(household) -> str:
