@@ -70,8 +70,11 @@ def owner_for(user: User, owner_type: str, uuid: Any) -> models.Model | None:
     if model is None:
         return None
     manager: Any = model._default_manager
+    # A planned appointment is not in the timeline where documents are listed: a
+    # document joins a moment once it has taken place.
+    rows = manager.done() if model is Moment else manager.all()
     return (
-        manager.filter(household__in=households_for(user), uuid=uuid)
+        rows.filter(household__in=households_for(user), uuid=uuid)
         .select_related("household")
         .first()
     )

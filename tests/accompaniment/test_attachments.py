@@ -384,3 +384,15 @@ def test_download_query_bound(client_for, household, django_assert_max_num_queri
     b"".join(client.get(download_url(attachment)).streaming_content)
     with django_assert_max_num_queries(12):
         b"".join(client.get(download_url(attachment)).streaming_content)
+
+
+def test_a_planned_appointment_takes_no_document_until_done(client_for, household):
+    with scopes_disabled():
+        moment = owners(household)["moment"]
+        Moment.objects.filter(pk=moment.pk).update(planned=True)
+    response = client_for("referent_a").post(
+        upload_url("moment", moment),
+        {"title": "Convocation", "file": SimpleUploadedFile("c.pdf", pdf_bytes())},
+    )
+    assert response.status_code == 404
+    assert count() == 0
