@@ -7,7 +7,14 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement social")
 
     def ready(self) -> None:
-        from apps.accompaniment import agenda_views, panels, queries, rules, sections  # noqa: F401
+        from apps.accompaniment import (  # noqa: F401
+            agenda_views,
+            attachments,
+            panels,
+            queries,
+            rules,
+            sections,
+        )
         from apps.core.registry import HomePanel, NavItem, RegionalMetric, registry
 
         registry.add_nav(
@@ -29,7 +36,11 @@ class AccompanimentConfig(AppConfig):
             )
         )
         registry.add_household_section(
-            HomePanel("accompaniment/household_section.html", sections.household_accompaniment)
+            HomePanel(
+                "accompaniment/household_section.html",
+                sections.household_accompaniment,
+                sheet_template="accompaniment/case_sheet/accompaniment.html",
+            )
         )
         registry.add_household_section(
             HomePanel("accompaniment/agenda/household.html", agenda_views.household_agenda)

@@ -428,3 +428,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id} ({'revoked' if self.revoked_at else 'active'})"
+
+
+# Registered with the app from its own module (see the module's docstring).
+from apps.accompaniment.attachment_models import Attachment  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.accounts.rules import can_act_for, has_slsp_role, is_direction_of
+from apps.accounts.rules import can_act_for, has_slsp_role, is_direction_of, is_staff_of
 
 rules.add_perm("accompaniment.view_work_lists", has_slsp_role)
 rules.add_perm("accompaniment.act_for", can_act_for)
@@ -24,3 +24,8 @@ def is_moment_author(user: object, moment: object) -> bool:
 # A moment is corrected or deleted by its author (while they still accompany in that
 # SLSP) or by the SLSP's direction, always with a reason kept in the history.
 rules.add_perm("accompaniment.correct_moment", (is_moment_author & can_act_for) | is_direction_of)
+
+# Documents joined to consents, follow-ups and moments: whoever sees the household page
+# downloads them (the direction reads); those who accompany add and delete them.
+rules.add_perm("accompaniment.view_attachment", is_staff_of)
+rules.add_perm("accompaniment.manage_attachments", can_act_for)

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
-from apps.accompaniment import history, queries, sensitive
+from apps.accompaniment import attachments, history, queries, sensitive
 from apps.accompaniment.forms import (
     MomentForm,
     ObjectiveStatusForm,
@@ -65,6 +65,7 @@ def moment_rows(
     kinds = {k: str(v) for k, v in Moment._meta.get_field("kind").flatchoices}
     sensitivities = {k: str(v) for k, v in Moment._meta.get_field("sensitivity").flatchoices}
     sensitive_url = uuid_url_maker("accompaniment:moment_sensitive")
+    attach_url = attachments.upload_url_maker("moment")
     user_model = get_user_model()
     with_ = gettext("avec")
     authors: dict[int, str] = {}
@@ -92,6 +93,8 @@ def moment_rows(
         result.append(
             {
                 "kind": "moment",
+                "pk": r["pk"],
+                "uuid": r["uuid"],
                 "date": r["date"],
                 "day": r["date"].strftime(DATE_FORMAT),
                 "text": text,
@@ -104,6 +107,8 @@ def moment_rows(
                     if directs or (acts and r["author_id"] == user_pk)
                     else {}
                 ),
+                # Those who accompany join documents (accompaniment.manage_attachments).
+                "attach_href": attach_url(r["uuid"]) if acts else "",
             }
         )
     return result
@@ -159,6 +164,9 @@ def household_accompaniment(request, household):
     shows_selects = can_act and any(f.is_open for f in follow_ups)
     consents = list(queries.consents_of(household))
     history.withdrawal_rows(household, consents)
+    attachments.annotate_owners(
+        household, consents=consents, follow_ups=follow_ups, moment_rows=moments
+    )
     return {
         "household": household,
         "consents": consents,

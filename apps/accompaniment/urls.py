@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accompaniment import agenda_views, views
+from apps.accompaniment import agenda_views, case_sheet, views, views_attachments
 
 app_name = "accompaniment"
 
@@ -32,4 +32,20 @@ urlpatterns = [
     path("agenda/calendrier/", agenda_views.calendar_page, name="calendar"),
     path("agenda/calendrier/revoquer/", agenda_views.calendar_revoke, name="calendar_revoke"),
     path("agenda/calendrier/<str:token>.ics", agenda_views.calendar_feed, name="calendar_feed"),
+    # Documents joined to a consent, a follow-up or a moment; the household's case sheet.
+    path(
+        "<str:owner_type>/<uuid:uuid>/document/",
+        views_attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "document/<uuid:uuid>/", views_attachments.attachment_download, name="attachment_download"
+    ),
+    path(
+        "document/<uuid:uuid>/supprimer/",
+        views_attachments.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("menage/<uuid:uuid>/fiche/", case_sheet.case_sheet, name="case_sheet"),
+    path("menage/<uuid:uuid>/fiche.pdf", case_sheet.case_sheet_pdf, name="case_sheet_pdf"),
 ]

@@ -85,6 +85,9 @@ class HomePanel:
     template: str
     build: Callable
     order: int = 100
+    # For a household section: the print template of the household's case sheet, fed by
+    # the same `build` (so the sheet shows what the page shows); "" keeps it off the sheet.
+    sheet_template: str = ""
 
 
 @dataclass(frozen=True)

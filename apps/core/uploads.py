@@ -136,6 +136,55 @@ class FileKind:
 PDF = FileKind("pdf", "PDF", ".pdf", "application/pdf", _check_pdf)
 
 
+def _check_image(handle, *, magic: bytes, format_name: str, label: str) -> None:
+    """An image must start with its format's signature AND decode as that format: a
+    file that only starts right (an HTML page after a PNG header) is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    handle.seek(0)
+    if handle.read(len(magic)) != magic:
+        raise ValidationError(
+            _("Ce fichier n'est pas une image %(label)s (son contenu ne correspond pas)."),
+            code="not_image",
+            params={"label": label},
+        )
+    handle.seek(0)
+    try:
+        with Image.open(handle) as image:
+            if image.format != format_name:
+                raise ValueError(image.format)
+            # Pixel-count guard first (decompression bombs), then a full decode.
+            if image.width * image.height > (Image.MAX_IMAGE_PIXELS or 0) > 0:
+                raise ValueError("too many pixels")
+            image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ValidationError(
+            _("Cette image %(label)s est illisible ou endommagée."),
+            code="broken_image",
+            params={"label": label},
+        ) from exc
+    finally:
+        handle.seek(0)
+
+
+def _check_jpeg(handle) -> None:
+    _check_image(handle, magic=b"\xff\xd8\xff", format_name="JPEG", label="JPEG")
+
+
+def _check_png(handle) -> None:
+    _check_image(handle, magic=b"\x89PNG\r\n\x1a\n", format_name="PNG", label="PNG")
+
+
+JPEG = FileKind("jpeg", "JPEG", ".jpg", "image/jpeg", _check_jpeg)
+PNG = FileKind("png", "PNG", ".png", "image/png", _check_png)
+
+
 def validate_upload(uploaded, kinds: tuple[FileKind, ...] = (PDF,), max_bytes: int | None = None):
     """Return the `FileKind` the file really is, or raise a ValidationError in French."""
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
@@ -185,7 +234,7 @@ class UploadValidator:
         return isinstance(other, UploadValidator) and self.kinds == other.kinds
 
 
-KINDS = {PDF.name: PDF}
+KINDS = {kind.name: kind for kind in (PDF, JPEG, PNG)}
 
 
 @deconstructible

@@ -4,7 +4,8 @@ A household whose last tenancy ended more than RETENTION_YEARS years ago keeps i
 (so every count per SLSP, kind and domain stays the same) but loses what identifies or
 describes a person: member names and birth years, the household's name, the tenancy
 reference (replaced by a keyed hash, still unique per SLSP), free texts of consents,
-follow-ups, objectives and moments, sensitive notes, referral texts, and the reason and
+follow-ups, objectives and moments, sensitive notes, referral texts, the documents
+attached to consents, follow-ups and moments (rows and stored files), and the reason and
 ids of the access log rows about it. Celery results that mention the household are
 forgotten. An `Erasure` row makes the job idempotent.
 
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from apps.accompaniment import attachments
 from apps.accompaniment import services as accompaniment
 from apps.accompaniment.models import (
     Consent,
@@ -122,6 +124,8 @@ def erase_household(household_id: int, *, today: datetime.date | None = None) ->
             "orientations": _erase_referrals(household),
             "historique d'import": forget_import_changes(household.pk),
             "corrections": accompaniment.erase_correction_texts(household),
+            # Rows now, stored files once the erasure is committed.
+            "pieces_jointes": attachments.erase_household_attachments(household),
         }
         # Members: names and birth years go; the rows stay (household size, counts).
         for number, member in enumerate(Member.objects.filter(household=household), start=1):

@@ -43,7 +43,12 @@ class ReferralsConfig(AppConfig):
             )
         )
         registry.add_household_section(
-            HomePanel("referrals/household_section.html", sections.household_referrals, order=110)
+            HomePanel(
+                "referrals/household_section.html",
+                sections.household_referrals,
+                order=110,
+                sheet_template="referrals/case_sheet.html",
+            )
         )
         registry.add_panel(HomePanel("referrals/panels/overdue.html", panels.overdue, order=16))
         registry.add_partner_section(

@@ -42,6 +42,13 @@ def _actions(moment_uuid) -> str:
     )
 
 
+def _attach(moment_uuid) -> str:
+    url = reverse(
+        "accompaniment:attachment_upload", kwargs={"owner_type": "moment", "uuid": moment_uuid}
+    )
+    return f' · <a class="attach-link" href="{url}">joindre un document</a>'
+
+
 def _moment_items(html: str) -> list[str]:
     return re.findall(r'<li class="moment">.*?</li>', html, flags=re.S)
 
@@ -80,12 +87,14 @@ def test_moment_row_shows_every_detail(client_for, world, household, detailed):
         "(45 min, Anne D&#39;Almeida, la mère) — Apaiser &lt;vite&gt; : Bruit le soir"
         " — avec Alpha &amp; Co, Zèbre"
         ' <span class="badge warn">note sensible : Santé</span>'
-        f' <a href="{link}">consulter (motif requis)</a>{_actions(detailed.uuid)}</li>'
+        f' <a href="{link}">consulter (motif requis)</a>{_actions(detailed.uuid)}'
+        f"{_attach(detailed.uuid)}</li>"
     )
     assert _moment_items(_page(client_for("referent_a"), household)) == [expected]
     # A reader who may not act sees that a sensitive note exists, without the link.
     (row,) = _moment_items(_page(client_for("direction_a"), household))
     assert "note sensible : Santé</span>" in row and link not in row
+    assert "joindre un document" not in row  # the direction reads, it does not add
     # The direction may correct it (with a reason); an accompagnateur who is not the
     # author may not.
     assert _actions(detailed.uuid) in row
@@ -108,7 +117,7 @@ def test_plain_moment_row_and_follow_up_events(client_for, world, household):
     name = user.get_full_name()
     assert _moment_items(html) == [
         f'<li class="moment"><strong>{DAY:%d/%m/%Y}</strong> — Appel téléphonique '
-        f"(5 min, {name}){_actions(moment.uuid)}</li>"
+        f"(5 min, {name}){_actions(moment.uuid)}{_attach(moment.uuid)}</li>"
     ]
     assert f"<strong>{TODAY:%d/%m/%Y}</strong> — Ouverture du suivi « Apaiser »" in html
     assert f"<strong>{TODAY:%d/%m/%Y}</strong> — Clôture du suivi (Situation stabilisée)" in html
