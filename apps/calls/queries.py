@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from apps.accounts.models import Role, User
 from apps.accounts.rules import is_coordinator
@@ -187,7 +187,7 @@ def attachments_for(user: User) -> QuerySet[Attachment]:
 def dossier_detail(user: User, uuid: UUID | str) -> QuerySet[Dossier]:
     return (
         dossiers_for(user)
-        .select_related("call", "lead_slsp", "decision")
+        .select_related("call", "lead_slsp", "decision", "approved_by")
         .prefetch_related(applicants_prefetch(), "actions", "budget_lines", "partners")
         .prefetch_related("attachments")
         .filter(uuid=uuid)
@@ -420,4 +420,16 @@ def library_for(user: User) -> QuerySet[Dossier]:
         .select_related("call", "lead_slsp", "decision")
         .prefetch_related(applicants_prefetch(), "actions")
         .order_by("-call__closes_at", "title")
+    )
+
+
+def library_years(user: User) -> list[int]:
+    """The years of the calls the library holds, newest first (the year filter's choices)."""
+    return list(
+        library_for(user)
+        .order_by()
+        .annotate(call_year=ExtractYear("call__closes_at"))
+        .values_list("call_year", flat=True)
+        .distinct()
+        .order_by("-call_year")
     )

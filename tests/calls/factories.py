@@ -46,7 +46,12 @@ def make_call(status=CallStatus.OPEN, criteria=None, **kwargs) -> Call:
     return call
 
 
-def make_dossier(call, lead, co=(), complete=True, status=DossierStatus.DRAFT, **kwargs):
+def make_dossier(
+    call, lead, co=(), complete=True, status=DossierStatus.DRAFT, approved_by=None, **kwargs
+):
+    """`approved_by`: the direction's approval, needed to submit (see services)."""
+    if approved_by is not None:
+        kwargs.update(approved_by=approved_by, approved_at=timezone.now())
     with scopes_disabled():
         dossier = Dossier.objects.create(
             call=call,
