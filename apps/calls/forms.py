@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
@@ -179,6 +180,7 @@ class DossierForm(forms.ModelForm):
         # Chosen through the two lists below (the SLSP's network first); clean() joins them.
         del self.fields["partners"]
         self.fields["summary"].max_length = SUMMARY_MAX
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
         self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
         self.fields["co_applicants"].queryset = Slsp.objects.exclude(pk=lead_slsp_id).order_by(
             "official_name"
@@ -245,6 +247,7 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].max_length = 3000
+        self.fields["description"].validators.append(MaxLengthValidator(3000))
 
     def clean(self):
         data = super().clean()

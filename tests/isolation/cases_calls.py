@@ -1,7 +1,7 @@
 """URL classification of the calls for projects and the jury ."""
 
 from apps.accounts.models import Role
-from apps.calls.models import Assignment, CallStatus, DossierStatus
+from apps.calls.models import Assignment, CallStatus, Decision, DossierStatus, Outcome
 from tests.calls import factories as f
 from tests.isolation.cases import STAFF_A, UrlCase, expect
 
@@ -46,6 +46,16 @@ def _assignment(w, conflict=Assignment.Conflict.NONE):
     return assignment
 
 
+def _selected(w):
+    """A dossier of SLSP A selected by the jury of a decided call: in the library."""
+    if "selected" not in w.objects:
+        call = f.make_call(CallStatus.DECIDED, title="Appel décidé")
+        dossier = f.make_dossier(call, w.slsp_a, status=DossierStatus.SUBMITTED)
+        Decision.objects.create(dossier=dossier, outcome=Outcome.SELECTED, rationale="Jury")
+        w.objects["selected"] = dossier
+    return w.objects["selected"]
+
+
 def _uuid(getter):
     return lambda w: {"uuid": getter(w).uuid}
 
@@ -59,6 +69,12 @@ CASES = [
     UrlCase("calls:call_create", expect(ok=COORD)),
     UrlCase("calls:my_dossiers", expect(ok=(*STAFF_A, "referent_b"))),
     UrlCase("calls:library", expect(ok=READERS)),
+    UrlCase(
+        "calls:library_entry",
+        expect(ok=READERS),
+        kwargs=_uuid(_selected),
+        note="a selected project is shared with every SLSP's staff; jurors do not browse it",
+    ),
     UrlCase("calls:jury_list", expect(ok=("jury",))),
     UrlCase(
         "calls:score",
@@ -106,6 +122,13 @@ CASES = [
         expect(ok=("referent_a",), status=302),
         method="post",
         kwargs=_uuid(_draft),
+    ),
+    UrlCase(
+        "calls:dossier_approve",
+        expect(ok=("direction_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+        note="only the lead SLSP's direction; the référent cannot approve their own dossier",
     ),
     UrlCase(
         "calls:dossier_withdraw",
