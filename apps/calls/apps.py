@@ -12,7 +12,8 @@ class CallsConfig(AppConfig):
 
         registry.add_nav(NavItem(_("Appels à projets"), "calls:index", "calls.manage_calls", 60))
         registry.add_nav(
-            NavItem(_("Mes dossiers d'appel"), "calls:my_dossiers", "calls.draft_dossier", 61)
+            # The direction finds here the dossiers it approves before submission.
+            NavItem(_("Mes dossiers d'appel"), "calls:my_dossiers", "calls.view_my_dossiers", 61)
         )
         registry.add_nav(NavItem(_("Bonnes pratiques"), "calls:library", "calls.draft_dossier", 62))
         registry.add_nav(NavItem(_("Dossiers à évaluer"), "calls:jury_list", "calls.score", 63))

@@ -185,6 +185,8 @@ class DossierForm(forms.ModelForm):
         self.fields["co_applicants"].queryset = Slsp.objects.exclude(pk=lead_slsp_id).order_by(
             "official_name"
         )
+        # The official name is what people search for (short names are not all known).
+        self.fields["co_applicants"].label_from_instance = lambda s: s.official_name
         network = Q(slsp_links__slsp_id=lead_slsp_id)
         self.fields["network_partners"].queryset = (
             Partner.objects.filter(network).distinct().order_by("name")

@@ -1,0 +1,142 @@
+"""The dossier form in Debian's Chromium: co-applicants and partners found with a search
+box, budget rows added in place with the total and its gap as one types, the direction's
+approval (withdrawn by a later edit), the submission and its fr-BE receipt naming the
+approver."""
+
+import io
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django_scopes import scopes_disabled
+from pypdf import PdfReader
+
+from apps.calls.models import CallStatus, Dossier, DossierStatus
+from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import SCREENSHOTS, chromium_page, login
+from tests.calls import factories as f
+from tests.partners.factories import PartnerFactory, SlspPartnerFactory
+from tests.slsps.factories import SlspFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/work/shots/dossier")
+
+
+def _shot(page, name):
+    path = SCREENSHOTS / f"dossier-{name}.png"
+    page.screenshot(path=path, full_page=True)
+    if SHOTS.is_dir():
+        shutil.copy(path, SHOTS / path.name)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\s\xa0\u202f]+", " ", text)
+
+
+def test_direction_approves_and_referent_submits(live_server, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call = f.make_call(CallStatus.OPEN, title="Appel 2026 : bien habiter")
+    with scopes_disabled():
+        for i in range(40):
+            SlspFactory(official_name=f"Société de logement {i:02d}")
+        SlspFactory(official_name="Le Foyer namurois")
+        relais = PartnerFactory(name="Relais social urbain")
+        SlspPartnerFactory(slsp=world.slsp_a, partner=relais)
+        for i in range(30):
+            PartnerFactory(name=f"Association régionale {i:02d}")
+        PartnerFactory(name="CPAS d'Andenne")
+    base = live_server.url
+    direction = world.users["direction_a"]
+
+    # 1. The référent drafts the dossier: search boxes instead of Ctrl-click lists.
+    with chromium_page() as page:
+        login(page, base, "ref.a@example.org", PASSWORD)
+        page.goto(f"{base}/appels/{call.uuid}/dossier/")
+        search = page.get_by_placeholder("Rechercher une SLSP")
+        search.fill("foyer nam")
+        visible = page.locator("[data-picker-list] label:visible", has_text="Société de logement")
+        assert visible.count() == 0
+        page.get_by_label("Le Foyer namurois").check()
+        page.get_by_label("Titre du projet").fill("Premier logement, premiers pas")
+        page.get_by_label("Résumé").fill("Visites d'accueil et ateliers collectifs.")
+        page.get_by_label("Pédagogie de l'habiter").check()
+        page.get_by_label("Locataires de logements de transit").check()
+        page.get_by_label("Relais social urbain").check()  # the SLSP's network, shown first
+        page.get_by_text("Plus de partenaires").click()
+        page.locator("details [data-picker-filter]").fill("andenne")
+        page.get_by_label("CPAS d'Andenne").check()
+        page.get_by_label("Montant demandé (€)").fill("14000")
+        _shot(page, "form")
+        page.get_by_role("button", name="Enregistrer le dossier").click()
+        assert "Le dossier a été créé" in page.locator(".messages").inner_text()
+        detail = page.url
+
+        page.get_by_role("link", name="Actions", exact=True).click()
+        page.locator("#id_actions-0-title").fill("Visite d'accueil")
+        page.locator("#id_actions-0-individual").check()
+        page.get_by_role("button", name="Enregistrer").click()
+
+        # 2. Budget rows added in place; the total and the gap follow the typing.
+        page.get_by_role("link", name="Budget", exact=True).click()
+        page.locator("#id_budget-0-label").fill("Animation")
+        page.locator("#id_budget-0-amount").fill("8000")
+        budget = page.locator("[data-budget]")
+        assert "8 000,00" in _flat(budget.inner_text())
+        assert "inférieur de 6 000,00" in _flat(budget.inner_text())
+        page.get_by_role("button", name="Ajouter une ligne").click()
+        assert page.locator("[data-grid-row]").count() == 2  # no reload: same page
+        page.locator("#id_budget-1-label").fill("Matériel")
+        page.locator("#id_budget-1-amount").fill("4000")
+        assert "Total du budget : 12 000,00 €" in _flat(budget.inner_text())
+        assert "inférieur de 2 000,00 €" in _flat(budget.inner_text())
+        _shot(page, "budget-gap")
+        page.get_by_role("button", name="Ajouter une ligne").click()
+        page.locator("#id_budget-2-label").fill("Mobilier")
+        page.locator("#id_budget-2-amount").fill("2000")
+        assert "Total du budget : 14 000,00 €" in _flat(budget.inner_text())
+        assert "inférieur" not in budget.inner_text()
+        page.get_by_role("button", name="Enregistrer").click()
+        assert "enregistrées" in page.locator(".messages").inner_text()
+        # Not yet approved: no submit button, the page says why.
+        assert page.get_by_role("button", name="Déposer le dossier").count() == 0
+        assert "doit approuver" in page.locator("main").inner_text()
+
+    # 3. The lead SLSP's direction approves.
+    with chromium_page() as page:
+        login(page, base, direction.email, PASSWORD)
+        page.goto(detail)
+        _shot(page, "approval")
+        page.get_by_role("button", name="Approuver le dossier").click()
+        assert "approuvé" in page.locator(".messages").inner_text()
+        assert direction.get_full_name() in page.locator("#approbation").inner_text()
+
+    # 4. The référent submits; the receipt reads fr-BE and names the approver.
+    with chromium_page() as page:
+        login(page, base, "ref.a@example.org", PASSWORD)
+        page.goto(detail)
+        assert "Toute modification" in page.locator("#approbation").inner_text()
+        page.get_by_role("button", name="Déposer le dossier").click()
+        assert "Le dossier a été déposé" in page.locator(".messages").inner_text()
+        _shot(page, "submitted")
+        link = page.get_by_role("link", name="récépissé (PDF)")
+        receipt = page.request.get(base + link.get_attribute("href"))
+        assert receipt.ok
+        pdf = receipt.body()
+    text = _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "14 000,00 €" in text and "8 000,00 €" in text
+    assert "14000" not in text
+    assert f"Approuvé par la direction {direction.get_full_name()}" in text
+    (tmp_path / "receipt.pdf").write_bytes(pdf)
+    if SHOTS.is_dir():
+        (SHOTS / "receipt.pdf").write_bytes(pdf)
+    with scopes_disabled():
+        dossier = Dossier.objects.get(title="Premier logement, premiers pas")
+        assert dossier.status == DossierStatus.SUBMITTED
+        assert dossier.approved_by == direction
+        assert set(dossier.partners.values_list("name", flat=True)) == {
+            "Relais social urbain",
+            "CPAS d'Andenne",
+        }
+        assert sum(line.amount for line in dossier.budget_lines.all()) == Decimal("14000")
