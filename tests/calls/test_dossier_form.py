@@ -344,3 +344,21 @@ def test_submission_window_is_still_checked_after_approval(world):
             services.submit_dossier(dossier, world.users["referent_a"])
     with scopes_disabled():
         assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.DRAFT
+
+
+def test_receipt_amounts_read_fr_be(world, call):
+    """Wrong before: the receipt printed `28000 €` and `14000.00` (the snapshot's text)."""
+    from django.utils import timezone
+
+    from apps.calls import receipts
+
+    call.ceiling_per_dossier = Decimal("30000")
+    call.save()
+    dossier = f.make_dossier(call, world.slsp_a, requested_amount=Decimal("28000"))
+    BudgetLine.objects.filter(dossier=dossier).update(amount=Decimal("14000.00"))
+    with scopes_disabled():
+        version = services.freeze(dossier, world.users["referent_a"], timezone.now(), False)
+    pdf = receipts.receipt_pdf(dossier, version)
+    text = _text("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "28 000,00 €" in text and "14 000,00 €" in text
+    assert "28000" not in text and "14000.00" not in text
