@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -301,7 +302,7 @@ BudgetLineFormSet = inlineformset_factory(
 )
 
 
-def with_one_more_row(data, prefix: str, max_rows: int):
+def with_one_more_row(data: QueryDict, prefix: str, max_rows: int) -> QueryDict:
     """The posted data with one more (empty) row: the no-JavaScript "ajouter une ligne"
     button re-renders the grid with everything typed kept and a new row below."""
     data = data.copy()

@@ -314,9 +314,7 @@ def dossier_approve(request, uuid):
                 request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
             )
     else:
-        messages.success(
-            request, _("Le dossier est approuvé : les référents peuvent le déposer.")
-        )
+        messages.success(request, _("Le dossier est approuvé : les référents peuvent le déposer."))
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
 
 

@@ -131,9 +131,13 @@ def test_dossier_edit_bad_input(world):
         )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert {"title", "requested_amount", "co_applicants", "target_publics", "other_partners"} <= set(
-        errors
-    )
+    assert {
+        "title",
+        "requested_amount",
+        "co_applicants",
+        "target_publics",
+        "other_partners",
+    } <= set(errors)
     assert "plafond de 20\xa0000,00\xa0€" in str(errors["requested_amount"])
     with scopes_disabled():
         dossier.refresh_from_db()
