@@ -140,3 +140,37 @@ def test_direction_approves_and_referent_submits(live_server, world, settings, t
             "CPAS d'Andenne",
         }
         assert sum(line.amount for line in dossier.budget_lines.all()) == Decimal("14000")
+
+
+def test_library_search_and_public_summary(live_server, world):
+    from apps.calls.models import Decision, Outcome
+
+    call = f.make_call(CallStatus.DECIDED, title="Appel 2025 : habiter et voisiner")
+    with scopes_disabled():
+        for i, (title, domain) in enumerate(
+            [
+                ("Ateliers du bien-habiter", "habiter"),
+                ("Plan d'apurement accompagné", "impayes"),
+                ("Déménager sans perdre pied", "relogement"),
+            ]
+        ):
+            dossier = f.make_dossier(
+                call, SlspFactory(), status=DossierStatus.SUBMITTED, title=title, domains=[domain]
+            )
+            Decision.objects.create(
+                dossier=dossier,
+                outcome=Outcome.SELECTED,
+                granted_amount=Decimal(9000 + i * 1000),
+                rationale="Retenu",
+            )
+    with chromium_page() as page:
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        page.get_by_role("link", name="Bonnes pratiques", exact=True).first.click()
+        page.get_by_label("Domaine").select_option(label="Lutte contre les impayés")
+        page.get_by_role("button", name="Filtrer").click()
+        titles = page.locator("article h2").all_inner_texts()
+        assert titles == ["Plan d'apurement accompagné"]
+        _shot(page, "library")
+        page.get_by_role("link", name="Plan d'apurement accompagné").click()
+        assert "10 000,00 €" in _flat(page.locator("main").inner_text())
+        _shot(page, "library-entry")
