@@ -14,11 +14,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.notifications import notify
 from apps.calls.models import (
     Assignment,
     Attachment,
@@ -173,7 +177,39 @@ def approve_dossier(dossier: Dossier, user: User) -> Dossier:
         dossier.approved_by = user
         dossier.approved_at = timezone.now()
         dossier.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        notify(
+            _staff_of(dossier.lead_slsp_id, Role.REFERENT),
+            title=format_lazy(
+                _lazy("Dossier approuvé par la direction : {title}"), title=dossier.title
+            ),
+            url=reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid}),
+        )
     return dossier
+
+
+def _staff_of(slsp_id: int, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=role, slsp_id=slsp_id).values("user_id"),
+    )
+
+
+def request_approval(dossier: Dossier) -> int:
+    """Tell the lead SLSP's direction that a complete draft awaits its approval; the
+    number of people told (0: no direction account in that SLSP)."""
+    if dossier.status != DossierStatus.DRAFT or dossier.is_approved:
+        raise SubmissionRefused(_("Ce dossier n'attend pas d'approbation."))
+    missing = missing_items(dossier)
+    if missing:
+        raise SubmissionRefused(_("Le dossier est incomplet."), missing)
+    directors = list(_staff_of(dossier.lead_slsp_id, Role.DIRECTION))
+    notify(
+        directors,
+        title=format_lazy(_lazy("Dossier à approuver : {title}"), title=dossier.title),
+        body=_lazy("Le dossier est complet : il attend votre approbation avant son dépôt."),
+        url=reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid}),
+    )
+    return len(directors)
 
 
 def withdraw_approval(dossier: Dossier) -> bool:

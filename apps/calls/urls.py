@@ -20,6 +20,11 @@ urlpatterns = [
     path("dossiers/<uuid:uuid>/annexes/", views.attachment_add, name="attachment_add"),
     path("dossiers/<uuid:uuid>/deposer/", views.dossier_submit, name="dossier_submit"),
     path("dossiers/<uuid:uuid>/approuver/", views.dossier_approve, name="dossier_approve"),
+    path(
+        "dossiers/<uuid:uuid>/demander-approbation/",
+        views.dossier_request_approval,
+        name="dossier_request_approval",
+    ),
     path("dossiers/<uuid:uuid>/retirer/", views.dossier_withdraw, name="dossier_withdraw"),
     path("dossiers/<uuid:uuid>/decision/", views.decision, name="decision"),
     path("annexes/<uuid:uuid>/", views.attachment_download, name="attachment_download"),

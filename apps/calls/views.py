@@ -319,6 +319,28 @@ def dossier_approve(request, uuid):
 
 
 @require_POST
+def dossier_request_approval(request, uuid):
+    dossier = _dossier(request, uuid)
+    require(request.user, "calls.change_dossier", dossier)
+    try:
+        told = services.request_approval(dossier)
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+        if refused.missing:
+            messages.error(
+                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
+            )
+    else:
+        if told:
+            messages.success(request, _("La direction a été prévenue."))
+        else:
+            messages.warning(
+                request, _("Aucun compte de direction dans la SLSP porteuse : prévenez-la.")
+            )
+    return redirect("calls:dossier_detail", uuid=dossier.uuid)
+
+
+@require_POST
 def dossier_withdraw(request, uuid):
     dossier = _dossier(request, uuid)
     require(request.user, "calls.change_dossier", dossier)

@@ -370,3 +370,36 @@ def test_receipt_amounts_read_fr_be(world, call):
     text = _text("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "28 000,00 €" in text and "14 000,00 €" in text
     assert "28000" not in text and "14000.00" not in text
+
+
+def test_the_direction_is_told_and_the_referents_hear_back(
+    world, call, mailoutbox, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import Notification
+
+    dossier = f.make_dossier(call, world.slsp_a, title="Bien habiter")
+    direction, referent = world.users["direction_a"], world.users["referent_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("referent_a").post(_url("dossier_request_approval", dossier))
+    assert any("direction a été prévenue" in m for m in _messages(response))
+    note = Notification.objects.get(user=direction)
+    assert note.title == "Dossier à approuver : Bien habiter"
+    assert note.url == _url("dossier_detail", dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client_for("direction_a").post(_url("dossier_approve", dossier))
+    assert Notification.objects.filter(user=referent, title__contains="approuvé").exists()
+    # The direction of another SLSP is told nothing, and may not ask.
+    assert not Notification.objects.exclude(user__in=[direction, referent]).exists()
+    assert (
+        world.client_for("referent_b").post(_url("dossier_request_approval", dossier)).status_code
+        == 404
+    )
+
+
+def test_an_incomplete_dossier_is_not_sent_for_approval(world, call):
+    from apps.accounts.models import Notification
+
+    dossier = f.make_dossier(call, world.slsp_a, complete=False)
+    response = world.client_for("referent_a").post(_url("dossier_request_approval", dossier))
+    assert any("incomplet" in m for m in _messages(response))
+    assert not Notification.objects.exists()

@@ -131,6 +131,12 @@ CASES = [
         note="only the lead SLSP's direction; the référent cannot approve their own dossier",
     ),
     UrlCase(
+        "calls:dossier_request_approval",
+        expect(ok=("referent_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+    ),
+    UrlCase(
         "calls:dossier_withdraw",
         expect(ok=("referent_a",), status=302),
         method="post",
