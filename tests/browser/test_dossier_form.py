@@ -97,6 +97,16 @@ def test_direction_approves_and_referent_submits(live_server, world, settings, t
         page.locator("#id_budget-2-amount").fill("2000")
         assert "Total du budget : 14 000,00 €" in _flat(budget.inner_text())
         assert "inférieur" not in budget.inner_text()
+        # A row added by mistake is removed in place, and the total follows.
+        page.get_by_role("button", name="Ajouter une ligne").click()
+        page.locator("#id_budget-3-label").fill("Erreur")
+        page.locator("#id_budget-3-amount").fill("999")
+        assert "Total du budget : 14 999,00 €" in _flat(budget.inner_text())
+        page.locator("[data-grid-row]").nth(3).get_by_role(
+            "button", name="Retirer cette ligne"
+        ).click()
+        assert page.locator("[data-grid-row]").count() == 3
+        assert "Total du budget : 14 000,00 €" in _flat(budget.inner_text())
         page.get_by_role("button", name="Enregistrer").click()
         assert "enregistrées" in page.locator(".messages").inner_text()
         # Not yet approved: no submit button, the page says why.
