@@ -151,7 +151,12 @@ def create_dossier(call: Call, lead_slsp: Slsp, user: User, form: ModelForm[Doss
 
 @transaction.atomic
 def update_dossier(dossier: Dossier, form: ModelForm[Dossier]) -> Dossier:
-    dossier = form.save()
+    # Only the form's own columns: a full save would write back the approval as it was
+    # when the page was loaded, undoing a withdrawal made meanwhile by another edit.
+    dossier = form.save(commit=False)
+    columns = [f for f in form._meta.fields or () if f in form.fields]  # m2m: save_m2m
+    dossier.save(update_fields=[*columns, "updated_at"])
+    form.save_m2m()
     _set_applicants(dossier, form.cleaned_data.get("co_applicants") or [])
     if form.has_changed():
         withdraw_approval(dossier)

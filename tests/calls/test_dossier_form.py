@@ -403,3 +403,24 @@ def test_an_incomplete_dossier_is_not_sent_for_approval(world, call):
     response = world.client_for("referent_a").post(_url("dossier_request_approval", dossier))
     assert any("incomplet" in m for m in _messages(response))
     assert not Notification.objects.exists()
+
+
+def test_an_unchanged_form_saved_late_does_not_restore_a_withdrawn_approval(world, call):
+    from apps.calls.forms import DossierForm
+
+    dossier = f.make_dossier(call, world.slsp_a, approved_by=world.users["direction_a"])
+    with scopes_disabled():
+        loaded = Dossier.objects.get(pk=dossier.pk)  # the page opened while approved
+    data = {
+        "title": loaded.title,
+        "summary": loaded.summary,
+        "domains": loaded.domains,
+        "target_publics": loaded.target_publics,
+        "requested_amount": str(loaded.requested_amount),
+    }
+    form = DossierForm(data, instance=loaded, call=call, lead_slsp_id=world.slsp_a.pk)
+    assert form.is_valid(), form.errors
+    services.withdraw_approval(dossier)  # meanwhile, another edit withdrew it
+    services.update_dossier(loaded, form)
+    dossier.refresh_from_db()
+    assert dossier.approved_at is None
