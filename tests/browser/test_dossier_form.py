@@ -184,3 +184,35 @@ def test_library_search_and_public_summary(live_server, world):
         page.get_by_role("link", name="Plan d'apurement accompagné").click()
         assert "10 000,00 €" in _flat(page.locator("main").inner_text())
         _shot(page, "library-entry")
+
+
+def test_without_javascript_rows_are_added_by_the_server(live_server, world):
+    from tests.browser.helpers import _browser
+
+    call = f.make_call(CallStatus.OPEN)
+    dossier = f.make_dossier(call, world.slsp_a, complete=False)
+    context = _browser().new_context(
+        viewport={"width": 1280, "height": 860}, locale="fr-BE", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "ref.a@example.org", PASSWORD)
+        page.goto(f"{live_server.url}/appels/dossiers/{dossier.uuid}/modifier/")
+        # The search boxes need the script: without it, plain checkbox lists.
+        assert page.locator("[data-picker-filter]:visible").count() == 0
+        assert page.get_by_label("SLSP B de test").is_visible()
+        page.goto(f"{live_server.url}/appels/dossiers/{dossier.uuid}/budget/")
+        page.locator("#id_budget-0-label").fill("Animation")
+        page.locator("#id_budget-0-amount").fill("1500")
+        page.get_by_role("button", name="Ajouter une ligne").click()
+        assert page.locator("#id_budget-0-label").input_value() == "Animation"
+        assert page.locator("#id_budget-1-label").count() == 1
+        assert "1 500,00 €" in _flat(page.locator("[data-budget]").inner_text())
+        page.locator("#id_budget-1-label").fill("Matériel")
+        page.locator("#id_budget-1-amount").fill("500")
+        _shot(page, "budget-no-js")
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        assert "enregistrées" in page.locator(".messages").inner_text()
+    finally:
+        context.close()
+    assert sorted(dossier.budget_lines.values_list("label", flat=True)) == ["Animation", "Matériel"]
