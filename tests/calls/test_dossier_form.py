@@ -424,3 +424,25 @@ def test_an_unchanged_form_saved_late_does_not_restore_a_withdrawn_approval(worl
     services.update_dossier(loaded, form)
     dossier.refresh_from_db()
     assert dossier.approved_at is None
+
+
+@pytest.mark.parametrize("persona", ["referent_a", "direction_a"])
+def test_my_dossiers_query_count_is_constant_with_1_3_and_60_dossiers(world, call, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client_for(persona)
+    counts, made = [], 0
+    for n in (1, 3, 60):
+        for i in range(made, n):
+            approver = world.users["direction_a"] if i % 2 else None
+            f.make_dossier(call, world.slsp_a, co=[world.slsp_b], approved_by=approver)
+        made = n
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("calls:my_dossiers"))
+        assert response.status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] == counts[2], counts
+    html = response.content.decode()
+    assert html.count("à approuver par la direction") == 30
+    assert html.count(">approuvé par la direction<") == 30
