@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from apps.accompaniment.models import Consent, FollowUp, Moment
 from apps.accompaniment.sensitive import SENSITIVE_FIELDS
-from apps.calls.models import Score
+from apps.calls.models import Dossier, Score
 from apps.partners.models import Agreement
 from apps.referrals.models import Referral
 
@@ -95,6 +95,8 @@ TRACKED = {
         "response_days",
     ],
     Score: ["assignment", "criterion", "value", "comment"],
+    # Who approved a dossier for submission, and when the approval was withdrawn.
+    Dossier: ["lead_slsp", "title", "requested_amount", "status", "approved_by", "approved_at"],
 }
 
 for _model, _fields in TRACKED.items():

@@ -13,11 +13,12 @@ class CallsConfig(AppConfig):
         registry.add_nav(
             NavItem(_("Appels à projets"), "calls:index", "calls.manage_calls", 60, group="calls")
         )
+        # The direction finds here the dossiers it approves before submission.
         registry.add_nav(
             NavItem(
                 _("Mes dossiers d'appel"),
                 "calls:my_dossiers",
-                "calls.draft_dossier",
+                "calls.view_my_dossiers",
                 61,
                 group="calls",
             )

@@ -2,7 +2,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +20,7 @@ from apps.calls.models import (
     Outcome,
     TargetPublic,
 )
-from apps.calls.services import euros
+from apps.core import formats
 from apps.core.uploads import PDF, max_upload_bytes, validate_upload
 from apps.core.validators import DateMeaning, apply_date_rule
 from apps.partners.models import Partner
@@ -140,16 +143,21 @@ class TransitionForm(forms.Form):
         self.fields["target"].choices = [(t.value, t.label) for t in targets]
 
 
+class PickerWidget(forms.CheckboxSelectMultiple):
+    """A checkbox list that static/js/dossier_form.js filters as one types; without
+    JavaScript it is a plain list of checkboxes (no Ctrl-click)."""
+
+
+SUMMARY_MAX = 5000
+
+
 class DossierForm(forms.ModelForm):
     co_applicants = forms.ModelMultipleChoiceField(
         label=_("SLSP co-candidates"),
         queryset=Slsp.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_(
-            "Un dossier commun : leurs référents pourront aussi le modifier. "
-            "Ctrl (ou Cmd) + clic pour en choisir plusieurs."
-        ),
+        widget=PickerWidget,
+        help_text=_("Un dossier commun : leurs référents pourront aussi le modifier."),
     )
     domains = forms.MultipleChoiceField(
         label=_("Domaines"),
@@ -163,40 +171,69 @@ class DossierForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    network_partners = forms.ModelMultipleChoiceField(
+        label=_("Partenaires du réseau de la SLSP"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=PickerWidget,
+    )
+    other_partners = forms.ModelMultipleChoiceField(
+        label=_("Autres partenaires du répertoire régional"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=PickerWidget,
+    )
 
     class Meta:
         model = Dossier
         fields = ["title", "summary", "domains", "target_publics", "partners", "requested_amount"]
-        widgets = {"partners": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, call, lead_slsp_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        # Chosen through the two lists below (the SLSP's network first); clean() joins them.
+        del self.fields["partners"]
+        self.fields["summary"].max_length = SUMMARY_MAX
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
+        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
         self.fields["co_applicants"].queryset = Slsp.objects.exclude(pk=lead_slsp_id).order_by(
             "official_name"
         )
-        self.fields["partners"].queryset = Partner.objects.order_by("name")
-        self.fields["partners"].required = False
-        self.fields["partners"].help_text = _(
-            "Partenaires du répertoire régional ; Ctrl (ou Cmd) + clic pour en choisir plusieurs."
+        # The official name is what people search for (short names are not all known).
+        self.fields["co_applicants"].label_from_instance = lambda s: s.official_name
+        network = Q(slsp_links__slsp_id=lead_slsp_id)
+        self.fields["network_partners"].queryset = (
+            Partner.objects.filter(network).distinct().order_by("name")
         )
-        self.fields["requested_amount"].help_text = _("Plafond : %(c)s €") % {
-            "c": euros(call.ceiling_per_dossier)
+        self.fields["other_partners"].queryset = Partner.objects.exclude(network).order_by("name")
+        self.fields["requested_amount"].help_text = _("Plafond : %(c)s") % {
+            "c": formats.amount(call.ceiling_per_dossier)
         }
         self.order_fields(["lead_slsp", "co_applicants", "title", "summary"])
         if self.instance.pk:
             self.initial["co_applicants"] = [
                 s for s in self.instance.applicant_slsp_ids() if s != lead_slsp_id
             ]
+            chosen = list(self.instance.partners.values_list("pk", flat=True))
+            self.initial["network_partners"] = chosen
+            self.initial["other_partners"] = chosen
 
     def clean_requested_amount(self):
         amount = self.cleaned_data.get("requested_amount")
         if amount is not None and amount > self.call.ceiling_per_dossier:
             raise forms.ValidationError(
-                _("Le montant demandé dépasse le plafond de %(c)s € par dossier."),
-                params={"c": euros(self.call.ceiling_per_dossier)},
+                _("Le montant demandé dépasse le plafond de %(c)s par dossier."),
+                params={"c": formats.amount(self.call.ceiling_per_dossier)},
             )
         return amount
+
+    def clean(self):
+        data = super().clean()
+        data["partners"] = [
+            *(data.get("network_partners") or []),
+            *(data.get("other_partners") or []),
+        ]
+        return data
 
 
 class DossierCreateForm(DossierForm):
@@ -221,7 +258,12 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "description", "individual", "collective"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2, "maxlength": 3000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = 3000
+        self.fields["description"].validators.append(MaxLengthValidator(3000))
 
     def clean(self):
         data = super().clean()
@@ -232,8 +274,10 @@ class ActionForm(forms.ModelForm):
         return data
 
 
+# No spare empty rows: the page adds a row in place (a <template> row cloned by
+# static/js/dossier_form.js) or, without JavaScript, with the "ajouter une ligne" button.
 ActionFormSet = inlineformset_factory(
-    Dossier, Action, form=ActionForm, extra=2, can_delete=True, max_num=40, validate_max=True
+    Dossier, Action, form=ActionForm, extra=1, can_delete=True, max_num=40, validate_max=True
 )
 
 
@@ -241,17 +285,47 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["label", "amount"]
+        widgets = {"amount": forms.NumberInput(attrs={"step": "0.01", "data-budget-amount": ""})}
+
+
+class BaseBudgetLineFormSet(forms.BaseInlineFormSet):
+    def amounts(self) -> list[Decimal]:
+        """The amounts the grid holds now: the saved lines, or the typed ones that read
+        as amounts (kept rows only), so the page's total follows what was typed."""
+        if not self.is_bound:
+            return [f.instance.amount for f in self.initial_forms]
+        kept = []
+        for form in self.forms:
+            if form.is_valid() and not form.cleaned_data.get("DELETE"):
+                value = form.cleaned_data.get("amount")
+                if value is not None:
+                    kept.append(value)
+        return kept
 
 
 BudgetLineFormSet = inlineformset_factory(
     Dossier,
     BudgetLine,
     form=BudgetLineForm,
-    extra=3,
+    formset=BaseBudgetLineFormSet,
+    extra=1,
     can_delete=True,
     max_num=60,
     validate_max=True,
 )
+
+
+def with_one_more_row(data: QueryDict, prefix: str, max_rows: int) -> QueryDict:
+    """The posted data with one more (empty) row: the no-JavaScript "ajouter une ligne"
+    button re-renders the grid with everything typed kept and a new row below."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(total + 1, max_rows))
+    return data
 
 
 class AttachmentForm(forms.Form):

@@ -194,6 +194,18 @@ class Dossier(UuidModel):
         _("statut"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    # The direction of the lead SLSP approves the dossier as it stands; any later edit
+    # withdraws the approval (services.withdraw_approval), so what is submitted is what
+    # the direction read.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approuvé par"),
+    )
+    approved_at = models.DateTimeField(_("approuvé le"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -219,6 +231,15 @@ class Dossier(UuidModel):
     @property
     def is_editable(self) -> bool:
         return self.status == DossierStatus.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def budget_total(self) -> Decimal:
+        """The detailed budget's total (reads the prefetched lines when present)."""
+        return sum((line.amount for line in self.budget_lines.all()), Decimal(0))
 
     def domain_labels(self) -> list[str]:
         return [str(Domain(d).label) for d in self.domains if d in Domain.values]

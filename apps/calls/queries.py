@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from apps.accounts.models import Role, User
 from apps.accounts.rules import is_coordinator
@@ -234,7 +234,7 @@ def attachments_for(user: User) -> QuerySet[Attachment]:
 def dossier_detail(user: User, uuid: UUID | str) -> QuerySet[Dossier]:
     return (
         dossiers_for(user)
-        .select_related("call", "lead_slsp", "decision")
+        .select_related("call", "lead_slsp", "decision", "approved_by")
         .prefetch_related(applicants_prefetch(), "actions", "budget_lines", "partners")
         .prefetch_related("attachments")
         .filter(uuid=uuid)
@@ -582,4 +582,16 @@ def letter_recipients(call: Call) -> list[DossierApplicant]:
         .select_related("slsp", "dossier")
         .only("is_lead", "slsp__uuid", "slsp__official_name", "dossier__uuid", "dossier__title")
         .order_by("dossier__title", "dossier_id", "-is_lead", "slsp__official_name")
+    )
+
+
+def library_years(user: User) -> list[int]:
+    """The years of the calls the library holds, newest first (the year filter's choices)."""
+    return list(
+        library_for(user)
+        .order_by()
+        .annotate(call_year=ExtractYear("call__closes_at"))
+        .values_list("call_year", flat=True)
+        .distinct()
+        .order_by("-call_year")
     )

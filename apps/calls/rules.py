@@ -29,7 +29,14 @@ def is_staff_of_applicant(user: AnyUser, dossier: Dossier) -> bool:
     return user.is_authenticated and bool(set(user.slsp_ids()) & set(dossier.applicant_slsp_ids()))
 
 
+@rules.predicate
+def is_direction_of_lead(user: AnyUser, dossier: Dossier) -> bool:
+    """The lead SLSP's direction commits it to the project: co-applicants' do not approve."""
+    return user.is_authenticated and user.has_role(Role.DIRECTION, dossier.lead_slsp_id)
+
+
 rules.add_perm("calls.manage_calls", is_coordinator)
+rules.add_perm("calls.approve_dossier", is_direction_of_lead)
 rules.add_perm("calls.view_calls", has_slsp_role | is_coordinator | is_juror)
 rules.add_perm("calls.draft_dossier", is_referent)
 rules.add_perm("calls.change_dossier", is_referent_of_applicant)

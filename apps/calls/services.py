@@ -14,13 +14,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django_scopes import scopes_disabled
 
 from apps.accounts.models import Membership, Role, User
+from apps.accounts.notifications import notify
 from apps.calls.models import (
     Assignment,
     Attachment,
@@ -33,17 +36,13 @@ from apps.calls.models import (
     DossierVersion,
     Score,
 )
+from apps.core import formats
 
 if TYPE_CHECKING:
     from django.forms import BaseInlineFormSet, ModelForm
 
     from apps.calls.models import Criterion
     from apps.slsps.models import Slsp
-
-
-def euros(amount: Decimal | float) -> str:
-    """12 000,00 in fr-BE (grouped, two decimals) for messages built in Python."""
-    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 # --- Call lifecycle: a small state machine ---
@@ -80,7 +79,7 @@ def _guard(call: Call, target: str, now: datetime.datetime) -> None:
     if target == CallStatus.CLOSED and now < call.closes_at:
         raise TransitionRefused(
             _("L'appel ne peut être clôturé avant son heure de clôture (%(at)s).")
-            % {"at": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")}
+            % {"at": formats.moment(call.closes_at)}
         )
     if target == CallStatus.DELIBERATION:
         pending = Assignment.objects.filter(
@@ -153,9 +152,81 @@ def create_dossier(call: Call, lead_slsp: Slsp, user: User, form: ModelForm[Doss
 
 @transaction.atomic
 def update_dossier(dossier: Dossier, form: ModelForm[Dossier]) -> Dossier:
-    dossier = form.save()
+    # Only the form's own columns: a full save would write back the approval as it was
+    # when the page was loaded, undoing a withdrawal made meanwhile by another edit.
+    dossier = form.save(commit=False)
+    columns = [f for f in form._meta.fields or () if f in form.fields]  # m2m: save_m2m
+    dossier.save(update_fields=[*columns, "updated_at"])
+    form.save_m2m()
     _set_applicants(dossier, form.cleaned_data.get("co_applicants") or [])
+    if form.has_changed():
+        withdraw_approval(dossier)
     return dossier
+
+
+# --- Approval by the direction ---
+
+
+def approve_dossier(dossier: Dossier, user: User) -> Dossier:
+    """The lead SLSP's direction approves the dossier as it stands (complete, draft)."""
+    with transaction.atomic(), scopes_disabled():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("call", "lead_slsp")
+            .get(pk=dossier.pk)
+        )
+        if dossier.status != DossierStatus.DRAFT:
+            raise SubmissionRefused(_("Seul un dossier en brouillon s'approuve."))
+        missing = missing_items(dossier)
+        if missing:
+            raise SubmissionRefused(_("Le dossier est incomplet."), missing)
+        dossier.approved_by = user
+        dossier.approved_at = timezone.now()
+        dossier.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        notify(
+            _staff_of(dossier.lead_slsp_id, Role.REFERENT),
+            title=format_lazy(
+                _lazy("Dossier approuvé par la direction : {title}"), title=dossier.title
+            ),
+            url=reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid}),
+        )
+    return dossier
+
+
+def _staff_of(slsp_id: int, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=role, slsp_id=slsp_id).values("user_id"),
+    )
+
+
+def request_approval(dossier: Dossier) -> int:
+    """Tell the lead SLSP's direction that a complete draft awaits its approval; the
+    number of people told (0: no direction account in that SLSP)."""
+    if dossier.status != DossierStatus.DRAFT or dossier.is_approved:
+        raise SubmissionRefused(_("Ce dossier n'attend pas d'approbation."))
+    missing = missing_items(dossier)
+    if missing:
+        raise SubmissionRefused(_("Le dossier est incomplet."), missing)
+    directors = list(_staff_of(dossier.lead_slsp_id, Role.DIRECTION))
+    notify(
+        directors,
+        title=format_lazy(_lazy("Dossier à approuver : {title}"), title=dossier.title),
+        body=_lazy("Le dossier est complet : il attend votre approbation avant son dépôt."),
+        url=reverse("calls:dossier_detail", kwargs={"uuid": dossier.uuid}),
+    )
+    return len(directors)
+
+
+def withdraw_approval(dossier: Dossier) -> bool:
+    """Any change after the approval withdraws it: the direction approves what is
+    submitted, not an earlier state. True when an approval was withdrawn."""
+    with scopes_disabled():
+        withdrawn = Dossier.objects.filter(pk=dossier.pk, approved_at__isnull=False).update(
+            approved_by=None, approved_at=None, updated_at=timezone.now()
+        )
+    dossier.approved_by, dossier.approved_at = None, None
+    return bool(withdrawn)
 
 
 def _set_applicants(dossier: Dossier, co_applicants: Iterable[Slsp]) -> None:
@@ -180,6 +251,8 @@ def save_lines(formset: BaseInlineFormSet[Any, Dossier, Any]) -> None:
     for position, obj in enumerate(objects, start=1):
         obj.position = obj.position or position
         obj.save()
+    if objects or formset.deleted_objects:
+        withdraw_approval(formset.instance)
 
 
 def add_attachment(dossier: Dossier, user: User, title: str, uploaded: UploadedFile) -> Attachment:
@@ -187,7 +260,9 @@ def add_attachment(dossier: Dossier, user: User, title: str, uploaded: UploadedF
     attachment = Attachment(dossier=dossier, title=title, uploaded_by=user, size=uploaded.size or 0)
     attachment.file.save("annexe.pdf", uploaded, save=False)
     try:
-        attachment.save()
+        with transaction.atomic():
+            attachment.save()
+            withdraw_approval(dossier)
     except Exception:
         attachment.file.delete(save=False)
         raise
@@ -218,12 +293,30 @@ def missing_items(dossier: Dossier) -> list[str]:
         missing.append(_("le montant demandé"))
     elif dossier.requested_amount > call.ceiling_per_dossier:
         missing.append(
-            _("un montant demandé sous le plafond de %(ceiling)s €")
-            % {"ceiling": euros(call.ceiling_per_dossier)}
+            _("un montant demandé sous le plafond de %(ceiling)s")
+            % {"ceiling": formats.amount(call.ceiling_per_dossier)}
         )
-    elif lines and sum(line.amount for line in lines) < dossier.requested_amount:
-        missing.append(_("un budget détaillé au moins égal au montant demandé"))
+    elif lines:
+        shortfall = budget_shortfall(dossier.requested_amount, [line.amount for line in lines])
+        if shortfall:
+            missing.append(shortfall)
     return missing
+
+
+def budget_shortfall(requested: Decimal | None, amounts: Iterable[Decimal]) -> str:
+    """The refusal naming the gap when the detailed budget does not cover the requested
+    amount; "" when it does (or nothing is requested yet). Read by the budget page and the
+    submission, so both say the same figures."""
+    total = sum(amounts, Decimal(0))
+    if requested is None or total >= requested:
+        return ""
+    return _(
+        "Le budget (%(total)s) est inférieur de %(gap)s au montant demandé (%(requested)s)"
+    ) % {
+        "total": formats.amount(total),
+        "gap": formats.amount(requested - total),
+        "requested": formats.amount(requested),
+    }
 
 
 class SubmissionRefused(Exception):
@@ -246,7 +339,7 @@ def submit_dossier(dossier: Dossier, user: User) -> DossierVersion:
         if not is_open_for_submission(dossier.call, now):
             raise SubmissionRefused(
                 _("L'appel n'accepte plus de dépôt : il a été clôturé le %(at)s.")
-                % {"at": timezone.localtime(dossier.call.closes_at).strftime("%d/%m/%Y à %H:%M:%S")}
+                % {"at": formats.moment(dossier.call.closes_at)}
                 if now >= dossier.call.closes_at
                 else _("L'appel n'est pas ouvert aux dépôts.")
             )
@@ -255,6 +348,10 @@ def submit_dossier(dossier: Dossier, user: User) -> DossierVersion:
         missing = missing_items(dossier)
         if missing:
             raise SubmissionRefused(_("Le dossier est incomplet."), missing)
+        if not dossier.is_approved:
+            raise SubmissionRefused(
+                _("La direction de la SLSP porteuse doit approuver le dossier avant son dépôt.")
+            )
         return freeze(dossier, user, now)
 
 
@@ -365,7 +462,13 @@ def snapshot_of(dossier: Dossier) -> dict[str, Any]:
         ],
         "requested_amount": str(dossier.requested_amount),
         "attachments": list(dossier.attachments.values_list("title", flat=True)),
+        "approved_by": _person(dossier.approved_by) if dossier.approved_by_id else "",
+        "approved_at": dossier.approved_at.isoformat() if dossier.approved_at else "",
     }
+
+
+def _person(user: User | None) -> str:
+    return (user.get_full_name() or user.email) if user else ""
 
 
 # --- Jury ---

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", views.call_create, name="call_create"),
     path("mes-dossiers/", views.my_dossiers, name="my_dossiers"),
     path("bonnes-pratiques/", views.library, name="library"),
+    path("bonnes-pratiques/<uuid:uuid>/", views.library_entry, name="library_entry"),
     path("jury/", views.jury_list, name="jury_list"),
     path("jury/<uuid:uuid>/", views.score, name="score"),
     path("jury/<uuid:uuid>/conflit/", views.conflict, name="conflict"),
@@ -20,6 +21,12 @@ urlpatterns = [
     path("dossiers/<uuid:uuid>/budget/", views.dossier_budget, name="dossier_budget"),
     path("dossiers/<uuid:uuid>/annexes/", views.attachment_add, name="attachment_add"),
     path("dossiers/<uuid:uuid>/deposer/", views.dossier_submit, name="dossier_submit"),
+    path("dossiers/<uuid:uuid>/approuver/", views.dossier_approve, name="dossier_approve"),
+    path(
+        "dossiers/<uuid:uuid>/demander-approbation/",
+        views.dossier_request_approval,
+        name="dossier_request_approval",
+    ),
     path("dossiers/<uuid:uuid>/retirer/", views.dossier_withdraw, name="dossier_withdraw"),
     path("dossiers/<uuid:uuid>/decision/", views.decision, name="decision"),
     path(

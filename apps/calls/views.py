@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.services import log_access
 from apps.calls import display, exports, queries, receipts, services
+from apps.calls.filters import LibraryFilter
 from apps.calls.forms import (
     ActionFormSet,
     AssignForm,
@@ -24,6 +27,7 @@ from apps.calls.forms import (
     ReplacementForm,
     ScoreForm,
     TransitionForm,
+    with_one_more_row,
 )
 from apps.calls.models import (
     Assignment,
@@ -197,6 +201,7 @@ def dossier_detail(request, uuid):
         and allowed(user, "calls.change_dossier", dossier),
         "manage": manage,
         "missing": services.missing_items(dossier) if dossier.is_editable else [],
+        "can_approve": dossier.is_editable and allowed(user, "calls.approve_dossier", dossier),
         "open_now": services.is_open_for_submission(dossier.call),
     }
     if is_applicant:
@@ -212,28 +217,50 @@ def dossier_edit(request, uuid):
         posted(request), instance=dossier, call=dossier.call, lead_slsp_id=dossier.lead_slsp_id
     )
     if request.method == "POST" and form.is_valid():
+        was_approved = dossier.is_approved
         services.update_dossier(dossier, form)
         messages.success(request, _("Le dossier a été enregistré."))
+        if was_approved and not dossier.is_approved:
+            messages.warning(
+                request,
+                _("Le dossier a changé : la direction doit l'approuver à nouveau avant le dépôt."),
+            )
         return redirect("calls:dossier_detail", uuid=dossier.uuid)
     return render(
         request, "calls/dossier_form.html", {"form": form, "call": dossier.call, "dossier": dossier}
     )
 
 
-def _lines(request, uuid, formset_class, title, prefix):
+def _lines(request, uuid, formset_class, title, prefix, budget=False):
     dossier, refused = _editable_dossier(request, uuid)
     if refused:
         return refused
-    formset = formset_class(posted(request), instance=dossier, prefix=prefix)
-    if request.method == "POST" and formset.is_valid():
+    data = posted(request)
+    # Without JavaScript, "ajouter une ligne" posts the grid: re-render it, typed rows
+    # kept, with one more row; nothing is saved.
+    adding = data is not None and "add_row" in data
+    if adding:
+        data = with_one_more_row(data, prefix, formset_class.max_num)
+    formset = formset_class(data, instance=dossier, prefix=prefix)
+    if data is not None and not adding and formset.is_valid():
         services.save_lines(formset)
         messages.success(request, _("Les modifications ont été enregistrées."))
         return redirect("calls:dossier_detail", uuid=dossier.uuid)
-    return render(
-        request,
-        "calls/dossier_lines.html",
-        {"dossier": dossier, "formset": formset, "title": title, "prefix": prefix},
-    )
+    context = {
+        "dossier": dossier,
+        "formset": formset,
+        "title": title,
+        "prefix": prefix,
+        "was_approved": dossier.is_approved,
+    }
+    if budget:
+        amounts = formset.amounts()
+        context["budget"] = {
+            "total": sum(amounts, Decimal(0)),
+            "requested": dossier.requested_amount,
+            "shortfall": services.budget_shortfall(dossier.requested_amount, amounts),
+        }
+    return render(request, "calls/dossier_lines.html", context)
 
 
 def dossier_actions(request, uuid):
@@ -241,7 +268,7 @@ def dossier_actions(request, uuid):
 
 
 def dossier_budget(request, uuid):
-    return _lines(request, uuid, BudgetLineFormSet, _("Budget détaillé"), "budget")
+    return _lines(request, uuid, BudgetLineFormSet, _("Budget détaillé"), "budget", budget=True)
 
 
 def attachment_add(request, uuid):
@@ -277,6 +304,45 @@ def dossier_submit(request, uuid):
             )
     else:
         messages.success(request, _("Le dossier a été déposé. Le récépissé est disponible."))
+    return redirect("calls:dossier_detail", uuid=dossier.uuid)
+
+
+@require_POST
+def dossier_approve(request, uuid):
+    dossier = _dossier(request, uuid)
+    require(request.user, "calls.approve_dossier", dossier)
+    try:
+        services.approve_dossier(dossier, request.user)
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+        if refused.missing:
+            messages.error(
+                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
+            )
+    else:
+        messages.success(request, _("Le dossier est approuvé : les référents peuvent le déposer."))
+    return redirect("calls:dossier_detail", uuid=dossier.uuid)
+
+
+@require_POST
+def dossier_request_approval(request, uuid):
+    dossier = _dossier(request, uuid)
+    require(request.user, "calls.change_dossier", dossier)
+    try:
+        told = services.request_approval(dossier)
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+        if refused.missing:
+            messages.error(
+                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
+            )
+    else:
+        if told:
+            messages.success(request, _("La direction a été prévenue."))
+        else:
+            messages.warning(
+                request, _("Aucun compte de direction dans la SLSP porteuse : prévenez-la.")
+            )
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
 
 
@@ -739,6 +805,22 @@ def replace(request, uuid):
 
 @permission_required("calls.view_library")
 def library(request):
+    dossiers = queries.library_for(request.user)
+    filters = LibraryFilter(
+        request.GET or None, queryset=dossiers, years=queries.library_years(request.user)
+    )
+    # An invalid filter (a search too long, an unknown year) shows its error and no result,
+    # never a silently unfiltered list.
+    shown = filters.qs if not filters.is_bound or filters.is_valid() else dossiers.none()
     # Selected dossiers add up call after call: a page at a time, newest calls first.
-    page = counted_page(queries.library_for(request.user), request.GET.get("page"), 20)
-    return render(request, "calls/library.html", {"page": page})
+    page = counted_page(shown, request.GET.get("page"), 20)
+    return render(request, "calls/library.html", {"page": page, "filter": filters})
+
+
+@permission_required("calls.view_library")
+def library_entry(request, uuid):
+    """A selected dossier's public summary: the project, not its budget nor the jury."""
+    dossier = get_visible_or_404(
+        queries.library_for(request.user).prefetch_related("partners"), uuid=uuid
+    )
+    return render(request, "calls/library_entry.html", {"dossier": dossier})

@@ -43,7 +43,7 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
             "Visite d'accueil à domicile puis ateliers collectifs avec le CPAS."
         )
         page.get_by_label("Pédagogie de l'habiter").check()
-        page.get_by_label("SLSP co-candidates").select_option(value=str(world.slsp_b.pk))
+        page.get_by_label("SLSP B de test").check()
         page.get_by_label("Montant demandé (€)").fill("999999")
         page.get_by_role("button", name="Enregistrer le dossier").click()
         assert "plafond" in page.locator(".errorlist").first.inner_text()
@@ -61,6 +61,7 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
         page.get_by_role("link", name="Actions", exact=True).click()
         page.locator("#id_actions-0-title").fill("Visite d'accueil des nouveaux locataires")
         page.locator("#id_actions-0-individual").check()
+        page.get_by_role("button", name="Ajouter une ligne").click()
         page.locator("#id_actions-1-title").fill("Ateliers « bien habiter »")
         page.locator("#id_actions-1-collective").check()
         page.get_by_role("button", name="Enregistrer").click()
@@ -68,10 +69,23 @@ def test_dossier_from_submission_to_decision(live_server, world, settings, tmp_p
         page.get_by_role("link", name="Budget", exact=True).click()
         page.locator("#id_budget-0-label").fill("Animation des ateliers")
         page.locator("#id_budget-0-amount").fill("12000")
+        page.get_by_role("button", name="Ajouter une ligne").click()
         page.locator("#id_budget-1-label").fill("Matériel pédagogique")
         page.locator("#id_budget-1-amount").fill("6000")
         page.get_by_role("button", name="Enregistrer").click()
         assert page.locator(".calls-missing").count() == 0
+        draft_url = page.url
+
+    # The lead SLSP's direction approves the dossier before it is submitted.
+    with chromium_page() as page:
+        login(page, base, world.users["direction_a"].email, PASSWORD)
+        page.goto(draft_url)
+        page.get_by_role("button", name="Approuver le dossier").click()
+        assert "approuvé" in page.locator(".messages").inner_text()
+
+    with chromium_page() as page:
+        login(page, base, "ref.a@example.org", PASSWORD)
+        page.goto(draft_url)
         page.get_by_role("button", name="Déposer le dossier").click()
         assert "Le dossier a été déposé" in page.locator(".messages").inner_text()
         assert page.get_by_role("link", name="récépissé (PDF)").count() == 1

@@ -46,20 +46,24 @@ def make_call(status=CallStatus.OPEN, criteria=None, **kwargs) -> Call:
     return call
 
 
-def make_dossier(call, lead, co=(), complete=True, status=DossierStatus.DRAFT, **kwargs):
+def make_dossier(
+    call, lead, co=(), complete=True, status=DossierStatus.DRAFT, approved_by=None, **kwargs
+):
+    """`approved_by`: the direction's approval, needed to submit (see services)."""
+    if approved_by is not None:
+        kwargs.update(approved_by=approved_by, approved_at=timezone.now())
     with scopes_disabled():
-        dossier = Dossier.objects.create(
-            call=call,
-            lead_slsp=lead,
-            title=kwargs.pop("title", "Projet de test"),
-            summary="Un projet." if complete else "",
-            domains=["habiter"] if complete else [],
-            target_publics=["transit"] if complete else [],
-            requested_amount=Decimal("10000") if complete else None,
-            status=status,
-            submitted_at=timezone.now() if status == DossierStatus.SUBMITTED else None,
-            **kwargs,
-        )
+        fields = {
+            "title": "Projet de test",
+            "summary": "Un projet." if complete else "",
+            "domains": ["habiter"] if complete else [],
+            "target_publics": ["transit"] if complete else [],
+            "requested_amount": Decimal("10000") if complete else None,
+            "status": status,
+            "submitted_at": timezone.now() if status == DossierStatus.SUBMITTED else None,
+        }
+        fields.update(kwargs)
+        dossier = Dossier.objects.create(call=call, lead_slsp=lead, **fields)
         DossierApplicant.objects.create(dossier=dossier, slsp=lead, is_lead=True)
         for slsp in co:
             DossierApplicant.objects.create(dossier=dossier, slsp=slsp)

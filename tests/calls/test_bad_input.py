@@ -126,15 +126,19 @@ def test_dossier_edit_bad_input(world):
                 "requested_amount": "25000",
                 "co_applicants": ["999999"],
                 "target_publics": ["nulle-part"],
-                "partners": ["abc"],
+                "other_partners": ["abc"],
             },
         )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert {"title", "requested_amount", "co_applicants", "target_publics", "partners"} <= set(
-        errors
-    )
-    assert "plafond de 20\xa0000,00 €" in str(errors["requested_amount"])
+    assert {
+        "title",
+        "requested_amount",
+        "co_applicants",
+        "target_publics",
+        "other_partners",
+    } <= set(errors)
+    assert "plafond de 20\xa0000,00\xa0€" in str(errors["requested_amount"])
     with scopes_disabled():
         dossier.refresh_from_db()
         applicants = set(

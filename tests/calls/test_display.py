@@ -1,5 +1,6 @@
 """The ranking rows (figures from apps/calls/display.py, markup from the Jinja2 template
-calls/ranking_rows.html) equal the Django template row they replace."""
+calls/ranking_rows.html) equal the Django template row they replace, written with the
+shared fr-BE filters (apps/core/formats.py)."""
 
 import re
 from decimal import Decimal
@@ -13,17 +14,19 @@ from django.utils import translation
 
 from apps.calls import display
 from apps.calls.scoring import CriterionSpec, CriterionStats
+from apps.core import formats
 
-# The ranking.html row markup before its rows left the Django template engine, verbatim.
+# The ranking.html row markup before its rows left the Django template engine, with the
+# shared fr-BE filters in place of floatformat.
 OLD_ROW = Template(
-    """{% load i18n %}<tr class="{% if row.flagged %}is-flagged{% endif %}{% if not row.within_budget %} over-budget{% endif %}">
+    """{% load i18n formats %}<tr class="{% if row.flagged %}is-flagged{% endif %}{% if not row.within_budget %} over-budget{% endif %}">
     <td class="num">{{ row.rank|default:"—" }}</td>
     <td><a href="{% url 'calls:dossier_detail' uuid=row.dossier.uuid %}">{{ row.dossier.title }}</a><br><span class="muted">{{ row.dossier.lead_slsp }}{% if row.dossier.n_applicants > 1 %} (+{{ row.dossier.n_applicants|add:"-1" }}){% endif %} · {% blocktranslate count n=row.jurors %}{{ n }} juré{% plural %}{{ n }} jurés{% endblocktranslate %}</span>{% if row.flagged %} <span class="badge warn">{% translate "désaccord à discuter" %}</span>{% endif %}</td>
-    <td class="num">{{ row.total|floatformat:2|default:"—" }}</td>
-    <td class="num">{{ row.z_score|floatformat:2|default:"—" }}</td>
-    {% for s in row.criteria %}<td class="num{% if s.disagreement %} disagreement{% endif %}">{% if s.mean is not None %}{{ s.mean|floatformat:2 }}<br><span class="muted">± {{ s.spread|floatformat:2 }}</span>{% else %}—{% endif %}</td>{% empty %}{% for c in criteria %}<td class="num">—</td>{% endfor %}{% endfor %}
-    <td class="num">{{ row.dossier.requested_amount|floatformat:"2g" }}</td>
-    <td class="num">{{ row.cumulative|floatformat:"2g" }}{% if not row.within_budget %}<br><span class="badge warn">{% translate "au-delà du budget" %}</span>{% endif %}</td>
+    <td class="num">{{ row.total|number:2 }}</td>
+    <td class="num">{{ row.z_score|number:2 }}</td>
+    {% for s in row.criteria %}<td class="num{% if s.disagreement %} disagreement{% endif %}">{% if s.mean is not None %}{{ s.mean|number:2 }}<br><span class="muted">± {{ s.spread|number:2 }}</span>{% else %}—{% endif %}</td>{% empty %}{% for c in criteria %}<td class="num">—</td>{% endfor %}{% endfor %}
+    <td class="num">{{ row.dossier.requested_amount|number:2 }}</td>
+    <td class="num">{{ row.cumulative|number:2 }}{% if not row.within_budget %}<br><span class="badge warn">{% translate "au-delà du budget" %}</span>{% endif %}</td>
     <td>{% if row.dossier.decision %}{{ row.dossier.decision.get_outcome_display }}{% endif %}{% if can_decide %} <a href="{% url 'calls:decision' uuid=row.dossier.uuid %}">{% translate "décider" %}</a>{% endif %}</td>
   </tr>"""  # noqa: E501 (the template verbatim)
 )
@@ -119,14 +122,18 @@ def test_no_rows():
     "value",
     [0, 0.005, 0.015, 2.675, 1.005, -0.001, -0.005, 99.995, 1e-7, 66.66665, Decimal("2.345")],
 )
-def test_two_decimals_is_floatformat_2(value):
+def test_figures_are_the_shared_helper_text(value):
+    row = _row(1, value, value, [(value, value, False), (None, None, False)], 1, False,
+               Decimal(1), True, title="T", lead_slsp="S", n_applicants=1,
+               requested_amount=Decimal(1))  # fmt: skip
     with translation.override("fr-be"):
-        expected = Template("{{ v|floatformat:2 }}").render(Context({"v": value}))
-    assert display.two_decimals(value, ",") == expected
+        display.ranking_rows([row], CRITERIA)
+        expected = formats.number(value, 2)
+    assert row.total_text == row.z_text == row.cells[0][0] == expected
 
 
 @pytest.mark.parametrize("language", ["fr-be", "de"])
-def test_amounts_are_grouped_as_floatformat_2g(language):
+def test_amounts_are_grouped_as_the_shared_helper(language):
     amounts = ["0", "0.004", "1", "12.5", "123", "1234", "12345.678", "123456", "999999.995"]
     rows = [
         _row(1, 50.0, 0.0, [], 1, False, Decimal(a), True, title="T", lead_slsp="S",

@@ -35,7 +35,7 @@ def call_2011(db):
     ids=["one second before", "at closing time", "one second after"],
 )
 def test_submission_refused_by_the_server_to_the_second(world, call_2011, offset, accepted):
-    dossier = f.make_dossier(call_2011, world.slsp_a)
+    dossier = f.make_dossier(call_2011, world.slsp_a, approved_by=world.users["direction_a"])
     at = call_2011.closes_at + datetime.timedelta(seconds=offset)
     client = world.client_for("referent_a")
     with time_machine.travel(at, tick=False):
@@ -72,7 +72,13 @@ def test_every_missing_item_is_listed_at_once(world, call_2011):
 
 
 def test_submitted_dossier_is_frozen_with_a_pdf_receipt(world, call_2011):
-    dossier = f.make_dossier(call_2011, world.slsp_a, co=[world.slsp_b], title="Fête des voisins")
+    dossier = f.make_dossier(
+        call_2011,
+        world.slsp_a,
+        co=[world.slsp_b],
+        title="Fête des voisins",
+        approved_by=world.users["direction_a"],
+    )
     with time_machine.travel(call_2011.closes_at - datetime.timedelta(hours=1), tick=False):
         version = services.submit_dossier(dossier, world.users["referent_a"])
         # Frozen: the edit page redirects, the snapshot keeps what was submitted.
@@ -96,7 +102,7 @@ def test_submitted_dossier_is_frozen_with_a_pdf_receipt(world, call_2011):
 
 
 def test_withdrawal_only_before_closing(world, call_2011):
-    dossier = f.make_dossier(call_2011, world.slsp_a)
+    dossier = f.make_dossier(call_2011, world.slsp_a, approved_by=world.users["direction_a"])
     with time_machine.travel(call_2011.closes_at - datetime.timedelta(hours=1), tick=False):
         services.submit_dossier(dossier, world.users["referent_a"])
         services.withdraw_dossier(dossier)

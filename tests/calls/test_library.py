@@ -1,5 +1,7 @@
 """The good-practice library: selected dossiers of decided calls, a page at a time."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +29,7 @@ def decided(n, outcome=Outcome.SELECTED, call=None):
 
 def titles(response) -> list[str]:
     html = response.content.decode()
-    return [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
+    return [re.sub(r"<[^>]+>", "", part.split("</h2>")[0]) for part in html.split("<h2>")[1:]]
 
 
 def test_library_pages_through_the_selected_dossiers(client_for, world):

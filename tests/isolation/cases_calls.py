@@ -70,6 +70,16 @@ def _decided(w):
     return w.objects["decided"]
 
 
+def _selected(w):
+    """A dossier of SLSP A selected by the jury of a decided call: in the library."""
+    if "selected" not in w.objects:
+        call = f.make_call(CallStatus.DECIDED, title="Appel décidé")
+        dossier = f.make_dossier(call, w.slsp_a, status=DossierStatus.SUBMITTED)
+        Decision.objects.create(dossier=dossier, outcome=Outcome.SELECTED, rationale="Jury")
+        w.objects["selected"] = dossier
+    return w.objects["selected"]
+
+
 def _uuid(getter):
     return lambda w: {"uuid": getter(w).uuid}
 
@@ -83,6 +93,12 @@ CASES = [
     UrlCase("calls:call_create", expect(ok=COORD)),
     UrlCase("calls:my_dossiers", expect(ok=(*STAFF_A, "referent_b"))),
     UrlCase("calls:library", expect(ok=READERS)),
+    UrlCase(
+        "calls:library_entry",
+        expect(ok=READERS),
+        kwargs=_uuid(_selected),
+        note="a selected project is shared with every SLSP's staff; jurors do not browse it",
+    ),
     UrlCase("calls:jury_list", expect(ok=("jury",))),
     UrlCase(
         "calls:score",
@@ -127,6 +143,19 @@ CASES = [
     UrlCase("calls:attachment_add", expect(ok=("referent_a",)), kwargs=_uuid(_draft)),
     UrlCase(
         "calls:dossier_submit",
+        expect(ok=("referent_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+    ),
+    UrlCase(
+        "calls:dossier_approve",
+        expect(ok=("direction_a",), status=302),
+        method="post",
+        kwargs=_uuid(_draft),
+        note="only the lead SLSP's direction; the référent cannot approve their own dossier",
+    ),
+    UrlCase(
+        "calls:dossier_request_approval",
         expect(ok=("referent_a",), status=302),
         method="post",
         kwargs=_uuid(_draft),
