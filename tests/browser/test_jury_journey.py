@@ -1,6 +1,7 @@
-"""Three jurors score (one declares a conflict and the president replaces them from the
-pool), the president deliberates and publishes: the minutes (PV), the ranking XLSX and a
-decision letter are downloaded and read, in Debian's Chromium."""
+"""A call from dossier to decision, in Debian's Chromium: the direction approves a dossier,
+the référent submits it, three jurors score (one declares a conflict and the president
+replaces them from the pool), the president deliberates and publishes: the minutes (PV),
+the ranking XLSX and a decision letter are downloaded and read."""
 
 import io
 from decimal import Decimal
@@ -60,7 +61,7 @@ def test_three_jurors_a_replacement_and_the_published_outputs(
 ):
     settings.MEDIA_ROOT = tmp_path
     call = f.make_call(
-        CallStatus.REVIEW,
+        CallStatus.OPEN,
         title="Le référent social au cœur de l'accompagnement",
         criteria=[
             ("Pertinence au regard des besoins des locataires accompagnés", 3, True),
@@ -70,14 +71,31 @@ def test_three_jurors_a_replacement_and_the_published_outputs(
         ceiling_per_dossier=Decimal("20000"),
     )
     criteria = list(call.criteria.order_by("position"))
-    alpha = f.make_dossier(
-        call, world.slsp_a, co=[world.slsp_b], status="submitted", title="Bien habiter"
-    )
+    alpha = f.make_dossier(call, world.slsp_a, co=[world.slsp_b], title="Bien habiter")
     beta = f.make_dossier(call, SlspFactory(), status="submitted", title="Voisins solidaires")
     j1 = world.users["jury"]
     j2 = make_user(Role.JURY, first_name="Dominique", last_name="Second")
     j3 = make_user(Role.JURY, first_name="Claude", last_name="Troisième")
     spare = make_user(Role.JURY, first_name="Sacha", last_name="Réserve")
+    base = live_server.url
+    detail = f"{base}/appels/dossiers/{alpha.uuid}/"
+
+    # 0. The lead SLSP's direction approves Alpha; then the référent submits it.
+    with chromium_page() as page:
+        login(page, base, world.users["direction_a"].email, PASSWORD)
+        page.goto(detail)
+        page.get_by_role("button", name="Approuver le dossier").click()
+        assert "approuvé" in page.locator(".messages").inner_text()
+    with chromium_page() as page:
+        login(page, base, world.users["referent_a"].email, PASSWORD)
+        page.goto(detail)
+        page.get_by_role("button", name="Déposer le dossier").click()
+        assert "Le dossier a été déposé" in page.locator(".messages").inner_text()
+    alpha.refresh_from_db()
+    assert alpha.status == "submitted" and alpha.approved_by == world.users["direction_a"]
+    # The call closes: the jury's work begins.
+    type(call).objects.filter(pk=call.pk).update(status=CallStatus.REVIEW)
+
     for dossier in (alpha, beta):
         for juror in (j1, j2, j3):
             Assignment.objects.create(dossier=dossier, juror=juror)
@@ -88,7 +106,6 @@ def test_three_jurors_a_replacement_and_the_published_outputs(
             a.scores.create(criterion=c, value=value)
         a.conflict, a.status = Assignment.Conflict.NONE, Assignment.Status.SUBMITTED
         a.save()
-    base = live_server.url
     coordinator = world.users["coordinateur"]
 
     # 1. Two jurors score Alpha, the work to do listed first; the third declares a conflict.

@@ -84,7 +84,9 @@ def test_a_referents_day(live_server, world):
         page.goto(household_url)
 
         # Correct the moment: the form comes filled in; a reason is required.
-        page.locator("li.moment").get_by_role("link", name="corriger").click()
+        page.locator("li.moment", has_text="Visite d'accueil").get_by_role(
+            "link", name="corriger"
+        ).click()
         page.get_by_label("Type de moment").select_option(MomentKind.HOME_VISIT)
         page.get_by_role("button", name="Enregistrer la correction").click()
         assert page.get_by_text("Ce champ est obligatoire").count() >= 1  # no reason
