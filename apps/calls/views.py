@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -290,6 +290,14 @@ def attachment_download(request, uuid):
     return serve_stored_file(attachment.file, attachment.title)
 
 
+def _tell_refusal(request: HttpRequest, refused: services.SubmissionRefused) -> None:
+    messages.error(request, refused.message)
+    if refused.missing:
+        messages.error(
+            request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
+        )
+
+
 @require_POST
 def dossier_submit(request, uuid):
     dossier = _dossier(request, uuid)
@@ -297,11 +305,7 @@ def dossier_submit(request, uuid):
     try:
         services.submit_dossier(dossier, request.user)
     except services.SubmissionRefused as refused:
-        messages.error(request, refused.message)
-        if refused.missing:
-            messages.error(
-                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
-            )
+        _tell_refusal(request, refused)
     else:
         messages.success(request, _("Le dossier a été déposé. Le récépissé est disponible."))
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
@@ -314,11 +318,7 @@ def dossier_approve(request, uuid):
     try:
         services.approve_dossier(dossier, request.user)
     except services.SubmissionRefused as refused:
-        messages.error(request, refused.message)
-        if refused.missing:
-            messages.error(
-                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
-            )
+        _tell_refusal(request, refused)
     else:
         messages.success(request, _("Le dossier est approuvé : les référents peuvent le déposer."))
     return redirect("calls:dossier_detail", uuid=dossier.uuid)
@@ -331,11 +331,7 @@ def dossier_request_approval(request, uuid):
     try:
         told = services.request_approval(dossier)
     except services.SubmissionRefused as refused:
-        messages.error(request, refused.message)
-        if refused.missing:
-            messages.error(
-                request, _("Il manque : %(items)s.") % {"items": " ; ".join(refused.missing)}
-            )
+        _tell_refusal(request, refused)
     else:
         if told:
             messages.success(request, _("La direction a été prévenue."))

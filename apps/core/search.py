@@ -60,8 +60,11 @@ class Compacted(Func):
     output_field = TextField()
 
 
-class _Contains(Func):
+class _Operator(Func):
+    """`text OPERATOR wanted`: PostgreSQL operators Django has no lookup for."""
+
     output_field = BooleanField()
+    sql = ""
 
     def as_sql(  # type: ignore[override]  # no function/template: an operator
         self, compiler: Any, connection: Any, **extra: Any
@@ -69,21 +72,17 @@ class _Contains(Func):
         text, wanted = self.get_source_expressions()
         text_sql, text_params = compiler.compile(text)
         wanted_sql, wanted_params = compiler.compile(wanted)
-        return f"{text_sql} LIKE ('%%' || {wanted_sql} || '%%')", [*text_params, *wanted_params]
+        return self.sql.format(text=text_sql, wanted=wanted_sql), [*text_params, *wanted_params]
 
 
-class _CloseTo(Func):
+class _Contains(_Operator):
+    sql = "{text} LIKE ('%%' || {wanted} || '%%')"
+
+
+class _CloseTo(_Operator):
     """text %> word: the word is close to one of the text's words (word_similarity)."""
 
-    output_field = BooleanField()
-
-    def as_sql(  # type: ignore[override]  # no function/template: an operator
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, list[Any]]:
-        text, wanted = self.get_source_expressions()
-        text_sql, text_params = compiler.compile(text)
-        wanted_sql, wanted_params = compiler.compile(wanted)
-        return f"{text_sql} %%> {wanted_sql}", [*text_params, *wanted_params]
+    sql = "{text} %%> {wanted}"
 
 
 def folded(*fields: str) -> Folded:
