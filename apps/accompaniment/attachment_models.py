@@ -2,13 +2,12 @@
 or a moment: the row, kept apart from models.py so that the feature stays in its own
 module set (attachments.py, views_attachments.py)."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+
+from apps.core.models import SlspOwnedModel
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
@@ -25,9 +24,7 @@ class AttachmentKind(models.TextChoices):
     PNG = "png", "PNG"
 
 
-class Attachment(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
+class Attachment(SlspOwnedModel):
     household = models.ForeignKey(
         "tenants.Household", on_delete=models.CASCADE, related_name="attachments"
     )
@@ -61,8 +58,6 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("pièce jointe")

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from apps.core.models import SlspScopedModel
+
 
 class Domain(models.TextChoices):
     HABITER = "habiter", _("Pédagogie de l'habiter")
@@ -285,7 +287,7 @@ class WithdrawalPurpose(models.TextChoices):
     SHARING = "partage", _("Partage avec un partenaire")
 
 
-class ConsentWithdrawal(models.Model):
+class ConsentWithdrawal(SlspScopedModel):
     """One purpose of a consent withdrawn: the follow-up, or sharing with one partner.
 
     A consent covers a follow-up and/or sharing with several partners; the tenant may
@@ -295,7 +297,6 @@ class ConsentWithdrawal(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="withdrawals")
     purpose = models.CharField(_("objet"), max_length=10, choices=WithdrawalPurpose.choices)
     partner = models.ForeignKey(
@@ -313,8 +314,6 @@ class ConsentWithdrawal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(slsp="slsp")
-
     class Meta:
         verbose_name = _("retrait de consentement")
         verbose_name_plural = _("retraits de consentement")
@@ -331,10 +330,9 @@ class ConsentWithdrawal(models.Model):
         return f"{self.consent_id} {self.purpose} {self.withdrawn_on:%d/%m/%Y}"
 
 
-class FollowUpReopening(models.Model):
+class FollowUpReopening(SlspScopedModel):
     """A closed follow-up reopened: the closing it undid, who and why."""
 
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reopenings")
     previous_closed_on = models.DateField(_("clôturé le"))
     previous_outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices)
@@ -344,8 +342,6 @@ class FollowUpReopening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reopened_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("réouverture de suivi")
@@ -361,7 +357,7 @@ class RevisionAction(models.TextChoices):
     DELETED = "suppression", _("Suppression")
 
 
-class MomentRevision(models.Model):
+class MomentRevision(SlspScopedModel):
     """A moment corrected or deleted, with its reason and the values before and after.
 
     `before`/`after` hold display-ready field values (labels, not codes) of the fields
@@ -370,7 +366,6 @@ class MomentRevision(models.Model):
     (moment set to NULL) so the household's history still shows what was removed.
     """
 
-    slsp = models.ForeignKey("slsps.Slsp", on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(
         "tenants.Household", on_delete=models.CASCADE, related_name="moment_revisions"
     )
@@ -384,8 +379,6 @@ class MomentRevision(models.Model):
     reason = models.CharField(_("motif"), max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(slsp="slsp")
 
     class Meta:
         verbose_name = _("correction de moment")
