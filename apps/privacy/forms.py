@@ -9,7 +9,11 @@ class ExportForm(forms.Form):
     someone who may read them (apps.accompaniment.sensitive), and each one is then logged
     as a sensitive read with the same reason."""
 
-    FORMATS = [("pdf", _("PDF")), ("json", _("JSON"))]
+    FORMATS = [
+        ("pdf", _("PDF")),
+        ("json", _("JSON")),
+        ("zip", _("Archive ZIP : le PDF, le JSON et les documents joints")),
+    ]
 
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf")
     reason = forms.CharField(

@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Field, Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accompaniment.models import (
+    Attachment,
     Consent,
+    ConsentWithdrawal,
     FollowUp,
+    FollowUpReopening,
     Moment,
+    MomentRevision,
     Objective,
 )
 from apps.accounts.models import AccessLog, Role, User
-from apps.referrals.models import Referral, ReferralEvent
-from apps.tenants.models import Household, Member, Tenancy
+from apps.audit.models import TRACKED
+from apps.referrals.models import Referral, ReferralEvent, ReferralLinkUse
+from apps.tenants.models import Household, ImportChange, Member, Tenancy
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -93,8 +98,17 @@ def referrals_of(household: Household) -> list[Referral]:
 
 
 def household_dossier(household: Household) -> dict[str, Any]:
-    """Every row about the household, in a fixed number of queries whatever their count."""
+    """Every row about the household, in a fixed number of queries whatever their count.
+
+    Each model that holds rows about a household is read here, or named with the reason
+    it is not in `apps.privacy.export.NOT_EXPORTED` (a test walks the models)."""
     objectives = Objective.objects.order_by("pk")
+    withdrawals = ConsentWithdrawal.objects.select_related("partner", "recorded_by").order_by(
+        "withdrawn_on", "pk"
+    )
+    reopenings = FollowUpReopening.objects.select_related("reopened_by").order_by(
+        "reopened_at", "pk"
+    )
     return {
         "household": household,
         "tenancies": list(
@@ -106,13 +120,16 @@ def household_dossier(household: Household) -> dict[str, Any]:
         "consents": list(
             Consent.objects.filter(household=household)
             .select_related("recorded_by")
-            .prefetch_related("share_with")
+            .prefetch_related("share_with", Prefetch("withdrawals", queryset=withdrawals))
             .order_by("given_on", "pk")
         ),
         "follow_ups": list(
             FollowUp.objects.filter(household=household)
             .select_related("opened_by", "relocation_works")
-            .prefetch_related(Prefetch("objectives", queryset=objectives))
+            .prefetch_related(
+                Prefetch("objectives", queryset=objectives),
+                Prefetch("reopenings", queryset=reopenings),
+            )
             .order_by("opened_on", "pk")
         ),
         "moments": list(
@@ -123,13 +140,121 @@ def household_dossier(household: Household) -> dict[str, Any]:
             .prefetch_related("partners")
             .order_by("date", "pk")
         ),
+        "moment_revisions": list(
+            MomentRevision.objects.filter(household=household)
+            .select_related("by")
+            .order_by("at", "pk")
+        ),
+        "attachments": list(
+            Attachment.objects.filter(household=household)
+            .select_related("uploaded_by")
+            .annotate(
+                consent_uuid=F("consent__uuid"),
+                follow_up_uuid=F("follow_up__uuid"),
+                moment_uuid=F("moment__uuid"),
+            )
+            .order_by("uploaded_at", "pk")
+        ),
         "referrals": referrals_of(household),
+        "link_uses": list(
+            ReferralLinkUse.objects.filter(household=household)
+            .annotate(referral_uuid=F("link__referral__uuid"))
+            .order_by("at", "pk")
+        ),
+        "import_changes": list(
+            ImportChange.objects.filter(household=household)
+            .select_related("job")
+            .order_by("job__created_at", "pk")
+        ),
+        "history": change_history(household),
         "access_log": list(
             AccessLog.objects.filter(subject_household=household.pk)
             .select_related("user")
             .order_by("at", "pk")
         ),
     }
+
+
+class HistoryEvent(TypedDict):
+    record: str  # "consent", "follow_up", "moment", "referral"
+    record_uuid: str
+    at: datetime.datetime
+    event: str  # pghistory's label: "insert", "update", "delete"
+    values: dict[str, Any]
+
+
+# The record kind of each tracked model, and the path from its history to the household.
+_HISTORY_OF = {
+    Consent: ("consent", "household"),
+    FollowUp: ("follow_up", "household"),
+    Moment: ("moment", "household"),
+    Referral: ("referral", "follow_up__household"),
+}
+# The export's subject: not repeated on each event.
+_OMITTED_FIELDS = {"slsp", "household"}
+
+
+def _labels(model: type[Model], ids: set[int]) -> dict[int, str]:
+    """People by name, other records by their UUID (ids mean nothing to the reader)."""
+    if model is User:
+        return {u.pk: u.get_full_name() or u.email for u in User.objects.filter(pk__in=ids)}
+    return {
+        pk: str(uuid_)
+        for pk, uuid_ in model._default_manager.filter(pk__in=ids).values_list("pk", "uuid")
+    }
+
+
+def change_history(household: Household) -> list[HistoryEvent]:
+    """The trigger-written change history (apps.audit) of the household's consents,
+    follow-ups, moments and referrals: earlier values are data held too. A fixed number
+    of queries: one per tracked model, one per kind of linked record. The history never
+    holds a sensitive note's text (apps.audit refuses to track one)."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    names: dict[tuple[str, str], str] = {}  # (record, column) → the field's label
+    links: dict[str, type[Model]] = {}
+    wanted: dict[type[Model], set[int]] = {}
+    for model, (record, path) in _HISTORY_OF.items():
+        history = cast("type[Model]", model._meta.get_field("history").related_model)
+        columns = []
+        for name in TRACKED[model]:
+            if name in _OMITTED_FIELDS:
+                continue
+            field = cast("Field[Any, Any]", history._meta.get_field(name))
+            names[record, field.attname] = str(field.verbose_name)
+            if field.is_relation:
+                links[field.attname] = cast("type[Model]", field.related_model)
+            columns.append(field.attname)
+        # Ids, not joins: a deleted record's history stays readable.
+        for row in history._default_manager.filter(**{path: household}).values(
+            "pgh_created_at", "pgh_label", "pgh_obj_id", *columns
+        ):
+            rows.append((record, row))
+            wanted.setdefault(model, set()).add(row["pgh_obj_id"])
+            for column, related in links.items():
+                if row.get(column):
+                    wanted.setdefault(related, set()).add(row[column])
+    labels = {model: _labels(model, ids) for model, ids in wanted.items()}
+    kinds = {record: model for model, (record, _path) in _HISTORY_OF.items()}
+    events: list[HistoryEvent] = []
+    for record, row in rows:
+        values: dict[str, Any] = {}
+        for key, value in row.items():
+            if key.startswith("pgh_"):
+                continue
+            if key in links:
+                value = labels.get(links[key], {}).get(value, "") if value else ""
+            values[names[record, key]] = value
+        events.append(
+            {
+                "record": record,
+                "record_uuid": labels[kinds[record]].get(row["pgh_obj_id"], ""),
+                "at": row["pgh_created_at"],
+                "event": row["pgh_label"],
+                "values": values,
+            }
+        )
+    events.sort(key=lambda e: (e["at"], e["record"]))
+    return events
 
 
 # --- Retention ----------------------------------------------------------------

@@ -4,7 +4,7 @@ import functools
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +32,7 @@ def access_log(request):
 
 
 @require_http_methods(["GET", "POST"])
-def household_export(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
+def household_export(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse | FileResponse:
     household = get_visible_or_404(households_for(request.user).select_related("slsp"), uuid=uuid)
     require(request.user, "privacy.export_household", household)
     form = ExportForm(
@@ -47,6 +47,13 @@ def household_export(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespo
             # Break glass for every note the export holds, with the export's reason.
             disclose = functools.partial(sensitive.reveal, request, reason=reason)
         kind = form.cleaned_data["format"]
+        if kind == "zip":
+            return FileResponse(
+                export.export_zip(household, disclose=disclose),
+                as_attachment=True,
+                filename=export.filename(household, kind),
+                content_type="application/zip",
+            )
         if kind == "json":
             body = export.export_json(household, disclose=disclose)
             content_type = "application/json"

@@ -44,7 +44,7 @@ def test_json_export_holds_everything_and_is_logged(world, client_for, household
     )
     assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
-    assert data["format"] == "slsp-referent/export-menage/1"
+    assert data["format"] == "slsp-referent/export-menage/2"
     assert data["menage"]["uuid"] == str(household.uuid)
     assert {m["prenom"] for m in data["membres"]} == {FIRST_NAME, "Jules"}
     assert data["baux"][0]["public_specifique"] == "Sortie de maison d'accueil"
