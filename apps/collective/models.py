@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from apps.core.search import Folded, trigram_index
+
 
 class CollectiveKind(models.TextChoices):
     FETE_VOISINS = "fete_voisins", _("Fête des voisins")
@@ -59,6 +61,11 @@ class CollectiveAction(models.Model):
     # Bumped by every edit through the application (apps/core/versioning.py): an edit
     # started from an older version is refused instead of overwriting this one.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    search_text = models.GeneratedField(
+        expression=Folded(F("title"), F("district")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ScopedManager(slsp="slsp")
 
@@ -70,6 +77,7 @@ class CollectiveAction(models.Model):
         ordering = ["-start_date", "-pk"]
         indexes = [
             models.Index(fields=["slsp", "start_date"], name="collective_slsp_start"),
+            trigram_index("search_text", "collective_search_gin"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,17 +10,14 @@ from apps.accounts.models import User
 from apps.collective.models import CollectiveKind
 from apps.collective.queries import collective_actions_for
 from apps.core.registry import SearchHit
-from apps.core.search import folded, rank, text_matches
-
-# Written as the trigram index of migration 0002 is built.
-ACTION_TEXT = ("title", "district")
+from apps.core.search import rank, text_matches
 
 
 def search_collective_actions(user: User, query: str, limit: int) -> list[SearchHit]:
     rows = (
         collective_actions_for(user)
-        .filter(text_matches(folded(*ACTION_TEXT), query))
-        .annotate(score=rank(folded(*ACTION_TEXT), query))
+        .filter(text_matches("search_text", query))
+        .annotate(score=rank("search_text", query))
         .order_by("-score", "-start_date", "-pk")
         .values("uuid", "title", "kind", "start_date")[:limit]
     )

@@ -3,9 +3,10 @@
 A query matches a text when each of its words is found in the text, in any order,
 without regard to accents or case, or is close to one of the text's words (a typo:
 pg_trgm's word similarity). A reference or house number also matches when written with
-other spaces, dashes or leading zeros. Texts are compared through the IMMUTABLE
-`search_fold` / `search_compact` functions (core migration 0003), the very expressions the
-GIN trigram indexes of each app are built on, so that PostgreSQL can use them.
+other spaces, dashes or leading zeros. A searched model stores its text folded by the
+IMMUTABLE `search_fold` / `search_compact` functions (core migration 0003) in generated
+columns (`Folded`, `Compacted`), each with a GIN trigram index (`trigram_index`): the
+search compares the stored text and never folds a row while it reads.
 
 Apps build their own searches from these pieces and register a `SearchProvider`
 (apps/core/registry.py); the rows they search come from their own visibility functions.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, TextField, Value
 
 # Longer queries are cut: each word costs one more condition.
@@ -85,12 +87,19 @@ class _CloseTo(_Operator):
     sql = "{text} %%> {wanted}"
 
 
-def folded(*fields: str) -> Folded:
-    return Folded(*(F(name) for name in fields))
+def trigram_index(field: str, name: str) -> GinIndex:
+    """The index a search on a stored `Folded`/`Compacted` column reads."""
+    return GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=name)
 
 
-def text_matches(text: Expression, query: str) -> Q:
-    """Every word of the query is in the text or close to one of its words."""
+def _text(text: str | Expression) -> F | Expression:
+    return F(text) if isinstance(text, str) else text
+
+
+def text_matches(searched: str | Expression, query: str) -> Q:
+    """Every word of the query is in the text (a stored folded column, or several joined
+    by `joined`) or close to one of its words."""
+    text = _text(searched)
     condition = Q()
     for word in words(query):
         found = Q(_Contains(text, Folded(Value(_escape_like(word)))))
@@ -102,19 +111,32 @@ def text_matches(text: Expression, query: str) -> Q:
 
 
 def compact_matches(field: str, query: str) -> Q:
-    """The field, written compactly, contains the query written compactly ("arl 12"
-    finds "ARL-0012"; separators are dropped, so nothing to escape). Never matches on a
-    query with fewer than two letters or digits, nor on one without a digit."""
+    """The stored compact column contains the query written compactly ("arl 12" finds
+    "ARL-0012"; separators are dropped, so nothing to escape). Never matches on a query
+    with fewer than two letters or digits, nor on one without a digit."""
     # Only references and house numbers are written in so many ways, and they hold digits.
     if not is_searchable(query) or not any(c.isdigit() for c in query):
         return Q(pk__in=[])
-    return Q(_Contains(Compacted(F(field)), Compacted(Value(clean(query)))))
+    return Q(_Contains(F(field), Compacted(Value(clean(query)))))
 
 
-def rank(text: Expression, query: str) -> Func:
+def joined(*fields: str) -> Func:
+    """Stored folded columns read as one text (e.g. across a join)."""
+    return Func(
+        *(F(name) for name in fields),
+        function="",
+        arg_joiner=" || ' ' || ",
+        output_field=TextField(),
+    )
+
+
+def rank(text: str | Expression, query: str) -> Func:
     """How close the query is to the text (1 = contained as typed): best first."""
     return Func(
-        Folded(Value(clean(query))), text, function="word_similarity", output_field=FloatField()
+        Folded(Value(clean(query))),
+        _text(text),
+        function="word_similarity",
+        output_field=FloatField(),
     )
 
 

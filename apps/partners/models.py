@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from apps.core.models import SlspOwnedModel, SlspScopedModel, TimestampedModel, UuidModel
+from apps.core.search import Folded, trigram_index
 from apps.core.uploads import SafeUploadTo
 
 EXPIRY_WARNING_DAYS = 60
@@ -72,12 +73,20 @@ class Partner(UuidModel, TimestampedModel):
     # Accent- and case-free copy of the name, kept by save(): duplicate detection
     # compares this column, so it works on any PostgreSQL, with or without unaccent.
     normalized_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    search_text = models.GeneratedField(
+        expression=Folded(F("name"), F("commune")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
-        indexes = [models.Index(fields=["type", "commune"], name="partner_type_commune")]
+        indexes = [
+            models.Index(fields=["type", "commune"], name="partner_type_commune"),
+            trigram_index("search_text", "partner_search_gin"),
+        ]
 
     def __str__(self):
         return self.name

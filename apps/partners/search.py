@@ -7,19 +7,16 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.core.registry import SearchHit
-from apps.core.search import folded, rank, text_matches
+from apps.core.search import rank, text_matches
 from apps.partners.models import PartnerType
 from apps.partners.queries import partners_for
-
-# Written as the trigram index of migration 0005 is built.
-PARTNER_TEXT = ("name", "commune")
 
 
 def search_partners(user: User, query: str, limit: int) -> list[SearchHit]:
     rows = (
         partners_for(user)
-        .filter(text_matches(folded(*PARTNER_TEXT), query))
-        .annotate(score=rank(folded(*PARTNER_TEXT), query))
+        .filter(text_matches("search_text", query))
+        .annotate(score=rank("search_text", query))
         .order_by("-score", "name", "pk")
         .values("uuid", "name", "type", "commune")[:limit]
     )

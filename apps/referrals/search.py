@@ -9,28 +9,24 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.core.registry import SearchHit
-from apps.core.search import compact_matches, folded, rank, text_matches
+from apps.core.search import compact_matches, joined, rank, text_matches
 from apps.partners.models import Partner
 from apps.referrals.models import ReferralStatus
 from apps.referrals.queries import referrals_for
 from apps.tenants.queries import households_for
-
-HOUSEHOLD_TEXT = ("household__display_name", "household__reference")
-PARTNER_TEXT = ("partner__name", "partner__commune")
 
 
 def search_referrals(user: User, query: str, limit: int) -> list[SearchHit]:
     # Households and partners are matched in subqueries of their own, each on its own
     # trigram index; matched across the join, every household of the region was folded.
     households = households_for(user).filter(
-        text_matches(folded("display_name", "reference"), query)
-        | compact_matches("reference", query)
+        text_matches("search_text", query) | compact_matches("reference_compact", query)
     )
-    partners = Partner.objects.filter(text_matches(folded("name", "commune"), query))
+    partners = Partner.objects.filter(text_matches("search_text", query))
     rows = (
         referrals_for(user)
         .filter(Q(household__in=households.values("pk")) | Q(partner__in=partners.values("pk")))
-        .annotate(score=rank(folded(*HOUSEHOLD_TEXT, *PARTNER_TEXT), query))
+        .annotate(score=rank(joined("household__search_text", "partner__search_text"), query))
         .order_by("-score", "-proposed_at", "-pk")
         .values(
             "uuid",

@@ -10,29 +10,24 @@ from django.utils.http import urlencode
 
 from apps.accounts.models import User
 from apps.core.registry import SearchHit
-from apps.core.search import compact_matches, folded, rank, text_matches
+from apps.core.search import compact_matches, rank, text_matches
 from apps.tenants.models import HousingUnit, LastTenancy, Member, unit_label
 from apps.tenants.queries import households_for
 
-# The texts searched, written as the trigram indexes of migration 0006 are built.
-HOUSEHOLD_TEXT = ("display_name", "reference")
-MEMBER_TEXT = ("last_name", "first_name")
-UNIT_TEXT = ("address", "postal_code", "commune")
-
 
 def _household_condition(query: str) -> Q:
-    return text_matches(folded(*HOUSEHOLD_TEXT), query) | compact_matches("reference", query)
+    return text_matches("search_text", query) | compact_matches("reference_compact", query)
 
 
 def _unit_condition(query: str) -> Q:
-    return text_matches(folded(*UNIT_TEXT), query) | compact_matches("address", query)
+    return text_matches("search_text", query) | compact_matches("address_compact", query)
 
 
 def filter_households(queryset: QuerySet, query: str) -> QuerySet:
     """The household list's search: the name or reference, a member's name or the
     current unit's address. Members and units are read through uncorrelated `pk__in`
     subqueries from scoped managers (the request's SLSPs only)."""
-    members = Member.objects.filter(text_matches(folded(*MEMBER_TEXT), query))
+    members = Member.objects.filter(text_matches("search_text", query))
     at_address = LastTenancy.objects.filter(
         unit__in=HousingUnit.objects.filter(_unit_condition(query))
     )
@@ -51,7 +46,7 @@ def search_households(user: User, query: str, limit: int) -> list[SearchHit]:
     rows = (
         households_for(user)
         .filter(_household_condition(query))
-        .annotate(score=rank(folded(*HOUSEHOLD_TEXT), query))
+        .annotate(score=rank("search_text", query))
         .order_by("-score", "display_name", "reference")
         .values("uuid", "display_name", "reference")[:limit]
     )
@@ -66,8 +61,8 @@ def search_households(user: User, query: str, limit: int) -> list[SearchHit]:
 def search_members(user: User, query: str, limit: int) -> list[SearchHit]:
     rows = (
         Member.objects.filter(household__in=households_for(user))
-        .filter(text_matches(folded(*MEMBER_TEXT), query))
-        .annotate(score=rank(folded(*MEMBER_TEXT), query))
+        .filter(text_matches("search_text", query))
+        .annotate(score=rank("search_text", query))
         .order_by("-score", "last_name", "first_name", "pk")
         .values(
             "first_name",

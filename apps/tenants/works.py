@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
+from apps.core.search import text_matches
 from apps.core.validators import DateMeaning, DateRule
-from apps.tenants.models import HousingUnit, RenovationWorks, search_key
+from apps.tenants.models import HousingUnit, RenovationWorks
 
 # Works are planned years ahead: the project's date rule for terms (apps.core.validators).
 WORKS_DATE = DateRule(DateMeaning.TERM)
@@ -51,7 +52,7 @@ def find_units(works: RenovationWorks, text: str) -> QuerySet[HousingUnit]:
         return HousingUnit.objects.none()
     return (
         HousingUnit.objects.filter(slsp_id=works.slsp_id)
-        .filter(Q(search_key__contains=search_key(text)) | Q(postal_code=text))
+        .filter(text_matches("search_text", text) | Q(postal_code=text))
         .exclude(works=works)
         .order_by("postal_code", "address")[:UNIT_SEARCH_LIMIT]
     )
