@@ -17,7 +17,8 @@ def during_builds_lines(d: dict, machine: dict | None = None) -> list[str]:
         "",
         f"## During builds: {d['users']} référents (a click every {low} to {high} s, "
         f"arriving {d['spawn_rate']} a second), {d['duration']} alone, then "
-        f"{d['duration']} while every report builds",
+        f"{d['duration']} while every report builds, after {d.get('warmup', 'no')} of "
+        "discarded warm-up",
         "",
         f"Worker: {d['worker']}, building all SLSP reports + the regional report round "
         "after round during the second run; gunicorn 3 workers × 2 threads. Users sign "

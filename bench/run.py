@@ -275,19 +275,33 @@ def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
     # PBKDF2 each) is timed on its own row, the pages at the steady pace.
     load_env = dict(env, BENCH_WAIT=args.builds_wait, BENCH_SIGNIN_BARRIER=str(args.builds_users))
     # As docker-compose.yml runs it: below the web processes in the scheduler's eyes.
+    # No more worker processes than the cores it is granted (docs/OPERATIONS.md, Sizing).
+    cpus = args.builds_worker_cpus
+    concurrency = len(cpus.split(",")) if cpus else 2
     worker = ["nice", "-n", "10", PY, "-m", "celery", "-A", "slsp_referent", "worker"]
-    worker += ["-c", "2", "-l", "WARNING"]
-    label = "celery -c 2 at nice 10"
-    if args.builds_worker_cpus:
+    worker += ["-c", str(concurrency), "-l", "WARNING"]
+    label = f"celery -c {concurrency} at nice 10"
+    if cpus:
         # The compose file's `cpus`/`cpuset`: the worker confined to the listed cores.
-        worker = ["taskset", "-c", args.builds_worker_cpus, *worker]
-        label += f", confined to CPU {args.builds_worker_cpus}"
+        worker = ["taskset", "-c", cpus, *worker]
+        label += f", confined to CPU {cpus}"
     print(f"== 7. during builds: gunicorn on {base}, {label}", flush=True)
     with (
         process(gunicorn_command(port), env, OUT / "gunicorn_builds.log") as (_web, _web_rss),
         process(worker, env, OUT / "worker_builds.log") as (_worker, worker_rss),
     ):
         wait_http(base + "/sante/")
+        # Discarded: the first minute fills the caches and the connection pools, which
+        # would otherwise count against the phase that runs first.
+        print(f"   warm-up: {args.builds_users} users, {args.builds_warmup}", flush=True)
+        run_locust(
+            load_env,
+            base,
+            OUT / "locust_warmup",
+            args.builds_users,
+            args.builds_spawn_rate,
+            args.builds_warmup,
+        )
         print(f"   load alone: {args.builds_users} users, {duration}", flush=True)
         alone = run_locust(
             load_env,
@@ -337,6 +351,7 @@ def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
         "wait": args.builds_wait,
         "spawn_rate": args.builds_spawn_rate,
         "duration": duration,
+        "warmup": args.builds_warmup,
         "target": args.builds_target,
         "worker": label,
         "alone": alone,
@@ -419,6 +434,7 @@ def main():
     parser.add_argument("--builds-wait", default="10,30", help="pause between clicks: min,max s")
     parser.add_argument("--builds-spawn-rate", default="30")
     parser.add_argument("--builds-duration", default="240s")
+    parser.add_argument("--builds-warmup", default="60s", help="discarded load before both")
     parser.add_argument("--builds-target", type=float, default=2.0)
     parser.add_argument(
         "--builds-worker-cpus", default="", help="taskset CPU list for the worker, e.g. 1"
