@@ -103,7 +103,7 @@ class _AllWordsFound(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, text: Expression, query_words: list[str]) -> None:
+    def __init__(self, text: F | Expression, query_words: list[str]) -> None:
         super().__init__(text)
         self.query_words = query_words
 
