@@ -346,7 +346,7 @@ def household_export(household: Household, *, disclose: Disclose | None = None) 
                 "moment": _value(e["at"]),
                 "evenement": e["event"],
                 "evenement_libelle": str(_EVENT_LABELS.get(e["event"], e["event"])),
-                "valeurs": {key: _value(value) for key, value in e["values"].items()},
+                "valeurs": e["values"],
             }
             for e in data["history"]
         ],

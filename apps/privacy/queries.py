@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Exists, F, Field, Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.models import (
     Attachment,
@@ -23,6 +25,7 @@ from apps.accompaniment.models import (
 )
 from apps.accounts.models import AccessLog, Role, User
 from apps.audit.models import TRACKED
+from apps.core import formats
 from apps.referrals.models import Referral, ReferralEvent, ReferralLinkUse
 from apps.tenants.models import Household, ImportChange, Member, Tenancy
 
@@ -180,7 +183,7 @@ class HistoryEvent(TypedDict):
     record_uuid: str
     at: datetime.datetime
     event: str  # pghistory's label: "insert", "update", "delete"
-    values: dict[str, Any]
+    values: dict[str, str]  # field label → value as shown
 
 
 # The record kind of each tracked model, and the path from its history to the household.
@@ -192,6 +195,35 @@ _HISTORY_OF = {
 }
 # The export's subject: not repeated on each event.
 _OMITTED_FIELDS = {"slsp", "household"}
+# Links and lists declared without a French label on their models.
+_FIELD_LABELS = {
+    "recorded_by": _("enregistré par"),
+    "opened_by": _("ouvert par"),
+    "author": _("auteur"),
+    "consent": _("consentement"),
+    "follow_up": _("suivi"),
+    "domains": _("domaines"),
+    "partner": _("partenaire"),
+    "agreement": _("convention"),
+}
+
+
+def _shown(field: Field[Any, Any], value: Any) -> str:
+    """A stored value as the household reads it: labels for codes, dates in fr-BE."""
+    if value is None or value == "":
+        return formats.UNKNOWN
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
+    if isinstance(value, datetime.datetime):
+        return formats.moment(value)
+    if isinstance(value, datetime.date):
+        return formats.day(value)
+    if isinstance(value, Decimal):
+        return formats.amount(value)
+    choices = dict(getattr(field, "base_field", field).flatchoices or ())
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value) or formats.UNKNOWN
+    return str(choices.get(value, value))
 
 
 def _labels(model: type[Model], ids: set[int]) -> dict[int, str]:
@@ -210,7 +242,7 @@ def change_history(household: Household) -> list[HistoryEvent]:
     of queries: one per tracked model, one per kind of linked record. The history never
     holds a sensitive note's text (apps.audit refuses to track one)."""
     rows: list[tuple[str, dict[str, Any]]] = []
-    names: dict[tuple[str, str], str] = {}  # (record, column) → the field's label
+    fields: dict[tuple[str, str], Field[Any, Any]] = {}  # (record, column) → its field
     links: dict[str, type[Model]] = {}
     wanted: dict[type[Model], set[int]] = {}
     for model, (record, path) in _HISTORY_OF.items():
@@ -220,7 +252,7 @@ def change_history(household: Household) -> list[HistoryEvent]:
             if name in _OMITTED_FIELDS:
                 continue
             field = cast("Field[Any, Any]", history._meta.get_field(name))
-            names[record, field.attname] = str(field.verbose_name)
+            fields[record, field.attname] = field
             if field.is_relation:
                 links[field.attname] = cast("type[Model]", field.related_model)
             columns.append(field.attname)
@@ -237,13 +269,16 @@ def change_history(household: Household) -> list[HistoryEvent]:
     kinds = {record: model for model, (record, _path) in _HISTORY_OF.items()}
     events: list[HistoryEvent] = []
     for record, row in rows:
-        values: dict[str, Any] = {}
+        values: dict[str, str] = {}
         for key, value in row.items():
             if key.startswith("pgh_"):
                 continue
+            field = fields[record, key]
+            label = str(_FIELD_LABELS.get(field.name, field.verbose_name))
             if key in links:
-                value = labels.get(links[key], {}).get(value, "") if value else ""
-            values[names[record, key]] = value
+                values[label] = labels.get(links[key], {}).get(value, formats.UNKNOWN)
+            else:
+                values[label] = _shown(field, value)
         events.append(
             {
                 "record": record,

@@ -192,7 +192,7 @@ def test_json_holds_withdrawals_reopenings_corrections_documents_and_histories(
     history = data["historique_des_modifications"]
     kinds = {(e["objet"], e["evenement"]) for e in history}
     assert {("consent", "insert"), ("follow_up", "update"), ("moment", "update")} <= kinds
-    closing = [e for e in history if e["valeurs"].get("issue") == Outcome.STABILISED]
+    closing = [e for e in history if e["valeurs"].get("issue") == Outcome.STABILISED.label]
     assert closing and closing[0]["uuid"] == follow_up["uuid"]
     # Earlier values only; never a sensitive note's text.
     assert "Suivi psychiatrique" not in json.dumps(history, ensure_ascii=False)
