@@ -90,16 +90,26 @@ def _text(text: str | Expression) -> F | Expression:
     return F(text) if isinstance(text, str) else text
 
 
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
 def _tolerates_typos(word: str) -> bool:
     # Typos are tolerated in names, not in numbers: "ARL-124" must not find "ARL-123".
-    return len(word) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word)
+    return len(word) >= FUZZY_MIN_LENGTH and not _has_digit(word)
 
 
 class _AllWordsFound(Func):
     """Every word is in the text (LIKE) or, for a word that tolerates typos, close to one
-    of its words (`%>`), written as one SQL condition. One expression node whatever the
-    number of words: built from Q objects, the ORM spent longer resolving and compiling
-    the conditions than PostgreSQL spent running them."""
+    of its words (`%>`), written as one SQL condition: one expression node whatever the
+    number of words (built from Q objects, the ORM spent longer resolving and compiling
+    the conditions than PostgreSQL spent running them).
+
+    Only the longest word, and words with digits (a house or reference number: rare), are
+    looked up in the trigram index; the other words are checked on their candidates,
+    through `text || ''`, which the index cannot serve. Left to the planner, every word
+    was looked up: a common first name ("liam": 15,000 members of the region) cost more
+    than checking the 100 rows the rarer surname left."""
 
     output_field = BooleanField()
 
@@ -111,12 +121,15 @@ class _AllWordsFound(Func):
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, list[Any]]:
         text_sql, text_params = compiler.compile(self.get_source_expressions()[0])
+        lead = max(self.query_words, key=len)
         conditions, params = [], []
         for word in self.query_words:
-            found = f"{text_sql} LIKE ('%%' || search_fold(%s) || '%%')"
+            looked_up = word is lead or (_has_digit(word) and len(word) >= FUZZY_MIN_LENGTH)
+            text = text_sql if looked_up else f"({text_sql} || '')"
+            found = f"{text} LIKE ('%%' || search_fold(%s) || '%%')"
             found_params = [*text_params, _escape_like(word)]
             if _tolerates_typos(word):
-                found = f"({found} OR {text_sql} %%> search_fold(%s))"
+                found = f"({found} OR {text} %%> search_fold(%s))"
                 found_params += [*text_params, word]
             conditions.append(found)
             params += found_params
