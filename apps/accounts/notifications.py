@@ -12,6 +12,7 @@ Titles and bodies are written in each recipient's language: pass lazy strings
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -108,6 +109,16 @@ def send_digests() -> int:
                 sent += 1
             Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
     return sent
+
+
+def purge_old(now: datetime.datetime | None = None) -> int:
+    """Delete notifications older than NOTIFICATIONS_KEEP_DAYS. They name households by
+    reference only, yet nothing else would ever remove them: a reference must not outlive
+    the household's erasure (years after its last tenancy) in someone's notifications."""
+    now = now or timezone.now()
+    horizon = now - datetime.timedelta(days=settings.NOTIFICATIONS_KEEP_DAYS)
+    deleted, _ = Notification.objects.filter(created_at__lt=horizon).delete()
+    return deleted
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

@@ -7,3 +7,11 @@ def send_notification_digests() -> int:
     from apps.accounts.notifications import send_digests
 
     return send_digests()
+
+
+@shared_task(name="accounts.purge_old_notifications")
+def purge_old_notifications() -> int:
+    """Notifications past NOTIFICATIONS_KEEP_DAYS (beat, once a day)."""
+    from apps.accounts.notifications import purge_old
+
+    return purge_old()

@@ -115,7 +115,9 @@ def erase_household(household_id: int, *, today: datetime.date | None = None) ->
         counts = {
             "membres": Member.objects.filter(household=household).count(),
             "consentements": Consent.objects.filter(household=household).update(note=""),
-            "suivis": FollowUp.objects.filter(household=household).update(objective=""),
+            "suivis": FollowUp.objects.filter(household=household).update(
+                objective="", next_step=""
+            ),
             "objectifs": Objective.objects.filter(follow_up__household=household).update(text=""),
             "moments": Moment.objects.filter(household=household).update(
                 note="", participants="", sensitive_note=""

@@ -383,6 +383,12 @@ CELERY_BEAT_SCHEDULE["accounts-notification-digests"] = {
     "task": "accounts.send_notification_digests",
     "schedule": crontab(hour=7, minute=0),
 }
+# Notifications are messages, not records: deleted after this many days.
+NOTIFICATIONS_KEEP_DAYS = env.int("NOTIFICATIONS_KEEP_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["accounts-purge-old-notifications"] = {
+    "task": "accounts.purge_old_notifications",
+    "schedule": crontab(hour=3, minute=30),
+}
 # The day's appointments, notified to each person in the morning (before the digests).
 CELERY_BEAT_SCHEDULE["accompaniment-remind-due-appointments"] = {
     "task": "accompaniment.remind_due_appointments",

@@ -128,3 +128,24 @@ def test_list_queries_do_not_grow(world, count, django_assert_max_num_queries):
     client.get(reverse("accounts:notifications"))  # warm the session and the counter
     with django_assert_max_num_queries(8):
         assert client.get(reverse("accounts:notifications")).status_code == 200
+
+
+def test_old_notifications_are_deleted_by_the_daily_task(settings):
+    """A notification names a household by its reference: it must not outlive the
+    household's erasure, years later, in someone's list."""
+    import datetime
+
+    from django.conf import settings as conf
+    from django.utils import timezone
+
+    from apps.accounts.tasks import purge_old_notifications
+
+    person = make_user(email="old@example.org", notification_email=NotificationEmail.NONE)
+    old, recent = _notify([person]) + _notify([person])
+    Notification.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=settings.NOTIFICATIONS_KEEP_DAYS + 1)
+    )
+    assert purge_old_notifications.apply().get() == 1
+    assert list(Notification.objects.values_list("pk", flat=True)) == [recent.pk]
+    schedule = conf.CELERY_BEAT_SCHEDULE["accounts-purge-old-notifications"]
+    assert schedule["task"] == purge_old_notifications.name

@@ -194,6 +194,11 @@ def test_the_change_history_of_the_household_is_erased(world, households):
 def test_no_personal_text_of_an_erased_household_is_left_in_any_table(world):
     """One household only, then every row of every table is searched for its texts."""
     due = make_rich_household(world.slsp_a, world.users["referent_a"], ended=years_ago(7))
+    with scopes_disabled():
+        follow_up = FollowUp.objects.get(household=due)
+        FollowUp.objects.filter(pk=follow_up.pk).update(
+            next_step=f"Rappeler {FIRST_NAME} {LAST_NAME} pour le plan"
+        )
     with scopes_disabled(), open("fixtures/export-gestion-locative.csv", "rb") as handle:
         job = ImportJob.objects.create(
             slsp=world.slsp_a, filename="ancien.csv", data=handle.read() + LAST_NAME.encode()
