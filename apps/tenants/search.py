@@ -84,13 +84,13 @@ def search_members(user: User, query: str, limit: int) -> list[SearchHit]:
 
 def search_units(user: User, query: str, limit: int) -> list[SearchHit]:
     """Units by address, each leading to the household that lives there now (its latest
-    tenancy): a unit has no page of its own. The matching units are read first, on their
-    own (the scoped manager: the request's SLSPs only): joined to the households, the
-    planner checked the address of every household's unit one by one."""
-    unit_ids = list(
+    tenancy): a unit has no page of its own. The matching units are a subquery of their
+    own, limited (the scoped manager: the request's SLSPs only): joined to the households
+    instead, the planner checked the address of every household's unit one by one."""
+    unit_ids = (
         HousingUnit.objects.filter(_unit_condition(query))
         .order_by("address", "postal_code", "pk")
-        .values_list("pk", flat=True)[: limit * 3]
+        .values("pk")[: limit * 3]
     )
     rows = (
         LastTenancy.objects.filter(unit__in=unit_ids, household__in=households_for(user))
