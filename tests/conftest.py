@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Role
+from tests import dbtemplate
 from tests.accounts.factories import make_user
 from tests.faults import live_app, private_stack  # noqa: F401 (fixtures, registered once here)
 from tests.slsps.factories import ReferentPostFactory, SlspFactory
@@ -27,6 +28,9 @@ from tests.slsps.factories import ReferentPostFactory, SlspFactory
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+# pytest-django's fixture, replaced: one migration per session (tests/dbtemplate.py).
+django_db_setup = dbtemplate.django_db_setup
 
 PERSONAS = (
     "referent_a",
@@ -264,8 +268,14 @@ def pytest_sessionfinish(session, exitstatus):
     from tests.browser.helpers import close_shared_browser
 
     close_shared_browser()
-    # xdist workers leave the servers to the controller, which outlives them.
-    if not os.environ.get("SLSP_KEEP_EMBEDDED") and not hasattr(session.config, "workerinput"):
+    # xdist workers leave the template and the servers to the controller, which outlives them.
+    if hasattr(session.config, "workerinput"):
+        return
+    if getattr(session.config.option, "dist", "no") != "no":
+        from tests.dbtemplate import drop_template
+
+        drop_template()
+    if not os.environ.get("SLSP_KEEP_EMBEDDED"):
         embedded.stop(only_started_here=True)
 
 
