@@ -185,4 +185,10 @@ def django_db_setup(
         original_name = clone_for_worker(connection, workerinput["testrunuid"], verbosity)
     yield
     with django_db_blocker.unblock():
-        connection.creation.destroy_test_db(original_name, verbosity, keepdb=False)
+        worker_db = connection.settings_dict["NAME"]
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = original_name
+        connection.settings_dict["NAME"] = original_name
+        # FORCE: a connection a test's thread left open must not keep the database alive.
+        with _admin(connection.settings_dict) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {_quote(worker_db)} WITH (FORCE)")
