@@ -192,6 +192,13 @@ def _wants_seeded_demo(item: pytest.Item) -> bool:
     return "seeded_demo" in fixtures and "world" not in fixtures and not _is_transactional(item)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than cores. Much of the suite waits rather than computes
+    (fault tests sleep through Celery's visibility timeout, browser tests wait on Chromium,
+    servers start in subprocesses); with one worker per core, a core idles meanwhile."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Tests that share the world run together, so it is built about once per worker;
