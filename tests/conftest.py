@@ -192,6 +192,7 @@ def _wants_seeded_demo(item: pytest.Item) -> bool:
     return "seeded_demo" in fixtures and "world" not in fixtures and not _is_transactional(item)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook; `-p no:xdist` runs without it
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker more than cores. Much of the suite waits rather than computes
     (fault tests sleep through Celery's visibility timeout, browser tests wait on Chromium,
