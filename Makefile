@@ -41,8 +41,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 run: install
 	$(BIN)/python -m slsp_referent.devstack
 
-# One pytest-xdist worker per core, each with its own test database, Redis database and media
-# folder (slsp_referent/settings/test.py); a test group (xdist_group) stays on one worker.
+# pytest-xdist workers, one more than cores (tests/conftest.py), each with its own test
+# database (cloned from one migrated template), Redis database and media folder
+# (slsp_referent/settings/test.py); a test group (xdist_group) stays on one worker.
 XDIST := -n auto --maxprocesses 6 --dist loadgroup
 
 test: install browser

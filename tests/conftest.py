@@ -11,6 +11,7 @@ import copy
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -19,6 +20,7 @@ from django_scopes import scopes_disabled
 from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Role
+from tests import dbtemplate
 from tests.accounts.factories import make_user
 from tests.faults import live_app, private_stack  # noqa: F401 (fixtures, registered once here)
 from tests.slsps.factories import ReferentPostFactory, SlspFactory
@@ -27,6 +29,9 @@ from tests.slsps.factories import ReferentPostFactory, SlspFactory
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+# pytest-django's fixture, replaced: one migration per session (tests/dbtemplate.py).
+django_db_setup = dbtemplate.django_db_setup
 
 PERSONAS = (
     "referent_a",
@@ -85,9 +90,10 @@ class SharedWorld:
     it (tests are ordered so that this happens about once per worker).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, build=None) -> None:
+        self.build = build or build_world
         self.atomic = None
-        self.pristine: World | None = None
+        self.pristine = None
 
     @property
     def is_open(self) -> bool:
@@ -102,7 +108,7 @@ class SharedWorld:
         atomic.__enter__()
         self.atomic = atomic
         try:
-            self.pristine = build_world()
+            self.pristine = self.build()
         except BaseException:
             self.close()
             raise
@@ -117,10 +123,49 @@ class SharedWorld:
         self.atomic = None
         self.pristine = None
 
-    def fresh_copy(self) -> World:
+    def fresh_copy(self):
         """Python objects as they were when built: a test that changes `world.users[...]` in
         memory (its rows are rolled back anyway) leaves nothing for the next test."""
         return copy.deepcopy(self.pristine)
+
+
+@dataclass
+class SeededDemo:
+    """`load_reference_data`, `seed_demo`, then `seed_demo` again, as `make run` twice: the
+    count of every model (its default manager, no scope) after each seed, for idempotence."""
+
+    first: dict[str, int]
+    second: dict[str, int]
+    media_root: Path
+
+    def counts(self, *models) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The models' counts after the first seed, then after the second."""
+        labels = [m._meta.label for m in models]
+        return tuple(self.first[x] for x in labels), tuple(self.second[x] for x in labels)
+
+
+def _model_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    with scopes_disabled():
+        return {
+            m._meta.label: m._default_manager.count()
+            for m in apps.get_models()
+            if m._meta.managed and not m._meta.proxy
+        }
+
+
+def build_seeded_demo(media_root: Path) -> SeededDemo:
+    """The demo's files (agreements, receipts) go to `media_root`, which its tests read."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=media_root):
+        call_command("load_reference_data")
+        call_command("seed_demo")
+        first = _model_counts()
+        call_command("seed_demo")
+        return SeededDemo(first=first, second=_model_counts(), media_root=media_root)
 
 
 def _is_transactional(item: pytest.Item) -> bool:
@@ -142,6 +187,19 @@ def _wants_shared_world(item: pytest.Item) -> bool:
     return "world" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
 
 
+def _wants_seeded_demo(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return "seeded_demo" in fixtures and "world" not in fixtures and not _is_transactional(item)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook; `-p no:xdist` runs without it
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than cores. Much of the suite waits rather than computes
+    (fault tests sleep through Celery's visibility timeout, browser tests wait on Chromium,
+    servers start in subprocesses); with one worker per core, a core idles meanwhile."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Tests that share the world run together, so it is built about once per worker;
@@ -151,11 +209,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixtures = getattr(item, "fixturenames", ())
         return item.get_closest_marker("django_db") is not None or "db" in fixtures
 
-    def key(item: pytest.Item) -> int:
+    def key(item: pytest.Item) -> float:
         if _is_transactional(item):
             return 2
         if _wants_shared_world(item):
             return 1
+        if _wants_seeded_demo(item):
+            return 0.5
         return 0 if uses_db(item) else 3
 
     items.sort(key=key)
@@ -164,6 +224,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixtures = getattr(item, "fixturenames", ())
         if "private_stack" in fixtures:
             item.add_marker(pytest.mark.xdist_group("private-stack"))
+        elif "seeded_demo" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("seeded-demo"))
 
 
 @pytest.fixture(scope="session")
@@ -174,15 +236,35 @@ def _shared_world(django_db_setup: None, django_db_blocker) -> Iterator[SharedWo
         shared.close()
 
 
-@pytest.fixture
-def _shared_world_for_test(request: pytest.FixtureRequest, _shared_world, django_db_blocker):
-    """Open or close the outer transaction before pytest-django opens the test's own."""
-    wanted = _wants_shared_world(request.node)
+@pytest.fixture(scope="session")
+def _shared_demo(
+    django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedWorld]:
+    """The demo data (every app's seed, about 10 s) in the same kind of outer transaction:
+    built once for the tests that read it, which one xdist worker runs one after another."""
+    shared = SharedWorld(lambda: build_seeded_demo(tmp_path_factory.mktemp("demo-media")))
+    yield shared
     with django_db_blocker.unblock():
-        if wanted and not _shared_world.is_open:
-            _shared_world.open()
-        elif not wanted and _shared_world.is_open:
-            _shared_world.close()
+        shared.close()
+
+
+@pytest.fixture
+def _shared_world_for_test(
+    request: pytest.FixtureRequest, _shared_world, _shared_demo, django_db_blocker
+):
+    """Open or close the outer transactions before pytest-django opens the test's own; at
+    most one is open (the world or the demo)."""
+    wanted = None
+    if _wants_shared_world(request.node):
+        wanted = _shared_world
+    elif _wants_seeded_demo(request.node):
+        wanted = _shared_demo
+    with django_db_blocker.unblock():
+        for shared in (_shared_world, _shared_demo):
+            if shared is not wanted and shared.is_open:
+                shared.close()
+        if wanted is not None and not wanted.is_open:
+            wanted.open()
     return _shared_world
 
 
@@ -199,6 +281,18 @@ def world(db, _shared_world) -> World:
         return _shared_world.fresh_copy()
     # Transactional tests commit their own world; pytest-django flushes it afterwards.
     return build_world()
+
+
+@pytest.fixture
+def seeded_demo(db, _shared_demo, settings, tmp_path) -> SeededDemo:
+    if _shared_demo.is_open:
+        demo = _shared_demo.fresh_copy()
+    else:
+        # A test that wants the world too, or commits: its own seed, flushed afterwards.
+        demo = build_seeded_demo(tmp_path / "demo-media")
+    # After any app's autouse fixture that moves MEDIA_ROOT: the demo's files are here.
+    settings.MEDIA_ROOT = demo.media_root
+    return demo
 
 
 @pytest.fixture
@@ -264,8 +358,14 @@ def pytest_sessionfinish(session, exitstatus):
     from tests.browser.helpers import close_shared_browser
 
     close_shared_browser()
-    # xdist workers leave the servers to the controller, which outlives them.
-    if not os.environ.get("SLSP_KEEP_EMBEDDED") and not hasattr(session.config, "workerinput"):
+    # xdist workers leave the template and the servers to the controller, which outlives them.
+    if hasattr(session.config, "workerinput"):
+        return
+    if getattr(session.config.option, "dist", "no") != "no":
+        from tests.dbtemplate import drop_template
+
+        drop_template()
+    if not os.environ.get("SLSP_KEEP_EMBEDDED"):
         embedded.stop(only_started_here=True)
 
 

@@ -100,14 +100,34 @@ with scopes_disabled():
 """
 
 
+def _restore_schema(stack: PrivateStack, request: pytest.FixtureRequest) -> None:
+    """The session's migrated template (tests/dbtemplate.py), restored: the same schema as
+    `migrate` makes, without rendering the migrations a third time. One process (no xdist,
+    so no template): migrate."""
+    if not hasattr(request.config, "workerinput"):
+        stack.manage("migrate", "-v0")
+        return
+    from slsp_referent.embedded import pg_bin
+    from tests.dbtemplate import dump_template
+
+    dump = stack.root / "schema.dump"
+    dump_template(dump)
+    subprocess.run(
+        [pg_bin("pg_restore"), "-h", stack.db_host, "-p", "5432", "-U", "postgres",
+         "--no-password", "--no-owner", "--exit-on-error", "--dbname", PRIVATE_DB, str(dump)],
+        check=True,
+        timeout=300,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
-def private_stack():
+def private_stack(request, django_db_setup):
     root = Path(tempfile.mkdtemp(prefix="slsp-private-"))
     stack = PrivateStack(
         root=root, pg=EmbeddedPostgres(root / "pg", PRIVATE_DB), redis=EmbeddedRedis(root / "redis")
     )
     try:
-        stack.manage("migrate", "-v0")
+        _restore_schema(stack, request)
         stack.slsp_uuid = stack.manage("shell", "-c", SEED).strip().splitlines()[-1]
         yield stack
     finally:

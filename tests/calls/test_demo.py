@@ -1,7 +1,6 @@
 """The demo calls: believable, consistent with the rules, and idempotent."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
@@ -24,25 +23,11 @@ from apps.calls.models import (
 pytestmark = pytest.mark.django_db
 
 
-def _counts():
-    with scopes_disabled():
-        return (
-            Call.objects.count(),
-            Dossier.objects.count(),
-            DossierApplicant.objects.count(),
-            DossierVersion.objects.count(),
-            Assignment.objects.count(),
-            Score.objects.count(),
-            Decision.objects.count(),
-        )
-
-
-def test_demo_calls_are_consistent_and_idempotent():
-    call_command("load_reference_data")
-    call_command("seed_demo")
-    first = _counts()
-    call_command("seed_demo")
-    assert _counts() == first
+def test_demo_calls_are_consistent_and_idempotent(seeded_demo):
+    first, second = seeded_demo.counts(
+        Call, Dossier, DossierApplicant, DossierVersion, Assignment, Score, Decision
+    )
+    assert second == first
 
     with scopes_disabled():
         call = Call.objects.get(

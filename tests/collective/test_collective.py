@@ -482,18 +482,13 @@ def test_demo_collective_actions_are_believable_and_idempotent(world, network):
             assert action.slsp_id in linked
 
 
-def test_seed_demo_gives_every_demo_slsp_collective_actions():
-    from django.core.management import call_command
-
+def test_seed_demo_gives_every_demo_slsp_collective_actions(seeded_demo):
     from apps.partners.models import SlspPartner
     from apps.slsps.models import Slsp
 
-    call_command("load_reference_data")
-    call_command("seed_demo")
+    first, second = seeded_demo.counts(CollectiveAction, ActionSession)
+    assert second == first
     with scopes_disabled():
-        counts = count_rows()
-        call_command("seed_demo")
-        assert count_rows() == counts
         demo = list(Slsp.objects.filter(is_demo=True))
         assert demo
         for slsp in demo:

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
@@ -9,17 +8,10 @@ from apps.slsps.models import Slsp
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_directory_is_believable_linked_and_idempotent():
-    call_command("load_reference_data")
-    call_command("seed_demo")
+def test_demo_directory_is_believable_linked_and_idempotent(seeded_demo):
+    first, second = seeded_demo.counts(Partner, SlspPartner, Agreement)
+    assert second == first
     with scopes_disabled():
-        counts = (Partner.objects.count(), SlspPartner.objects.count(), Agreement.objects.count())
-        call_command("seed_demo")
-        assert (
-            Partner.objects.count(),
-            SlspPartner.objects.count(),
-            Agreement.objects.count(),
-        ) == (counts)
         assert Partner.objects.filter(name="CPAS de Namur", type="cpas").exists()
         assert Partner.objects.filter(type="relais_social").count() == 7
         for slsp in Slsp.objects.filter(is_demo=True):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django_scopes import scopes_disabled
 
@@ -11,13 +10,10 @@ from apps.slsps.models import Slsp
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_referrals_in_every_status_for_every_demo_slsp():
-    call_command("load_reference_data")
-    call_command("seed_demo")
+def test_demo_referrals_in_every_status_for_every_demo_slsp(seeded_demo):
+    (count,), second = seeded_demo.counts(Referral)
+    assert second == (count,)  # idempotent
     with scopes_disabled():
-        count = Referral.objects.count()
-        call_command("seed_demo")
-        assert Referral.objects.count() == count  # idempotent
         demo = list(Slsp.objects.filter(is_demo=True))
         assert demo
         for slsp in demo:

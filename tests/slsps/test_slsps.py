@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,10 +53,9 @@ def test_reference_data_keeps_what_the_swl_completed_by_hand():
     assert slsp.province == Province.NAMUR
 
 
-def test_demo_data_reaches_68_slsps_with_every_role_and_is_idempotent():
-    call_command("load_reference_data")
-    call_command("seed_demo")
-    call_command("seed_demo")
+def test_demo_data_reaches_68_slsps_with_every_role_and_is_idempotent(seeded_demo):
+    first, second = seeded_demo.counts(Slsp, User, ReferentPost)
+    assert second == first
     assert Slsp.objects.count() == 68
     assert Slsp.objects.filter(is_demo=True).count() == 38
     assert (
