@@ -107,6 +107,24 @@ def write_results(s: dict, path: Path, command: str) -> str:
             f"{row['ratio_p95']:.1f}× | {row['target']:.0f}× | {row['queries']} / {small} | "
             f"{_ok(row['ok'])} |"
         )
+    search = s.get("search", {})
+    if search:
+        lines += [
+            "",
+            "## Search (a référent of the largest SLSP; bench/bench_search.py)",
+            "",
+            f"Floor of this step: median {search['floor']['median_ms']:.1f} ms, p95 "
+            f"{search['floor']['p95_ms']:.1f} ms.",
+            "",
+            "| search | median | p95 | p95 ÷ floor p95 | target | queries | holds |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in search["pages"]:
+            lines.append(
+                f"| {row['page']} | {row['median_ms']:.1f} ms | {row['p95_ms']:.1f} ms | "
+                f"{row['ratio_p95']:.1f}× | {row['target']:.0f}× | {row['queries']} | "
+                f"{_ok(row['ok'])} |"
+            )
     lines += ["", "## Reports, import, browser", ""]
     one, every = s.get("reports_one", {}), s.get("reports_all", {})
     if one.get("available") is False:

@@ -364,6 +364,13 @@ def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
     return result
 
 
+def measure_search(args: argparse.Namespace, env: dict[str, str]) -> dict:
+    """Step 2b: the header's search and the household list searched, against the floor."""
+    print("== 2b. search vs the framework floor", flush=True)
+    sh([PY, "bench/bench_search.py", "10" if args.quick else "30"], env)
+    return json.loads((OUT / "search.json").read_text())
+
+
 def seed_database(args: argparse.Namespace, env: dict[str, str], summary: dict) -> None:
     """Step 1: migrate the scale database and seed it when empty (timed)."""
     manage = [PY, "manage.py"]
@@ -454,6 +461,7 @@ def main():
         print("== 2. pages vs the framework floor (pages only)", flush=True)
         sh([PY, "bench/bench_pages.py", "10" if args.quick else "30"], env)
         previous["pages"] = json.loads((OUT / "pages.json").read_text())
+        previous["search"] = measure_search(args, env)
         previous["machine"]["load_at_pages"] = os.getloadavg()
         previous["started"] = datetime.datetime.fromisoformat(previous["started"])
         (OUT / "summary.json").write_text(json.dumps(previous, indent=2, default=str))
@@ -473,6 +481,7 @@ def main():
     print("== 2. pages vs the framework floor", flush=True)
     sh([PY, "bench/bench_pages.py", "10" if args.quick else "30"], env)
     summary["pages"] = json.loads((OUT / "pages.json").read_text())
+    summary["search"] = measure_search(args, env)
 
     print("== 3. semestrial reports", flush=True)
     sh([PY, "bench/bench_reports.py", "one"], env)
