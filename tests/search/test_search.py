@@ -60,7 +60,8 @@ def groups(client, q):
     [
         "Mathieu Laura",
         "Laura Mathieu",  # first name first
-        "laura mathiew",  # a typo
+        "laura mathiew",  # a typo (in the word looked up in the index)
+        "lauro mathieu",  # a typo in a word checked on the candidates only
         "MATHIEU",
         "Mathïeu  Laurà",  # accents and spaces that the name does not have
         "arl-00123",
