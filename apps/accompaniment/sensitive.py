@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accompaniment.models import Moment
 from apps.accounts.http import AuthenticatedHttpRequest
-from apps.accounts.models import AccessLog, User
+from apps.accounts.models import User
+from apps.accounts.services import log_accesses
 
 READ_SENSITIVE = "accompaniment.read_sensitive"
 
@@ -64,19 +65,5 @@ def reveal(
     texts = dict(
         Moment.objects.filter(pk__in=[m.pk for m in allowed]).values_list("pk", "sensitive_note")
     )
-    match = getattr(request, "resolver_match", None)
-    # The same row as apps.accounts.services.log_access writes for one moment.
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            subject_household=m.household_id,
-            user=request.user,
-            slsp_id=m.slsp_id,
-            object_type=Moment._meta.label_lower,
-            object_id=str(m.uuid),
-            view_name=match.view_name if match else "",
-            path=request.path[:500],
-            reason=reason[:300],
-        )
-        for m in allowed
-    )
+    log_accesses(request, allowed, reason=reason)
     return {m.pk: texts.get(m.pk, "") for m in allowed}

@@ -1,6 +1,7 @@
 """Writes of the accounts app."""
 
 import logging
+from collections.abc import Iterable
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import models, transaction
@@ -18,6 +19,27 @@ def _household_of(obj: models.Model) -> int | None:
     return getattr(obj, "household_id", None)
 
 
+def _access_row(
+    request: HttpRequest,
+    obj: models.Model,
+    *,
+    slsp_id: int | None = None,
+    reason: str = "",
+    household_id: int | None = None,
+) -> AccessLog:
+    match = getattr(request, "resolver_match", None)
+    return AccessLog(
+        subject_household=household_id if household_id is not None else _household_of(obj),
+        user=request.user if request.user.is_authenticated else None,
+        slsp_id=slsp_id if slsp_id is not None else getattr(obj, "slsp_id", None),
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "uuid", obj.pk)),
+        view_name=match.view_name if match else "",
+        path=request.path[:500],
+        reason=reason[:300],
+    )
+
+
 def log_access(
     request: HttpRequest,
     obj: models.Model,
@@ -30,17 +52,13 @@ def log_access(
 
     `household_id` names the household concerned when `obj` has no `household_id`.
     """
-    match = getattr(request, "resolver_match", None)
-    AccessLog.objects.create(
-        subject_household=household_id if household_id is not None else _household_of(obj),
-        user=request.user if request.user.is_authenticated else None,
-        slsp_id=slsp_id if slsp_id is not None else getattr(obj, "slsp_id", None),
-        object_type=obj._meta.label_lower,
-        object_id=str(getattr(obj, "uuid", obj.pk)),
-        view_name=match.view_name if match else "",
-        path=request.path[:500],
-        reason=reason[:300],
-    )
+    _access_row(request, obj, slsp_id=slsp_id, reason=reason, household_id=household_id).save()
+
+
+def log_accesses(request: HttpRequest, objs: Iterable[models.Model], *, reason: str = "") -> None:
+    """Record several reads at once (one row each, one query): the records an export or a
+    revealed list holds."""
+    AccessLog.objects.bulk_create(_access_row(request, obj, reason=reason) for obj in objs)
 
 
 # --- Sessions ---

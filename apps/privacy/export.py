@@ -379,10 +379,24 @@ def export_pdf(household: Household, *, disclose: Disclose | None = None) -> byt
 _SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def export_zip(household: Household, *, disclose: Disclose | None = None) -> IO[bytes]:
+def export_zip(
+    household: Household,
+    *,
+    disclose: Disclose | None = None,
+    record_reads: Callable[[list[Attachment]], object] | None = None,
+) -> IO[bytes]:
     """The JSON and the PDF of one `household_export`, and every attached file under the
-    name the JSON gives it (`pieces_jointes[].fichier`). Returned rewound, to stream."""
+    name the JSON gives it (`pieces_jointes[].fichier`). Returned rewound, to stream.
+    `record_reads` is given the documents the archive holds, as a download of each is
+    logged."""
     data = household_export(household, disclose=disclose)
+    documents = list(
+        Attachment.objects.filter(household=household).only(
+            "uuid", "slsp_id", "household_id", "file", "file_kind"
+        )
+    )
+    if record_reads is not None:
+        record_reads(documents)
     # Handed to the response, which closes it once sent.
     archive_file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
     with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -393,9 +407,7 @@ def export_zip(household: Household, *, disclose: Disclose | None = None) -> IO[
                 "privacy/pdf/household_export.html", {"export": data, "household": household}
             ),
         )
-        for attachment in Attachment.objects.filter(household=household).only(
-            "uuid", "file", "file_kind"
-        ):
+        for attachment in documents:
             with (
                 attachment.file.open("rb") as stored,
                 archive.open(attachment_path(attachment), "w") as target,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accompaniment import sensitive
 from apps.accounts.http import AuthenticatedHttpRequest
-from apps.accounts.services import log_access
+from apps.accounts.services import log_access, log_accesses
 from apps.core.permissions import get_visible_or_404, permission_required, require
 from apps.privacy import export, queries
 from apps.privacy.filters import AccessLogFilter
@@ -48,8 +48,10 @@ def household_export(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpRespo
             disclose = functools.partial(sensitive.reveal, request, reason=reason)
         kind = form.cleaned_data["format"]
         if kind == "zip":
+            # Each document in the archive is logged as its download would be.
+            record_reads = functools.partial(log_accesses, request, reason=reason)
             return FileResponse(
-                export.export_zip(household, disclose=disclose),
+                export.export_zip(household, disclose=disclose, record_reads=record_reads),
                 as_attachment=True,
                 filename=export.filename(household, kind),
                 content_type="application/zip",

@@ -29,6 +29,7 @@ from apps.accompaniment.models import (
     Outcome,
     WithdrawalPurpose,
 )
+from apps.accounts.models import AccessLog
 from apps.privacy import export, queries
 from apps.referrals.models import LinkPurpose, Referral, ReferralLink, ReferralLinkUse
 from apps.tenants.models import Household, ImportChange, ImportJob
@@ -215,6 +216,11 @@ def test_pdf_and_zip_show_the_same(world, client_for, corrected):
         assert heading in text, heading
     response = _post(client_for("referent_a"), household, "zip")
     assert response.status_code == 200
+    # Each document in the archive is in the access log, with the export's reason.
+    logged = AccessLog.objects.filter(object_type="accompaniment.attachment")
+    assert list(logged.values_list("object_id", "reason", "subject_household")) == [
+        (str(attachment.uuid), WHY, household.pk)
+    ]
     assert response["Content-Type"] == "application/zip"
     assert f'filename="export-menage-{household.uuid}.zip"' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
