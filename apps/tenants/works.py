@@ -45,8 +45,9 @@ def units_of(works: RenovationWorks) -> QuerySet[HousingUnit]:
 
 
 def find_units(works: RenovationWorks, text: str) -> QuerySet[HousingUnit]:
-    """Units of the works' SLSP whose address contains the typed text (any case), not
-    attached yet."""
+    """Units of the works' SLSP whose address matches the typed text as every search
+    does (apps/core/search.py: any word order, case or accents, small typos), or whose
+    postal code it is; not attached yet."""
     text = text.strip()
     if len(text) < 2:
         return HousingUnit.objects.none()

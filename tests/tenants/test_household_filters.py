@@ -89,7 +89,7 @@ def test_filtered_list_costs_the_same_queries_for_1_and_3_matches(client_for, wo
 
 
 def test_search_keys_match_like_a_case_insensitive_search(client_for, world):
-    """Stored upper-case search keys (generated columns) find what icontains found."""
+    """The stored folded search text (generated columns) finds what icontains found."""
     household = moved_household(world.slsp_a)
     with scopes_disabled():
         other = HouseholdFactory(slsp=world.slsp_a, reference="REF-42%", display_name="Ménage B")
