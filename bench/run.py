@@ -266,6 +266,15 @@ class BuildRounds(threading.Thread):
         return self.rounds
 
 
+def _cpu_list(text: str) -> set[int]:
+    """taskset's list ("1", "0,2", "2-3") as CPU numbers."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    return cpus
+
+
 def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
     """Step 7: the load test alone, then while every report builds, on one gunicorn."""
     port = free_port()
@@ -277,7 +286,7 @@ def during_builds(args: argparse.Namespace, env: dict[str, str]) -> dict:
     # As docker-compose.yml runs it: below the web processes in the scheduler's eyes.
     # No more worker processes than the cores it is granted (docs/OPERATIONS.md, Sizing).
     cpus = args.builds_worker_cpus
-    concurrency = len(cpus.split(",")) if cpus else 2
+    concurrency = len(_cpu_list(cpus)) if cpus else 2
     worker = ["nice", "-n", "10", PY, "-m", "celery", "-A", "slsp_referent", "worker"]
     worker += ["-c", str(concurrency), "-l", "WARNING"]
     label = f"celery -c {concurrency} at nice 10"
